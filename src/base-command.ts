@@ -1,0 +1,71 @@
+import {Command, Flags} from '@oclif/core'
+
+import {toVsiError} from './errors.js'
+import {debug, enableDebug} from './output/debug.js'
+import {errorEnvelope, successEnvelope} from './output/envelope.js'
+import {redact, redactDeep} from './output/redact.js'
+import {errColor} from './output/terminal.js'
+
+/**
+ * Every vsi command extends this: `--json` with one envelope, `--debug`, one error path that maps to exit codes,
+ * and redaction of everything printed.
+ */
+export abstract class VsiCommand<T> extends Command {
+  static override enableJsonFlag = true
+
+  static override baseFlags = {
+    debug: Flags.boolean({
+      description: 'Print debug output and stack traces to stderr (tokens and secrets are redacted).',
+      helpGroup: 'GLOBAL',
+    }),
+  }
+
+  private readonly warnings: string[] = []
+
+  abstract override run(): Promise<T>
+
+  override async init(): Promise<void> {
+    await super.init()
+    const argvBeforeDoubleDash = this.argv.slice(0, this.argv.includes('--') ? this.argv.indexOf('--') : undefined)
+    if (argvBeforeDoubleDash.includes('--debug')) enableDebug()
+  }
+
+  override log(message = '', ...args: unknown[]): void {
+    super.log(redact(message), ...args)
+  }
+
+  override logJson(json: unknown): void {
+    // Plain JSON, one document: CI parses it, so no colour and nothing else on stdout.
+    process.stdout.write(`${JSON.stringify(redactDeep(json), null, 2)}\n`)
+  }
+
+  override warn(input: string | Error): string | Error {
+    const message = redact(typeof input === 'string' ? input : input.message)
+    this.warnings.push(message)
+    if (!this.jsonEnabled()) process.stderr.write(`${errColor.yellow('Warning:')} ${message}\n`)
+    return input
+  }
+
+  protected override toSuccessJson(result: unknown): unknown {
+    return successEnvelope(this.id ?? '', result, this.warnings)
+  }
+
+  protected override toErrorJson(error: unknown): unknown {
+    return errorEnvelope(this.id ?? '', toVsiError(error), this.warnings)
+  }
+
+  override async catch(error: unknown): Promise<void> {
+    const vsiError = toVsiError(error)
+    process.exitCode = vsiError.exitCode
+    if (this.jsonEnabled()) {
+      this.logJson(this.toErrorJson(vsiError))
+      return
+    }
+    const lines = [`${errColor.red('Error:')} ${vsiError.message}`]
+    if (vsiError.hint) lines.push(`${errColor.dim('Hint:')} ${vsiError.hint}`)
+    process.stderr.write(`${redact(lines.join('\n'))}\n`)
+    const cause = vsiError.code === 'internal' ? (vsiError.cause ?? vsiError) : vsiError.cause
+    if (cause instanceof Error && cause.stack) debug(cause.stack)
+    else if (vsiError.code === 'internal') process.stderr.write('Run again with --debug for the stack trace.\n')
+  }
+}

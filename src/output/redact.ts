@@ -1,0 +1,43 @@
+/**
+ * Every line vsi prints or logs passes through `redact`: secret values registered at run time, and anything shaped
+ * like a credential (Vault tokens, JWTs, bearer headers), are replaced before they can reach a terminal or a CI log.
+ */
+export const REDACTED = '[redacted]'
+
+const knownSecrets = new Set<string>()
+
+/** Values shorter than this are too likely to occur by chance in ordinary text to be masked safely. */
+const MIN_SECRET_LENGTH = 4
+
+const credentialPatterns: RegExp[] = [
+  // JSON Web Tokens: service account tokens, reviewer JWTs.
+  /\beyJ[\w-]{5,}\.eyJ[\w-]{5,}\.[\w-]*/g,
+  // Vault service, batch and recovery tokens (current `hvs.`/`hvb.`/`hvr.` and legacy `s.`/`b.`/`r.` forms).
+  /\bhv[sbr]\.[\w-]{20,}/g,
+  /\b[sbr]\.[A-Za-z0-9]{24}\b/g,
+]
+
+const headerPatterns: RegExp[] = [/(authorization:\s*bearer\s+)\S+/gi, /(x-vault-token["']?\s*[:=]\s*["']?)[^\s"',}]+/gi]
+
+export function registerSecret(value: string | undefined): void {
+  if (value !== undefined && value.length >= MIN_SECRET_LENGTH) knownSecrets.add(value)
+}
+
+export function redact(text: string): string {
+  let out = text
+  // Longest first, so a secret that contains another is masked whole.
+  for (const secret of [...knownSecrets].sort((a, b) => b.length - a.length)) out = out.split(secret).join(REDACTED)
+  for (const pattern of credentialPatterns) out = out.replace(pattern, REDACTED)
+  for (const pattern of headerPatterns) out = out.replace(pattern, `$1${REDACTED}`)
+  return out
+}
+
+/** Redacts every string inside a JSON-able value (for `--json` output and debug dumps). */
+export function redactDeep<T>(value: T): T {
+  if (typeof value === 'string') return redact(value) as T
+  if (Array.isArray(value)) return value.map((item) => redactDeep(item)) as T
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactDeep(item)])) as T
+  }
+  return value
+}

@@ -1,0 +1,56 @@
+import {execa} from 'execa'
+import {mkdtempSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import path from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+export const projectRoot = fileURLToPath(new URL('../..', import.meta.url))
+export const sharedDir = path.resolve(projectRoot, '../shared')
+export const seedDir = path.join(sharedDir, 'seed')
+const runJs = path.join(projectRoot, 'bin/run.js')
+
+export interface CliResult {
+  stdout: string
+  stderr: string
+  exitCode: number
+  /** stdout parsed as JSON when the run used --json. */
+  json: any
+}
+
+export interface CliOptions {
+  cwd?: string
+  env?: Record<string, string | undefined>
+  input?: string
+  timeoutMs?: number
+}
+
+/** Variables from the developer's own shell that would point vsi at a real Vault or cluster. */
+const INHERITED_TO_DROP = [/^VAULT_/, /^KUBECONFIG$/, /^NO_COLOR$/, /^CI$/, /^DEBUG$/]
+
+/** A fresh HOME per process, so ~/.vault-token and ~/.kube/config of the machine never leak into a test. */
+export const isolatedHome = mkdtempSync(path.join(tmpdir(), 'vsi-home-'))
+
+/** Runs the built CLI as a user would: a real `node bin/run.js` process. */
+export async function runVsi(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  const baseEnv = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !INHERITED_TO_DROP.some((pattern) => pattern.test(key))),
+  )
+  const result = await execa(process.execPath, [runJs, ...args], {
+    cwd: options.cwd ?? projectRoot,
+    env: {...baseEnv, HOME: isolatedHome, ...options.env},
+    extendEnv: false,
+    input: options.input,
+    stdin: options.input === undefined ? 'ignore' : undefined,
+    reject: false,
+    timeout: options.timeoutMs ?? 60_000,
+  })
+  let json: unknown
+  if (args.includes('--json')) {
+    try {
+      json = JSON.parse(result.stdout)
+    } catch {
+      json = undefined
+    }
+  }
+  return {stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode ?? -1, json}
+}
