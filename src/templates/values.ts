@@ -1,0 +1,197 @@
+import {randomUUID} from 'node:crypto'
+
+/**
+ * How Go values are represented while a template runs. Plain JS values stand for the Go types that decoded JSON
+ * and consul-template produce:
+ *
+ * - `undefined`: an invalid reflect.Value (a missing map key, or no data at all); a template prints it as `<no value>`
+ * - `null`: a nil `interface{}` (JSON null)
+ * - `string`, `boolean`: Go `string`, `bool`
+ * - `number`: Go `float64` (what encoding/json gives for a number in an `interface{}`)
+ * - `bigint`: Go `int` (template literals such as `3`, results of `len`, `parseInt`, indexes)
+ * - `JsonNumber`: Go `json.Number`; Vault's API client decodes with `UseNumber()`, so every number in a secret is one
+ * - arrays: `[]interface{}`, or `[]string` when created by `stringSlice()` (what `split` and `secrets` return)
+ * - plain objects: `map[string]interface{}`
+ * - `GoStruct` / `NilPointer`: pointers to structs such as consul-template's `*dependency.Secret`
+ * - functions: Go funcs (only `call` can use them)
+ */
+
+/** Go's json.Number: a string type that keeps the number's literal text. */
+export class JsonNumber {
+  constructor(readonly text: string) {}
+  toString(): string {
+    return this.text
+  }
+}
+
+/** A non-nil pointer to a struct; field order is kept because fmt prints fields in declaration order. */
+export class GoStruct {
+  constructor(
+    readonly typeName: string,
+    readonly fields: ReadonlyArray<readonly [string, unknown]>,
+  ) {}
+
+  field(name: string): {found: boolean; value: unknown} {
+    const entry = this.fields.find(([fieldName]) => fieldName === name)
+    return entry ? {found: true, value: entry[1]} : {found: false, value: undefined}
+  }
+}
+
+/** A typed nil pointer to a struct (e.g. a secret's `Auth` when Vault returned none). */
+export class NilPointer {
+  constructor(
+    readonly typeName: string,
+    readonly fieldNames: readonly string[],
+  ) {}
+}
+
+const stringSlices = new WeakSet<readonly unknown[]>()
+
+/** Marks an array as a Go `[]string` rather than `[]interface{}`: Go refuses to pass one where the other is wanted. */
+export function stringSlice(items: readonly string[]): string[] {
+  const slice = [...items]
+  stringSlices.add(slice)
+  return slice
+}
+
+export function isStringSlice(value: unknown): value is string[] {
+  return Array.isArray(value) && stringSlices.has(value)
+}
+
+export function isGoMap(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false
+  const proto = Object.getPrototypeOf(value)
+  return proto === Object.prototype || proto === null
+}
+
+/** Go's name for the dynamic type, as error messages print it. */
+export function goTypeName(value: unknown): string {
+  if (value === undefined || value === null) return 'interface {}'
+  switch (typeof value) {
+    case 'string':
+      return 'string'
+    case 'boolean':
+      return 'bool'
+    case 'number':
+      return 'float64'
+    case 'bigint':
+      return 'int'
+    case 'function':
+      return 'func(...interface {}) (interface {}, error)'
+  }
+  if (value instanceof JsonNumber) return 'json.Number'
+  if (value instanceof GoStruct || value instanceof NilPointer) return value.typeName
+  if (Array.isArray(value)) return isStringSlice(value) ? '[]string' : '[]interface {}'
+  return 'map[string]interface {}'
+}
+
+/** text/template's definition of truth: the zero value of any type is false. */
+export function isTrue(value: unknown): boolean {
+  if (value === undefined || value === null) return false
+  switch (typeof value) {
+    case 'string':
+      return value.length > 0
+    case 'boolean':
+      return value
+    case 'number':
+      return value !== 0
+    case 'bigint':
+      return value !== 0n
+    case 'function':
+      return true
+  }
+  if (value instanceof JsonNumber) return value.text.length > 0
+  if (value instanceof GoStruct) return true
+  if (value instanceof NilPointer) return false
+  if (Array.isArray(value)) return value.length > 0
+  return Object.keys(value as object).length > 0
+}
+
+/** Sorts map keys as Go's fmt and text/template do: by bytes of the UTF-8 encoding, i.e. by code point. */
+export function sortedKeys(map: Record<string, unknown>): string[] {
+  return Object.keys(map).sort(compareCodePoints)
+}
+
+export function compareCodePoints(a: string, b: string): number {
+  const left = [...a]
+  const right = [...b]
+  for (let i = 0; i < Math.min(left.length, right.length); i++) {
+    const diff = left[i].codePointAt(0)! - right[i].codePointAt(0)!
+    if (diff !== 0) return diff
+  }
+  return left.length - right.length
+}
+
+/** A map entry as Go sees it: a JSON null or an explicit `undefined` value is a nil interface, not a missing key. */
+export function mapEntry(map: Record<string, unknown>, key: string): {found: boolean; value: unknown} {
+  if (!Object.hasOwn(map, key)) return {found: false, value: undefined}
+  const value = map[key]
+  return {found: true, value: value === undefined ? null : value}
+}
+
+const SECRET_FIELDS = ['RequestID', 'LeaseID', 'LeaseDuration', 'Renewable', 'Data', 'Warnings', 'Auth', 'WrapInfo']
+const AUTH_FIELDS = ['ClientToken', 'Accessor', 'Policies', 'Metadata', 'LeaseDuration', 'Renewable']
+const WRAP_FIELDS = ['Token', 'TTL', 'CreationTime', 'WrappedAccessor']
+
+/**
+ * Converts what a caller's secret source returned into consul-template's `*dependency.Secret`. Accepts the struct
+ * shape (`{Data: ...}`) or Vault's HTTP response shape (`{data: ..., lease_id: ...}`). Numbers inside `Data` become
+ * `json.Number`, as Vault's API client decodes them.
+ */
+export function toSecretStruct(raw: unknown): GoStruct | null {
+  if (raw === undefined || raw === null) return null
+  if (raw instanceof GoStruct) return raw
+  if (!isGoMap(raw)) throw new Error(`secret source returned ${goTypeName(raw)}, want an object`)
+  const pick = (structName: string, httpName: string): unknown => raw[structName] ?? raw[httpName]
+  const auth = pick('Auth', 'auth')
+  const wrap = pick('WrapInfo', 'wrap_info')
+  const warnings = pick('Warnings', 'warnings')
+  const values: unknown[] = [
+    String(pick('RequestID', 'request_id') ?? ''),
+    String(pick('LeaseID', 'lease_id') ?? ''),
+    toGoInt(pick('LeaseDuration', 'lease_duration')),
+    pick('Renewable', 'renewable') === true,
+    vaultJson(pick('Data', 'data') ?? null),
+    Array.isArray(warnings) ? stringSlice(warnings.map(String)) : null,
+    isGoMap(auth) ? structFrom('*dependency.SecretAuth', AUTH_FIELDS, auth) : new NilPointer('*dependency.SecretAuth', AUTH_FIELDS),
+    isGoMap(wrap) ? structFrom('*dependency.SecretWrapInfo', WRAP_FIELDS, wrap) : new NilPointer('*dependency.SecretWrapInfo', WRAP_FIELDS),
+  ]
+  return new GoStruct('*dependency.Secret', SECRET_FIELDS.map((name, i) => [name, values[i]] as const))
+}
+
+function structFrom(typeName: string, names: readonly string[], raw: Record<string, unknown>): GoStruct {
+  const snake = (name: string): string => name.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase()
+  return new GoStruct(typeName, names.map((name) => [name, vaultJson(raw[name] ?? raw[snake(name)] ?? null)] as const))
+}
+
+function toGoInt(value: unknown): bigint {
+  if (typeof value === 'bigint') return value
+  if (typeof value === 'number' && Number.isInteger(value)) return BigInt(value)
+  if (value instanceof JsonNumber && /^-?\d+$/.test(value.text)) return BigInt(value.text)
+  return 0n
+}
+
+/** Makes a JS value look like JSON decoded by Vault's client: numbers become json.Number. */
+export function vaultJson(value: unknown): unknown {
+  // The literal JS would write; the original text is lost once JSON.parse has run (see parseVaultJson).
+  if (typeof value === 'number') return new JsonNumber(JSON.stringify(value))
+  if (typeof value === 'bigint') return new JsonNumber(value.toString())
+  if (Array.isArray(value)) return value.map(vaultJson)
+  if (isGoMap(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, vaultJson(v)]))
+  return value
+}
+
+/**
+ * Parses JSON keeping each number's literal text as a json.Number, as Vault's client does (`1.50` stays `1.50`).
+ * Use this on raw Vault HTTP bodies before handing them to a template's secret source.
+ */
+export function parseVaultJson(text: string): unknown {
+  const placeholder = `\u0000${randomUUID()}:`
+  const marked = text.replace(
+    /("(?:[^"\\]|\\.)*")|(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/g,
+    (match, str: string | undefined) => (str === undefined ? JSON.stringify(placeholder + match) : match),
+  )
+  return JSON.parse(marked, (_key, value: unknown) =>
+    typeof value === 'string' && value.startsWith(placeholder) ? new JsonNumber(value.slice(placeholder.length)) : value,
+  )
+}
