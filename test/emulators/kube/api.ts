@@ -1,0 +1,232 @@
+import type {UserInfo} from './auth.js'
+import type {Cluster} from './cluster.js'
+import type {KubeObject} from './types.js'
+
+import {ISSUER} from './auth.js'
+import {errors, notFoundPath} from './errors.js'
+import {applyPatch, PATCH_TYPES, PatchError, type PatchType} from './patch/index.js'
+import {apiVersionOf, type ResourceType} from './resources.js'
+import {matchesFieldSelector, matchesLabelSelector, selectorString} from './selectors.js'
+import {fieldError} from './validation.js'
+
+export interface ResourceRequest {
+  verb: string
+  type: ResourceType
+  namespace?: string
+  name?: string
+  subresource?: string
+  query: URLSearchParams
+  body: unknown
+  contentType: string
+  user: UserInfo
+}
+
+export interface ApiResult {
+  status: number
+  body: unknown
+}
+
+const now = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z')
+
+/** The REST verbs on stored resources (registry/generic/registry/store.go semantics), plus the special subresources. */
+export function handleResource(cluster: Cluster, req: ResourceRequest): ApiResult {
+  const {type, verb, subresource} = req
+  if (subresource === 'token') return tokenRequest(cluster, req)
+  if (subresource === 'scale') return scale(cluster, req)
+  if (type.resource === 'tokenreviews') return tokenReview(cluster, req)
+  if (type.resource.endsWith('subjectaccessreviews')) return accessReview(cluster, req)
+  if (type.resource === 'selfsubjectreviews') return selfSubjectReview(req)
+  if (subresource && subresource !== 'status') throw notFoundPath()
+  switch (verb) {
+    case 'get':
+      return {status: 200, body: mustGet(cluster, req)}
+    case 'list':
+      return {status: 200, body: list(cluster, type, req.namespace, req.query)}
+    case 'create':
+      return {status: 201, body: create(cluster, req)}
+    case 'update':
+      return {status: 200, body: update(cluster, req)}
+    case 'patch':
+      return {status: 200, body: patch(cluster, req)}
+    case 'delete':
+      return remove(cluster, req)
+    case 'deletecollection': {
+      const items = list(cluster, type, req.namespace, req.query).items
+      for (const item of items) cluster.store.delete(type, item.metadata.namespace, item.metadata.name)
+      return {status: 200, body: {kind: `${type.kind}List`, apiVersion: apiVersionOf(type), metadata: {resourceVersion: cluster.store.resourceVersion}, items}}
+    }
+    default:
+      throw errors.methodNotSupported(type, verb)
+  }
+}
+
+function mustGet(cluster: Cluster, req: ResourceRequest): KubeObject {
+  const obj = cluster.store.get(req.type, req.namespace, req.name!)
+  if (!obj) throw errors.notFound(req.type, req.name!)
+  return obj
+}
+
+export function list(cluster: Cluster, type: ResourceType, namespace: string | undefined, query: URLSearchParams) {
+  const labelSelector = query.get('labelSelector') ?? undefined
+  const fieldSelector = query.get('fieldSelector') ?? undefined
+  const items = cluster.store
+    .list(type, namespace)
+    .filter((o) => matchesLabelSelector(o.metadata.labels, labelSelector) && matchesFieldSelector(o, fieldSelector))
+    .map(({apiVersion: _a, kind: _k, ...rest}) => rest as KubeObject)
+  return {kind: `${type.kind}List`, apiVersion: apiVersionOf(type), metadata: {resourceVersion: cluster.store.resourceVersion}, items}
+}
+
+function bodyObject(req: ResourceRequest): KubeObject {
+  const body = req.body
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw errors.badRequest('the server rejected our request due to an error in our request')
+  const obj = structuredClone(body) as KubeObject
+  obj.apiVersion ??= apiVersionOf(req.type)
+  obj.kind ??= req.type.kind
+  if (obj.kind !== req.type.kind) {
+    throw errors.badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${apiVersionOf(req.type)})`)
+  }
+  obj.metadata ??= {name: ''}
+  if (req.namespace && obj.metadata.namespace && obj.metadata.namespace !== req.namespace) {
+    throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request')
+  }
+  return obj
+}
+
+function create(cluster: Cluster, req: ResourceRequest): KubeObject {
+  const obj = bodyObject(req)
+  if (dryRun(req)) return obj
+  return cluster.create(obj, req.namespace)
+}
+
+function update(cluster: Cluster, req: ResourceRequest): KubeObject {
+  const obj = bodyObject(req)
+  if (obj.metadata.name !== req.name) throw errors.badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${req.name})`)
+  obj.metadata.namespace = req.namespace
+  return cluster.update(req.type, obj, req.subresource)
+}
+
+function patch(cluster: Cluster, req: ResourceRequest): KubeObject {
+  const contentType = req.contentType.split(';')[0].trim()
+  if (!PATCH_TYPES.includes(contentType as PatchType)) throw errors.unsupportedMediaType()
+  const current = mustGet(cluster, req)
+  let patched: KubeObject
+  try {
+    patched = applyPatch(req.type.kind, current, contentType as PatchType, req.body) as KubeObject
+  } catch (error) {
+    if (error instanceof PatchError) throw errors.badRequest(error.message)
+    throw error
+  }
+  patched.metadata = {...patched.metadata, name: current.metadata.name, namespace: current.metadata.namespace}
+  // An unchanged resourceVersion in the patch is a precondition; none means "latest".
+  if (!patched.metadata.resourceVersion) patched.metadata.resourceVersion = current.metadata.resourceVersion
+  if (dryRun(req)) return patched
+  return cluster.update(req.type, patched, req.subresource)
+}
+
+function remove(cluster: Cluster, req: ResourceRequest): ApiResult {
+  const obj = mustGet(cluster, req)
+  const preconditions = (req.body as {preconditions?: {uid?: string; resourceVersion?: string}} | undefined)?.preconditions
+  if (preconditions?.resourceVersion && preconditions.resourceVersion !== obj.metadata.resourceVersion) throw errors.conflict(req.type, req.name!)
+  if (dryRun(req)) return {status: 200, body: obj}
+  cluster.store.delete(req.type, req.namespace, req.name!)
+  if (req.type.kind === 'Pod') {
+    return {status: 200, body: {...obj, metadata: {...obj.metadata, deletionTimestamp: now(), deletionGracePeriodSeconds: obj.spec.terminationGracePeriodSeconds ?? 30}}}
+  }
+  return {
+    status: 200,
+    body: {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Success',
+      details: {name: req.name, ...(req.type.group ? {group: req.type.group} : {}), kind: req.type.resource, uid: obj.metadata.uid},
+    },
+  }
+}
+
+const dryRun = (req: ResourceRequest) => req.query.get('dryRun') === 'All'
+
+function tokenRequest(cluster: Cluster, req: ResourceRequest): ApiResult {
+  if (req.verb !== 'create') throw errors.methodNotSupported(req.type, req.verb)
+  const sa = mustGet(cluster, req)
+  const body = (req.body ?? {}) as {spec?: {audiences?: string[]; expirationSeconds?: number; boundObjectRef?: {kind: 'Pod' | 'Secret'; name: string; uid?: string} | null}}
+  const spec = body.spec ?? {}
+  const expirationSeconds = spec.expirationSeconds ?? 3600
+  if (expirationSeconds < 600) {
+    throw errors.invalid({...req.type, kind: 'TokenRequest', group: 'authentication.k8s.io'}, req.name!, [
+      fieldError.invalid('spec.expirationSeconds', expirationSeconds, 'may not specify a duration less than 10 minutes'),
+    ])
+  }
+  let boundObject: {kind: 'Pod' | 'Secret'; name: string; uid: string} | undefined
+  if (spec.boundObjectRef) {
+    const ref = spec.boundObjectRef
+    const obj = cluster.store.get(ref.kind === 'Pod' ? 'pods' : 'secrets', req.namespace, ref.name)
+    if (!obj) throw errors.notFound({...req.type, resource: ref.kind === 'Pod' ? 'pods' : 'secrets', group: ''}, ref.name)
+    boundObject = {kind: ref.kind, name: ref.name, uid: obj.metadata.uid!}
+  }
+  const audiences = spec.audiences?.length ? spec.audiences : [ISSUER]
+  const {token, expirationTimestamp} = cluster.tokens.issue(req.namespace!, sa, {audiences, expirationSeconds, boundObject})
+  return {
+    status: 201,
+    body: {
+      kind: 'TokenRequest',
+      apiVersion: 'authentication.k8s.io/v1',
+      metadata: {name: sa.metadata.name, namespace: req.namespace, creationTimestamp: null},
+      spec: {audiences, expirationSeconds, boundObjectRef: spec.boundObjectRef ?? null},
+      status: {token, expirationTimestamp},
+    },
+  }
+}
+
+function tokenReview(cluster: Cluster, req: ResourceRequest): ApiResult {
+  const spec = ((req.body ?? {}) as {spec?: {token?: string; audiences?: string[]}}).spec ?? {}
+  if (!spec.token) {
+    throw errors.invalid({...req.type}, '', [fieldError.required('spec.token')])
+  }
+  const result = cluster.tokens.authenticate(spec.token, spec.audiences?.length ? spec.audiences : [ISSUER])
+  const status =
+    'error' in result
+      ? {user: {}, error: result.error}
+      : {authenticated: true, user: result.user, audiences: result.audiences}
+  return {status: 201, body: {kind: 'TokenReview', apiVersion: 'authentication.k8s.io/v1', metadata: {creationTimestamp: null}, spec, status}}
+}
+
+function accessReview(cluster: Cluster, req: ResourceRequest): ApiResult {
+  const body = (req.body ?? {}) as {spec?: Record<string, unknown>}
+  const spec = body.spec ?? {}
+  const user: UserInfo =
+    req.type.resource === 'selfsubjectaccessreviews' ? req.user : {username: String(spec.user ?? ''), groups: (spec.groups as string[] | undefined) ?? []}
+  const res = spec.resourceAttributes as {namespace?: string; verb: string; group?: string; resource: string; subresource?: string; name?: string} | undefined
+  const nonRes = spec.nonResourceAttributes as {path: string; verb: string} | undefined
+  const denied = cluster.authz.authorize(user, undefined, res ? {...res} : {verb: nonRes?.verb ?? 'get', path: nonRes?.path ?? '/'})
+  return {
+    status: 201,
+    body: {kind: req.type.kind, apiVersion: 'authorization.k8s.io/v1', metadata: {creationTimestamp: null}, spec, status: {allowed: !denied}},
+  }
+}
+
+function selfSubjectReview(req: ResourceRequest): ApiResult {
+  return {status: 201, body: {kind: 'SelfSubjectReview', apiVersion: 'authentication.k8s.io/v1', metadata: {creationTimestamp: null}, status: {userInfo: req.user}}}
+}
+
+/** The scale subresource of deployments, replicasets and statefulsets (autoscaling/v1 Scale). */
+function scale(cluster: Cluster, req: ResourceRequest): ApiResult {
+  const obj = mustGet(cluster, req)
+  const toScale = (o: KubeObject) => ({
+    kind: 'Scale',
+    apiVersion: 'autoscaling/v1',
+    metadata: {name: o.metadata.name, namespace: o.metadata.namespace, uid: o.metadata.uid, resourceVersion: o.metadata.resourceVersion, creationTimestamp: o.metadata.creationTimestamp},
+    spec: {replicas: o.spec.replicas},
+    status: {replicas: o.status?.replicas ?? 0, selector: selectorString(o.spec.selector)},
+  })
+  if (req.verb === 'get') return {status: 200, body: toScale(obj)}
+  let replicas: unknown
+  if (req.verb === 'update') replicas = (req.body as {spec?: {replicas?: number}})?.spec?.replicas
+  else if (req.verb === 'patch') {
+    const contentType = req.contentType.split(';')[0].trim()
+    if (!PATCH_TYPES.includes(contentType as PatchType)) throw errors.unsupportedMediaType()
+    replicas = (applyPatch('Scale', toScale(obj), contentType as PatchType, req.body) as {spec?: {replicas?: number}}).spec?.replicas
+  } else throw errors.methodNotSupported(req.type, req.verb)
+  if (typeof replicas !== 'number') throw errors.badRequest('spec.replicas is required')
+  return {status: 200, body: toScale(cluster.update(req.type, {...obj, spec: {...obj.spec, replicas}}))}
+}

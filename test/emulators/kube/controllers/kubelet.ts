@@ -1,0 +1,220 @@
+import {randomBytes} from 'node:crypto'
+
+import type {Cluster, PodRuntime} from '../cluster.js'
+import type {Container, KubeObject, PodSpec} from '../types.js'
+
+import {ISSUER} from '../auth.js'
+import {NODE_IP, NODE_NAME} from '../cluster.js'
+import {runAgent} from '../injector/agent.js'
+import {now, setCondition, type Condition} from './util.js'
+
+/**
+ * Test conventions for images: `…:never-ready` runs but never passes readiness; an image whose name contains
+ * `no-such-image` cannot be pulled (ErrImagePull, then ImagePullBackOff).
+ */
+export const neverReady = (image = '') => image.endsWith(':never-ready')
+const unpullable = (image = '') => image.includes('no-such-image')
+
+const isAgent = (c: Container) => (c.env ?? []).some((e) => e.name === 'VAULT_CONFIG')
+const INJECTOR_LABEL = 'app.kubernetes.io/name'
+
+type State = Record<string, unknown>
+interface ContainerStatus {
+  name: string
+  state: State
+  lastState: State
+  ready: boolean
+  restartCount: number
+  image: string
+  imageID: string
+  containerID?: string
+  started: boolean
+}
+
+/**
+ * The scheduler and kubelet for the single node: bind, write projected volumes, run init containers in order
+ * (the Vault Agent for real), start containers and keep pod status the way kubectl prints it.
+ */
+export function reconcilePod(cluster: Cluster, namespace: string, name: string): void {
+  const pod = cluster.store.get('pods', namespace, name)
+  if (!pod || pod.metadata.deletionTimestamp) return
+  if (!pod.spec.nodeName) {
+    cluster.store.update('pods', {...pod, spec: {...pod.spec, nodeName: NODE_NAME}})
+    cluster.event(pod, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${NODE_NAME}`, 'default-scheduler')
+    return
+  }
+  const rt = cluster.runtime(namespace, name)
+  if (!rt.volumesWritten) writeProjectedVolumes(cluster, pod, rt)
+  const spec = pod.spec as PodSpec
+  const initStatuses: ContainerStatus[] = []
+  let initialized = true
+  for (const c of spec.initContainers ?? []) {
+    if (!initialized) {
+      initStatuses.push(status(c, {waiting: {reason: 'PodInitializing'}}, false))
+      continue
+    }
+    const s = runInit(cluster, pod, c, rt)
+    initStatuses.push(s)
+    if (!s.state.terminated || (s.state.terminated as {exitCode: number}).exitCode !== 0) initialized = false
+  }
+  const containerStatuses = spec.containers.map((c) => (initialized ? runContainer(cluster, pod, c, rt) : status(c, {waiting: {reason: 'PodInitializing'}}, false)))
+  const running = containerStatuses.some((s) => s.state.running)
+  const allReady = containerStatuses.every((s) => s.ready)
+  const notReady = containerStatuses.filter((s) => !s.ready).map((s) => s.name)
+  const t = pod.status?.startTime ?? now()
+  let conditions = (pod.status?.conditions ?? []) as Condition[]
+  const set = (type: string, ok: boolean, reason?: string, message?: string) => {
+    conditions = setCondition(conditions, {type, status: ok ? 'True' : 'False', ...(ok ? {} : {reason, message}), lastProbeTime: null})
+  }
+  set('PodReadyToStartContainers', true)
+  const pendingInit = initStatuses.filter((s) => !s.state.terminated || (s.state.terminated as {exitCode: number}).exitCode !== 0).map((s) => s.name)
+  set('Initialized', initialized, 'ContainersNotInitialized', `containers with incomplete status: [${pendingInit.join(' ')}]`)
+  set('Ready', initialized && allReady, initialized ? 'ContainersNotReady' : 'ContainersNotInitialized', initialized ? `containers with unready status: [${notReady.join(' ')}]` : `containers with incomplete status: [${pendingInit.join(' ')}]`)
+  set('ContainersReady', initialized && allReady, initialized ? 'ContainersNotReady' : 'ContainersNotInitialized', initialized ? `containers with unready status: [${notReady.join(' ')}]` : `containers with incomplete status: [${pendingInit.join(' ')}]`)
+  set('PodScheduled', true)
+  const order = ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled']
+  conditions.sort((a, b) => order.indexOf(a.type) - order.indexOf(b.type))
+  const podIP = pod.status?.podIP ?? cluster.allocatePodIp()
+  cluster.writeStatus(pod, {
+    phase: initialized && running ? 'Running' : 'Pending',
+    conditions,
+    hostIP: NODE_IP,
+    hostIPs: [{ip: NODE_IP}],
+    podIP,
+    podIPs: [{ip: podIP}],
+    startTime: t,
+    ...(initStatuses.length ? {initContainerStatuses: initStatuses} : {}),
+    containerStatuses,
+    qosClass: spec.containers.some((c) => Object.keys((c.resources as {requests?: object} | undefined)?.requests ?? {}).length) ? 'Burstable' : 'BestEffort',
+  })
+}
+
+function status(c: Container, state: State, ready: boolean, rt?: PodRuntime, extra: Partial<ContainerStatus> = {}): ContainerStatus {
+  const started = rt?.containers.get(c.name)
+  return {
+    name: c.name,
+    state,
+    lastState: {},
+    ready,
+    restartCount: 0,
+    image: c.image ?? '',
+    imageID: started ? `docker-pullable://${c.image}@sha256:${started.id.slice(0, 64)}` : '',
+    ...(started ? {containerID: `docker://${started.id}`} : {}),
+    started: Boolean(state.running),
+    ...extra,
+  }
+}
+
+function start(cluster: Cluster, pod: KubeObject, c: Container, rt: PodRuntime): {startedAt: string; finishedAt?: string; id: string} {
+  let info = rt.containers.get(c.name)
+  if (!info) {
+    info = {id: randomBytes(32).toString('hex'), startedAt: now()}
+    rt.containers.set(c.name, info)
+    cluster.event(pod, 'Normal', 'Pulled', `Container image "${c.image}" already present on machine`, 'kubelet')
+    cluster.event(pod, 'Normal', 'Created', `Created container: ${c.name}`, 'kubelet')
+    cluster.event(pod, 'Normal', 'Started', `Started container ${c.name}`, 'kubelet')
+  }
+  return info
+}
+
+function pullFailure(cluster: Cluster, pod: KubeObject, c: Container): State {
+  cluster.event(pod, 'Warning', 'Failed', `Failed to pull image "${c.image}": Error response from daemon: pull access denied for ${c.image?.split(':')[0]}, repository does not exist or may require 'docker login'`, 'kubelet')
+  return {waiting: {reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image}"`}}
+}
+
+function runInit(cluster: Cluster, pod: KubeObject, c: Container, rt: PodRuntime): ContainerStatus {
+  if (unpullable(c.image)) return status(c, pullFailure(cluster, pod, c), false)
+  const info = start(cluster, pod, c, rt)
+  if (!isAgent(c)) {
+    info.finishedAt ??= info.startedAt
+    return status(c, {terminated: {exitCode: 0, reason: 'Completed', startedAt: info.startedAt, finishedAt: info.finishedAt, containerID: `docker://${info.id}`}}, true, rt)
+  }
+  const agent = driveAgent(cluster, pod, c, rt)
+  if (agent.outcome === 'rendered') {
+    info.finishedAt ??= now()
+    return status(c, {terminated: {exitCode: 0, reason: 'Completed', startedAt: info.startedAt, finishedAt: info.finishedAt, containerID: `docker://${info.id}`}}, true, rt, {restartCount: agent.restarts})
+  }
+  if (agent.outcome === 'template-failed' && !agent.running) {
+    return status(
+      c,
+      {waiting: {reason: 'CrashLoopBackOff', message: `back-off ${Math.min(10 * 2 ** (agent.restarts - 1), 300)}s restarting failed container=${c.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`}},
+      false,
+      rt,
+      {restartCount: agent.restarts, lastState: {terminated: {exitCode: 1, reason: 'Error', startedAt: info.startedAt, finishedAt: agent.lastFinishedAt, containerID: `docker://${info.id}`}}},
+    )
+  }
+  return status(c, {running: {startedAt: info.startedAt}}, false, rt, {restartCount: agent.restarts})
+}
+
+function runContainer(cluster: Cluster, pod: KubeObject, c: Container, rt: PodRuntime): ContainerStatus {
+  if (unpullable(c.image)) return status(c, pullFailure(cluster, pod, c), false)
+  const info = start(cluster, pod, c, rt)
+  if (isAgent(c)) driveAgent(cluster, pod, c, rt)
+  const injectorPod = pod.metadata.labels?.[INJECTOR_LABEL] === 'vault-agent-injector'
+  const ready = !neverReady(c.image) && (!injectorPod || cluster.injectorReady)
+  return status(c, {running: {startedAt: info.startedAt}}, ready, rt)
+}
+
+/**
+ * Starts (or restarts after a back-off) the emulated agent of one container. Auth failures retry in place like
+ * auto-auth; a template failure exits the container and the kubelet restarts it with CrashLoopBackOff delays.
+ */
+function driveAgent(cluster: Cluster, pod: KubeObject, c: Container, rt: PodRuntime) {
+  let state = rt.agents.get(c.name)
+  if (!state) {
+    state = {attempt: 0, running: false, restarts: 0}
+    rt.agents.set(c.name, state)
+    launch(cluster, pod, c, rt)
+  }
+  return state
+}
+
+function launch(cluster: Cluster, pod: KubeObject, c: Container, rt: PodRuntime): void {
+  const state = rt.agents.get(c.name)!
+  state.running = true
+  const requeue = () => cluster.queue.enqueue(`Pod/${pod.metadata.namespace}/${pod.metadata.name}`, () => reconcilePod(cluster, pod.metadata.namespace!, pod.metadata.name))
+  void cluster.queue.track(
+    runAgent(cluster, pod, c, rt, state.attempt).then((outcome) => {
+      if (cluster.runtimes.get(pod.metadata.uid!) !== rt) return
+      state.outcome = outcome
+      state.running = outcome === 'auth-failed'
+      state.attempt++
+      if (outcome === 'template-failed') {
+        state.restarts++
+        state.lastFinishedAt = now()
+      }
+      if (outcome !== 'rendered') {
+        const delay = outcome === 'auth-failed' ? Math.min(1000 * 2 ** (state.attempt - 1), 300_000) : Math.min(10_000 * 2 ** (state.restarts - 1), 300_000)
+        cluster.after(delay, () => {
+          if (cluster.runtimes.get(pod.metadata.uid!) === rt) launch(cluster, pod, c, rt)
+        })
+      }
+      requeue()
+    }),
+  )
+}
+
+/** What the kubelet writes into kube-api-access-* projected volumes: a pod-bound token, the CA, the namespace. */
+function writeProjectedVolumes(cluster: Cluster, pod: KubeObject, rt: PodRuntime): void {
+  rt.volumesWritten = true
+  const ns = pod.metadata.namespace!
+  for (const v of (pod.spec.volumes ?? []) as Array<{name: string; projected?: {sources?: Array<Record<string, {path?: string; audience?: string; expirationSeconds?: number; items?: Array<{key?: string; path: string}>; name?: string}>>}}>) {
+    for (const source of v.projected?.sources ?? []) {
+      if (source.serviceAccountToken) {
+        const sa = cluster.store.get('serviceaccounts', ns, pod.spec.serviceAccountName ?? 'default')
+        if (!sa) continue
+        const {token} = cluster.tokens.issue(ns, sa, {
+          audiences: [source.serviceAccountToken.audience ?? ISSUER],
+          expirationSeconds: source.serviceAccountToken.expirationSeconds ?? 3607,
+          boundObject: {kind: 'Pod', name: pod.metadata.name, uid: pod.metadata.uid!},
+        })
+        rt.fs.writeVolume(v.name, source.serviceAccountToken.path ?? 'token', token)
+      }
+      if (source.configMap) {
+        const cm = cluster.store.get('configmaps', ns, source.configMap.name ?? '')
+        for (const item of source.configMap.items ?? []) if (cm?.data?.[item.key!] !== undefined) rt.fs.writeVolume(v.name, item.path, cm.data[item.key!])
+      }
+      if (source.downwardAPI) for (const item of source.downwardAPI.items ?? []) if (item.path === 'namespace') rt.fs.writeVolume(v.name, 'namespace', ns)
+    }
+  }
+}

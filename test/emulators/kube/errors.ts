@@ -1,0 +1,111 @@
+import type {ResourceType} from './resources.js'
+
+/** A metav1.Status failure, built as apimachinery/pkg/api/errors/errors.go builds it. */
+export interface Status {
+  kind: 'Status'
+  apiVersion: 'v1'
+  metadata: Record<string, never>
+  status: 'Failure'
+  message: string
+  reason: string
+  details?: {name?: string; group?: string; kind?: string; causes?: Array<{reason?: string; message: string; field?: string}>; retryAfterSeconds?: number}
+  code: number
+}
+
+export class StatusError extends Error {
+  constructor(readonly status: Status) {
+    super(status.message)
+  }
+
+  get code(): number {
+    return this.status.code
+  }
+}
+
+function failure(code: number, reason: string, message: string, details?: Status['details']): StatusError {
+  const status: Status = {kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? {details} : {}), code}
+  return new StatusError(status)
+}
+
+/** `deployments.apps`, or `pods` for the core group: GroupResource.String(). */
+export function qualified(resource: string, group: string): string {
+  return group ? `${resource}.${group}` : resource
+}
+
+function details(type: ResourceType, name?: string): NonNullable<Status['details']> {
+  return {...(name ? {name} : {}), ...(type.group ? {group: type.group} : {}), kind: type.resource}
+}
+
+export const errors = {
+  notFound: (type: ResourceType, name: string) =>
+    failure(404, 'NotFound', `${qualified(type.resource, type.group)} "${name}" not found`, details(type, name)),
+  alreadyExists: (type: ResourceType, name: string) =>
+    failure(409, 'AlreadyExists', `${qualified(type.resource, type.group)} "${name}" already exists`, details(type, name)),
+  conflict: (type: ResourceType, name: string) =>
+    failure(
+      409,
+      'Conflict',
+      `Operation cannot be fulfilled on ${qualified(type.resource, type.group)} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+      details(type, name),
+    ),
+  forbidden: (type: ResourceType, name: string | undefined, reason: string) => {
+    const what = qualified(type.resource, type.group)
+    const message = name ? `${what} "${name}" is forbidden: ${reason}` : `${what} is forbidden: ${reason}`
+    return failure(403, 'Forbidden', message, details(type, name))
+  },
+  /** Forbidden on a non-resource URL such as /api (NewForbidden with an empty GroupResource). */
+  forbiddenPath: (reason: string) => failure(403, 'Forbidden', `forbidden: ${reason}`, {}),
+  invalid: (type: ResourceType, name: string, causes: Array<{reason: string; message: string; field: string}>) =>
+    failure(
+      422,
+      'Invalid',
+      `${kindQualified(type)} "${name}" is invalid: ${causes.length === 1 ? `${causes[0].field}: ${causes[0].message}` : `[${causes.map((c) => `${c.field}: ${c.message}`).join(', ')}]`}`,
+      {name, ...(type.group ? {group: type.group} : {}), kind: type.kind, causes},
+    ),
+  badRequest: (message: string) => failure(400, 'BadRequest', message),
+  /** An admission webhook's denial: ToStatusErr gives code 400 and no reason. */
+  webhookDenied: (webhook: string, message: string) => {
+    const status = failure(400, '', `admission webhook "${webhook}" denied the request: ${message}`)
+    delete (status.status as Partial<Status>).reason
+    return status
+  },
+  unsupportedMediaType: () =>
+    failure(
+      415,
+      'UnsupportedMediaType',
+      'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json',
+    ),
+  methodNotSupported: (type: ResourceType, verb: string) =>
+    failure(405, 'MethodNotAllowed', `${verb} is not supported on resources of kind "${qualified(type.resource, type.group)}"`, {
+      ...(type.group ? {group: type.group} : {}),
+      kind: type.resource,
+    }),
+  unauthorized: () => failure(401, 'Unauthorized', 'Unauthorized'),
+  internal: (message: string) =>
+    failure(500, 'InternalError', `Internal error occurred: ${message}`, {causes: [{message}]}),
+  /** For fault injection: the reason and message the API server uses for each code. */
+  forCode: (code: number, message?: string) => {
+    switch (code) {
+      case 500:
+        return errors.internal(message ?? 'injected fault')
+      case 503:
+        return failure(503, 'ServiceUnavailable', message ?? 'the server is currently unable to handle the request', {})
+      case 504:
+        return failure(504, 'Timeout', message ?? 'the server was unable to return a response in the time allotted, but may still be processing the request', {})
+      case 429:
+        return failure(429, 'TooManyRequests', message ?? 'the server has received too many requests and has asked us to try again later', {retryAfterSeconds: 1})
+      case 401:
+        return errors.unauthorized()
+      default:
+        return failure(code, code >= 500 ? 'InternalError' : 'BadRequest', message ?? `injected fault (${code})`)
+    }
+  },
+}
+
+/** `Deployment.apps`: how field-validation errors name the kind (schema.GroupKind.String()). */
+function kindQualified(type: ResourceType): string {
+  return type.group ? `${type.kind}.${type.group}` : type.kind
+}
+
+/** The page a real server returns for an unknown path: a bare 404 Status with message "the server could not find the requested resource". */
+export const notFoundPath = () => failure(404, 'NotFound', 'the server could not find the requested resource', {})

@@ -1,0 +1,220 @@
+import type {Cluster, PodRuntime} from '../cluster.js'
+import type {Container, KubeObject} from '../types.js'
+
+import {decodeAgentConfig, type AgentConfig} from './config.js'
+import {renderDefaultTemplate, secretPaths, toTemplateSecret, type TemplateSecret} from './render.js'
+
+/** How one run of an emulated agent container ended. */
+export type AgentOutcome = 'rendered' | 'auth-failed' | 'template-failed'
+
+const AGENT_VERSION = 'Vault v1.21.2, built 2025-12-10T09:39:14Z'
+
+function timestamp(): string {
+  return new Date().toISOString()
+}
+
+/** hclog's standard format: `key=value` fields, quoted when they hold spaces; multi-line values as `  | ` blocks. */
+function logLine(level: 'INFO' | 'WARN' | 'ERROR', name: string, message: string, fields: Record<string, string> = {}): string {
+  const bracket = {INFO: '[INFO] ', WARN: '[WARN] ', ERROR: '[ERROR]'}[level]
+  // consul-template's own lines ("(runner) …") go through its logger: one space, no name.
+  const head = name ? `${timestamp()} ${bracket} ${name}: ${message}` : `${timestamp()} [${level}] ${message}`
+  const field = ([k, v]: [string, string]) => ` ${k}=${/[\s"]/.test(v) ? JSON.stringify(v) : v}`
+  const entries = Object.entries(fields)
+  const multi = entries.filter(([, v]) => v.includes('\n'))
+  const single = entries.filter(([, v]) => !v.includes('\n'))
+  if (!multi.length) return head + single.map(field).join('') + '\n'
+  const blocks = multi.map(([k, v]) => `\n  ${k}=\n${v.split('\n').map((l) => `  | ${l}`).join('\n')}`).join('')
+  return `${head}:${blocks}\n${single.length ? '  ' + single.map(field).join('') + '\n' : ''}`
+}
+
+/** api.ResponseError.Error() from the Vault Go client. */
+function responseError(method: string, url: string, status: number, body: string): string {
+  let errors: string[] | undefined
+  try {
+    errors = (JSON.parse(body) as {errors?: string[]}).errors
+  } catch {
+    errors = undefined
+  }
+  const detail = errors ? `Errors:\n\n${errors.map((e) => `* ${e}`).join('\n')}` : `Raw Message:\n\n${body}`
+  return `Error making API request.\n\nURL: ${method} ${url}\nCode: ${status}. ${detail}`
+}
+
+function banner(): string {
+  return [
+    '==> Vault Agent started! Log data will stream in below:',
+    '',
+    '==> Vault Agent configuration:',
+    '',
+    '           Api Address 1: http://bufconn',
+    '                     Cgo: disabled',
+    '               Log Level: info',
+    `                 Version: ${AGENT_VERSION}`,
+    '             Version Sha: 6a8d20d7c5ecff1b5e3a4a8e4d0b3dbb6fe7e5a1',
+    '',
+    '',
+  ].join('\n')
+}
+
+/**
+ * One run of `vault agent` in an injected container: auto-auth with the pod's service-account token against the
+ * Vault the emulator was given, then read each template's secrets and write the rendered files into the pod.
+ * Without a Vault URL the run succeeds at once and the files are whatever the test put there.
+ */
+export async function runAgent(cluster: Cluster, pod: KubeObject, container: Container, rt: PodRuntime, attempt: number): Promise<AgentOutcome> {
+  const log = (text: string) => cluster.appendLog(rt, container.name, text)
+  const config = decodeAgentConfig(container.env)
+  if (attempt === 0) {
+    log(banner())
+    log(logLine('INFO', 'agent.sink.file', 'creating file sink'))
+    log(logLine('INFO', 'agent.sink.file', 'file sink configured', {path: '/home/vault/.vault-token', mode: '-rw-r-----'}))
+    log(logLine('INFO', 'agent.template.server', 'starting template server'))
+    log(logLine('INFO', '', '(runner) creating new runner (dry: false, once: false)'))
+    log(logLine('INFO', 'agent.sink.server', 'starting sink server'))
+    log(logLine('INFO', 'agent.auth.handler', 'starting auth handler'))
+  }
+  log(logLine('INFO', 'agent.auth.handler', 'authenticating'))
+  const vault = cluster.options.vault
+  if (!config || !vault) {
+    logAuthenticated(log)
+    for (const t of config?.template ?? []) if (rt.fs.stat(container.name, t.destination)?.type === 'file') log(logLine('INFO', '', `(runner) rendered "(dynamic)" => "${t.destination}"`))
+    finish(log, config)
+    return 'rendered'
+  }
+  const token = await login(config, vault.url, rt, container, log, attempt)
+  if (!token) return 'auth-failed'
+  logAuthenticated(log)
+  const error = await renderTemplates(cluster, config, vault.url, token, rt, container, log)
+  if (error) {
+    log(logLine('ERROR', 'agent.template.server', 'template server error', {error}))
+    log(logLine('INFO', 'agent.template.server', 'template server stopped'))
+    log(logLine('ERROR', 'agent', 'runtime error encountered', {error: `template server: ${error}`}))
+    log('Error encountered during run, refer to logs for more details.\n')
+    return 'template-failed'
+  }
+  finish(log, config)
+  return 'rendered'
+}
+
+function logAuthenticated(log: (t: string) => void): void {
+  log(logLine('INFO', 'agent.auth.handler', 'authentication successful, sending token to sinks'))
+  log(logLine('INFO', 'agent.auth.handler', 'starting renewal process'))
+  log(logLine('INFO', 'agent.sink.file', 'token written', {path: '/home/vault/.vault-token'}))
+  log(logLine('INFO', 'agent.template.server', 'template server received new token'))
+  log(logLine('INFO', '', '(runner) creating watcher'))
+  log(logLine('INFO', '', '(runner) starting'))
+  log(logLine('INFO', 'agent.auth.handler', 'renewed auth token'))
+}
+
+function finish(log: (t: string) => void, config: AgentConfig | undefined): void {
+  if (!config?.exit_after_auth) return
+  log(logLine('INFO', '', '(runner) stopping'))
+  log(logLine('INFO', 'agent.template.server', 'template server stopped'))
+  log(logLine('INFO', '', '(runner) received finish'))
+  log(logLine('INFO', 'agent.auth.handler', 'shutdown triggered, stopping lifetime watcher'))
+  log(logLine('INFO', 'agent.auth.handler', 'auth handler stopped'))
+  log(logLine('INFO', 'agent.sink.server', 'sink server stopped'))
+  log(logLine('INFO', 'agent', 'sinks finished, exiting'))
+}
+
+const backoff = (attempt: number) => `${Math.min(2 ** attempt, 300)}s`
+
+function headers(config: AgentConfig, token?: string): Record<string, string> {
+  return {
+    'Content-Type': 'application/json',
+    'X-Vault-Request': 'true',
+    ...(token ? {'X-Vault-Token': token} : {}),
+    ...(config.auto_auth.method.namespace ? {'X-Vault-Namespace': config.auto_auth.method.namespace} : {}),
+  }
+}
+
+async function login(config: AgentConfig, vaultUrl: string, rt: PodRuntime, container: Container, log: (t: string) => void, attempt: number): Promise<string | undefined> {
+  const method = config.auto_auth.method
+  const tokenPath = method.config.token_path
+  const jwtFile = rt.fs.stat(container.name, tokenPath)
+  if (jwtFile?.type !== 'file') {
+    log(logLine('ERROR', 'agent.auth.handler', 'error getting path or data from method', {error: `error reading JWT with Kubernetes Auth: open ${tokenPath}: no such file or directory`, backoff: backoff(attempt)}))
+    return undefined
+  }
+  const path = `/v1/${method.mount_path.replace(/^\/+|\/+$/g, '')}/login`
+  const shownUrl = config.vault.address.replace(/\/+$/, '') + path
+  try {
+    const res = await fetch(vaultUrl.replace(/\/+$/, '') + path, {
+      method: 'PUT',
+      headers: headers(config),
+      body: JSON.stringify({jwt: jwtFile.content.trim(), role: method.config.role}),
+    })
+    const text = await res.text()
+    if (!res.ok) {
+      log(logLine('ERROR', 'agent.auth.handler', 'error authenticating', {error: responseError('PUT', shownUrl, res.status, text), backoff: backoff(attempt)}))
+      return undefined
+    }
+    const token = (JSON.parse(text) as {auth?: {client_token?: string}}).auth?.client_token
+    if (!token) log(logLine('ERROR', 'agent.auth.handler', 'error authenticating', {error: 'authentication returned nil auth info', backoff: backoff(attempt)}))
+    return token
+  } catch (error) {
+    log(logLine('ERROR', 'agent.auth.handler', 'error authenticating', {error: `Put "${shownUrl}": ${describeNetworkError(error)}`, backoff: backoff(attempt)}))
+    return undefined
+  }
+}
+
+function describeNetworkError(error: unknown): string {
+  const cause = (error as {cause?: {code?: string}}).cause
+  return cause?.code === 'ECONNREFUSED' ? 'dial tcp 10.96.0.100:8200: connect: connection refused' : String((error as Error).message)
+}
+
+/** consul-template's KV v2 shim: `mount/x` is read as `mount/data/x` when sys/internal/ui/mounts says version 2. */
+async function shimKv2(config: AgentConfig, vaultUrl: string, token: string, rawPath: string): Promise<string> {
+  try {
+    const res = await fetch(`${vaultUrl.replace(/\/+$/, '')}/v1/sys/internal/ui/mounts/${rawPath}`, {headers: headers(config, token)})
+    if (!res.ok) return rawPath
+    const data = ((await res.json()) as {data?: {path?: string; options?: {version?: string} | null}}).data
+    const mount = data?.path ?? ''
+    if (data?.options?.version !== '2' || !mount) return rawPath
+    if (rawPath === mount || rawPath === mount.replace(/\/$/, '')) return `${mount.replace(/\/$/, '')}/data`
+    const rest = rawPath.slice(mount.length)
+    return rest.startsWith('data/') || rest.startsWith('metadata/') ? rawPath : `${mount}data/${rest}`
+  } catch {
+    return rawPath
+  }
+}
+
+async function readSecret(config: AgentConfig, vaultUrl: string, token: string, rawPath: string): Promise<TemplateSecret | string> {
+  const path = await shimKv2(config, vaultUrl, token, rawPath)
+  const shownUrl = `${config.vault.address.replace(/\/+$/, '')}/v1/${path}`
+  const what = `vault.read(${rawPath})`
+  try {
+    const res = await fetch(`${vaultUrl.replace(/\/+$/, '')}/v1/${path}`, {headers: headers(config, token)})
+    const text = await res.text()
+    if (res.status === 404) return `${what}: no secret exists at ${path}`
+    if (!res.ok) return `${what}: ${what}: ${responseError('GET', shownUrl, res.status, text)}`
+    return toTemplateSecret(JSON.parse(text))
+  } catch (error) {
+    return `${what}: Get "${shownUrl}": ${describeNetworkError(error)}`
+  }
+}
+
+async function renderTemplates(cluster: Cluster, config: AgentConfig, vaultUrl: string, token: string, rt: PodRuntime, container: Container, log: (t: string) => void): Promise<string | undefined> {
+  for (const t of config.template ?? []) {
+    if (t.contents === undefined) return `template: failed reading file ${t.source}: open ${t.source}: no such file or directory`
+    const secrets = new Map<string, TemplateSecret>()
+    for (const path of secretPaths(t.contents)) {
+      const result = await readSecret(config, vaultUrl, token, path)
+      if (typeof result === 'string') return result
+      secrets.set(path, result)
+    }
+    const lookup = (path: string) => secrets.get(path)
+    let output = renderDefaultTemplate(t.contents, lookup)
+    if (output === undefined) {
+      const render = cluster.options.render
+      if (!render) return `template: (dynamic): the kube emulator was given no template renderer for this template`
+      try {
+        output = render(t.contents, lookup)
+      } catch (error) {
+        return `(dynamic): execute: ${(error as Error).message}`
+      }
+    }
+    rt.fs.write(container.name, t.destination, output)
+    log(logLine('INFO', '', `(runner) rendered "(dynamic)" => "${t.destination}"`))
+  }
+  return undefined
+}

@@ -1,0 +1,129 @@
+import {WebSocketServer, type WebSocket} from 'ws'
+
+import type {Cluster} from '../cluster.js'
+import type {UpgradeContext} from '../server.js'
+import type {Container, KubeObject} from '../types.js'
+
+import {errors, type Status} from '../errors.js'
+import {selectContainer} from './logs.js'
+import {runArgv, type CommandResult} from './shell.js'
+
+/** A test-injected failure of the next exec streams. */
+export interface ExecFault {
+  /** `drop`: cut the connection after the output, without a close frame; `no-status`: close cleanly without a status */
+  mode: 'drop' | 'no-status'
+  count?: number
+}
+
+const EXEC_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io']
+const CLOSE_CHANNEL = 255
+
+const isTrue = (v: string | null) => v !== null && v !== '0' && v !== 'false'
+
+/**
+ * `pods/exec` over WebSocket, as the API server's v5 stream translator (or a v4 kubelet) serves it: errors before
+ * the upgrade as HTTP Status, then channel-prefixed binary frames and one Status on channel 3.
+ */
+export class ExecHandler {
+  private readonly wss = new WebSocketServer({noServer: true, handleProtocols: (offered) => EXEC_PROTOCOLS.find((p) => offered.has(p)) ?? false})
+  private readonly faults: Array<ExecFault & {remaining: number}> = []
+
+  constructor(private readonly cluster: Cluster) {}
+
+  failNext(fault: ExecFault): void {
+    this.faults.push({...fault, remaining: fault.count ?? 1})
+  }
+
+  close(): void {
+    for (const client of this.wss.clients) client.terminate()
+    this.wss.close()
+  }
+
+  handle = (ctx: UpgradeContext): void => {
+    const pod = this.cluster.store.get('pods', ctx.namespace, ctx.pod)!
+    const q = ctx.url.searchParams
+    const container = selectContainer(pod, q.get('container'))
+    const command = q.getAll('command')
+    const [stdin, stdout, stderr] = ['stdin', 'stdout', 'stderr'].map((k) => isTrue(q.get(k)))
+    if (!stdin && !stdout && !stderr) throw errors.badRequest('you must specify at least 1 of stdin, stdout, stderr')
+    if (!command.length) throw errors.badRequest('you must specify at least one command for the container')
+    if (['Succeeded', 'Failed'].includes(pod.status?.phase)) {
+      throw errors.badRequest(`cannot exec into a container in a completed pod; current phase is ${pod.status.phase}`)
+    }
+    const offered = String(ctx.req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim())
+    if (!EXEC_PROTOCOLS.some((p) => offered.includes(p))) throw errors.badRequest('websocket protocol not supported')
+    this.wss.handleUpgrade(ctx.req, ctx.socket, ctx.head, (ws) => {
+      ctx.record(101)
+      this.session(ws, pod, container, command, {stdin, stdout})
+    })
+  }
+
+  private session(ws: WebSocket, pod: KubeObject, container: string, command: string[], want: {stdin: boolean; stdout: boolean}): void {
+    const send = (channel: number, data: string | Buffer) => ws.send(Buffer.concat([Buffer.from([channel]), Buffer.from(data)]))
+    send(want.stdout ? 1 : 2, '')
+    const input: Buffer[] = []
+    const run = () => {
+      const result = this.execute(pod, container, command, Buffer.concat(input).toString())
+      if ('status' in result) return this.finish(ws, send, result.status)
+      if (result.stdout) send(1, result.stdout)
+      if (result.stderr) send(2, result.stderr)
+      this.finish(ws, send, result.code === 0 ? {metadata: {}, status: 'Success'} : exitStatus(result.code))
+    }
+    if (!want.stdin) return run()
+    let done = false
+    const endInput = () => {
+      if (!done) {
+        done = true
+        run()
+      }
+    }
+    ws.on('message', (data: Buffer) => {
+      if (data[0] === 0) input.push(data.subarray(1))
+      if (data[0] === CLOSE_CHANNEL && data[1] === 0) endInput()
+    })
+    ws.on('close', endInput)
+  }
+
+  private finish(ws: WebSocket, send: (c: number, d: string) => void, status: object): void {
+    const fault = this.faults.find((f) => f.remaining > 0)
+    if (fault) {
+      fault.remaining--
+      if (fault.mode === 'drop') ws.terminate()
+      else ws.close(1000)
+      return
+    }
+    send(3, JSON.stringify(status))
+    ws.close(1000)
+  }
+
+  private execute(pod: KubeObject, name: string, argv: string[], stdin: string): CommandResult | {status: object} {
+    const current = this.cluster.store.get('pods', pod.metadata.namespace, pod.metadata.name)
+    const statuses = [...((current?.status?.containerStatuses ?? []) as Array<{name: string; state?: {running?: object}}>), ...((current?.status?.initContainerStatuses ?? []) as Array<{name: string; state?: {running?: object}}>)]
+    const rt = current && this.cluster.runtimes.get(current.metadata.uid!)
+    if (!current || !rt || !statuses.find((s) => s.name === name)?.state?.running) {
+      return {status: internalError(`unable to upgrade connection: container not found ("${name}")`)}
+    }
+    const container = [...(current.spec.initContainers ?? []), ...current.spec.containers].find((c: Container) => c.name === name) as Container
+    const env: Record<string, string> = {PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOSTNAME: current.metadata.name, HOME: '/root'}
+    for (const e of container.env ?? []) if (e.value !== undefined) env[e.name] = e.value
+    const result = runArgv(argv, {fs: rt.fs, container: name, env}, stdin)
+    if (result) return result
+    // what the container runtime reports for a missing binary (runc via cri-dockerd): printed, exit 126
+    return {stdout: `OCI runtime exec failed: exec failed: unable to start container process: exec: "${argv[0]}": executable file not found in $PATH: unknown\r\n`, stderr: '', code: 126}
+  }
+}
+
+function exitStatus(code: number) {
+  return {
+    metadata: {},
+    status: 'Failure',
+    message: `command terminated with non-zero exit code: command terminated with exit code ${code}`,
+    reason: 'NonZeroExitCode',
+    details: {causes: [{reason: 'ExitCode', message: String(code)}]},
+  }
+}
+
+function internalError(message: string): Omit<Status, 'kind' | 'apiVersion'> {
+  const {kind: _k, apiVersion: _a, ...rest} = errors.internal(message).status
+  return rest
+}

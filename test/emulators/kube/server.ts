@@ -1,0 +1,364 @@
+import type {Duplex} from 'node:stream'
+
+import {createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
+import {createServer as createHttpsServer} from 'node:https'
+
+import type {UserInfo} from './auth.js'
+import type {Cluster} from './cluster.js'
+import type {KubeObject} from './types.js'
+
+import {handleResource, list, type ResourceRequest} from './api.js'
+import {ANONYMOUS, ISSUER} from './auth.js'
+import {discovery, openapiV3, VERSION} from './discovery.js'
+import {errors, notFoundPath, StatusError} from './errors.js'
+import {decodeProtobufObject} from './protobuf.js'
+import {findByPath, type ResourceType} from './resources.js'
+import {podLog} from './runtime/logs.js'
+import {matchesFieldSelector, matchesLabelSelector} from './selectors.js'
+import {toTable} from './table.js'
+
+export interface RequestRecord {
+  method: string
+  path: string
+  query: string
+  status: number
+  contentType?: string
+  body?: unknown
+}
+
+export interface FaultRule {
+  method?: string
+  pathPrefix?: string
+  status: number
+  count?: number
+}
+
+/** What an upgrade handler (exec, port-forward) gets once the request has been authenticated and authorized. */
+export interface UpgradeContext {
+  req: IncomingMessage
+  socket: Duplex
+  head: Buffer
+  url: URL
+  namespace: string
+  pod: string
+  user: UserInfo
+  /** answers the upgrade request with an HTTP Status error */
+  reject(error: StatusError): void
+  record(status: number): void
+}
+
+export type UpgradeHandler = (ctx: UpgradeContext) => void
+
+interface ParsedPath {
+  type: ResourceType
+  namespace?: string
+  name?: string
+  subresource?: string
+}
+
+/** Splits /api/v1/... and /apis/g/v/... paths as the apiserver's RequestInfoFactory does. */
+function parsePath(pathname: string): ParsedPath | 'discovery' | undefined {
+  const parts = pathname.split('/').filter(Boolean)
+  let group = ''
+  let rest: string[]
+  let version: string
+  if (parts[0] === 'api' && parts.length >= 2) {
+    version = parts[1]
+    rest = parts.slice(2)
+  } else if (parts[0] === 'apis' && parts.length >= 3) {
+    group = parts[1]
+    version = parts[2]
+    rest = parts.slice(3)
+  } else return parts[0] === 'api' || parts[0] === 'apis' ? 'discovery' : undefined
+  if (!rest.length) return 'discovery'
+  let namespace: string | undefined
+  if (rest[0] === 'namespaces' && rest.length >= 3 && !['status', 'finalize'].includes(rest[2])) {
+    namespace = rest[1]
+    rest = rest.slice(2)
+  }
+  const type = findByPath(group, version, rest[0])
+  if (!type || rest.length > 3) return undefined
+  if (namespace !== undefined && !type.namespaced) return undefined
+  if (namespace === undefined && type.namespaced && rest.length > 1) return undefined
+  return {type, namespace, name: rest[1], subresource: rest[2]}
+}
+
+function verbOf(method: string, parsed: ParsedPath, query: URLSearchParams): string {
+  switch (method) {
+    case 'GET':
+    case 'HEAD':
+      if (parsed.name) return 'get'
+      return query.get('watch') === 'true' || query.get('watch') === '1' ? 'watch' : 'list'
+    case 'POST':
+      return 'create'
+    case 'PUT':
+      return 'update'
+    case 'PATCH':
+      return 'patch'
+    case 'DELETE':
+      return parsed.name ? 'delete' : 'deletecollection'
+    default:
+      return method.toLowerCase()
+  }
+}
+
+/** The HTTP(S) front of the API server: logging, fault injection, authentication, authorization, routing. */
+export class ApiServer {
+  readonly requests: RequestRecord[] = []
+  private readonly faults: Array<FaultRule & {remaining: number}> = []
+  private readonly server: Server
+  private readonly watches = new Set<ServerResponse>()
+  private readonly upgrades: Record<string, UpgradeHandler> = {}
+
+  constructor(
+    private readonly cluster: Cluster,
+    tls?: {cert: string; key: string},
+  ) {
+    const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res)
+    this.server = tls ? createHttpsServer({cert: tls.cert, key: tls.key}, handler) : createHttpServer(handler)
+    this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.handleUpgrade(req, socket, head))
+  }
+
+  onUpgrade(subresource: string, handler: UpgradeHandler): void {
+    this.upgrades[subresource] = handler
+  }
+
+  failNext(rule: FaultRule): void {
+    this.faults.push({...rule, remaining: rule.count ?? 1})
+  }
+
+  listen(): Promise<number> {
+    return new Promise((resolve) => this.server.listen(0, '127.0.0.1', () => resolve((this.server.address() as {port: number}).port)))
+  }
+
+  async close(): Promise<void> {
+    for (const res of this.watches) res.end()
+    this.server.closeAllConnections?.()
+    await new Promise<void>((resolve) => this.server.close(() => resolve()))
+  }
+
+  private record(entry: RequestRecord): void {
+    this.requests.push(entry)
+  }
+
+  private takeFault(method: string, path: string): StatusError | undefined {
+    const fault = this.faults.find((f) => f.remaining > 0 && (!f.method || f.method === method) && (!f.pathPrefix || path.startsWith(f.pathPrefix)))
+    if (!fault) return undefined
+    fault.remaining--
+    return errors.forCode(fault.status)
+  }
+
+  private authenticate(req: IncomingMessage): {user: UserInfo; token?: string} | undefined {
+    const header = req.headers.authorization
+    if (!header) return {user: ANONYMOUS}
+    const m = header.match(/^Bearer\s+(.+)$/i)
+    if (!m) return undefined
+    const result = this.cluster.tokens.authenticate(m[1].trim(), [ISSUER])
+    if ('error' in result) return undefined
+    return {user: this.impersonate(req, result.user), token: m[1].trim()}
+  }
+
+  /** Impersonate-User / Impersonate-Group (kubectl --as/--as-group), allowed to users who may impersonate. */
+  private impersonate(req: IncomingMessage, user: UserInfo): UserInfo {
+    const as = req.headers['impersonate-user']
+    if (typeof as !== 'string') return user
+    const denied = this.cluster.authz.authorize(user, undefined, {verb: 'impersonate', group: '', resource: as.startsWith('system:serviceaccount:') ? 'serviceaccounts' : 'users', name: as})
+    if (denied) throw errors.forbidden({group: '', version: 'v1', resource: 'users', singular: 'user', kind: 'User', namespaced: false, verbs: []}, as, denied)
+    const sa = as.match(/^system:serviceaccount:([^:]+):/)
+    const extraGroups = [req.headers['impersonate-group'] ?? []].flat()
+    const groups = [...extraGroups, ...(sa ? ['system:serviceaccounts', `system:serviceaccounts:${sa[1]}`] : []), 'system:authenticated']
+    return {username: as, groups}
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost')
+    const raw = await readBody(req)
+    const contentType = req.headers['content-type']
+    let body: unknown
+    if (contentType?.startsWith('application/vnd.kubernetes.protobuf')) body = decodeProtobufObject(raw) ?? raw
+    else if (raw.length) {
+      try {
+        body = JSON.parse(raw.toString())
+      } catch {
+        body = raw.toString()
+      }
+    }
+    const entry: RequestRecord = {method: req.method ?? 'GET', path: url.pathname, query: url.search.slice(1), status: 0, ...(contentType ? {contentType} : {}), ...(body !== undefined ? {body} : {})}
+    const send = (status: number, payload: unknown, type = 'application/json') => {
+      entry.status = status
+      this.record(entry)
+      const text = typeof payload === 'string' && type !== 'application/json' ? payload : JSON.stringify(payload)
+      res.writeHead(status, {'Content-Type': type, 'Cache-Control': 'no-cache, private'})
+      res.end(req.method === 'HEAD' ? undefined : text)
+    }
+    const fail = (error: unknown) => {
+      if (error instanceof StatusError) return send(error.code, error.status)
+      console.error('kube emulator: request failed', error)
+      return send(500, errors.internal(String(error)).status)
+    }
+    try {
+      const fault = this.takeFault(entry.method, url.pathname)
+      if (fault) return fail(fault)
+      const auth = this.authenticate(req)
+      if (!auth) return fail(errors.unauthorized())
+      const parsed = parsePath(url.pathname)
+      if (parsed === undefined || parsed === 'discovery') return this.nonResource(url.pathname, auth, send, fail)
+      const verb = verbOf(entry.method, parsed, url.searchParams)
+      this.authorize(auth, parsed, verb)
+      if (parsed.subresource === 'log') {
+        const pod = this.cluster.store.get('pods', parsed.namespace, parsed.name!)
+        if (!pod) throw errors.notFound(parsed.type, parsed.name!)
+        return send(200, podLog(this.cluster, pod, url.searchParams), 'text/plain')
+      }
+      if (parsed.subresource === 'exec' || parsed.subresource === 'portforward' || parsed.subresource === 'attach') {
+        throw errors.badRequest('Upgrade request required')
+      }
+      if (verb === 'watch') return this.watch(parsed, url.searchParams, req, res, entry)
+      if (Buffer.isBuffer(body)) throw errors.unsupportedMediaType()
+      const request: ResourceRequest = {
+        verb,
+        type: parsed.type,
+        namespace: parsed.namespace,
+        name: parsed.name,
+        subresource: parsed.subresource,
+        query: url.searchParams,
+        body,
+        contentType: contentType ?? '',
+        user: auth.user,
+      }
+      const result = handleResource(this.cluster, request)
+      const accept = req.headers.accept ?? ''
+      if ((verb === 'get' || verb === 'list') && !parsed.subresource && accept.includes('as=Table')) {
+        const objects = verb === 'list' ? list(this.cluster, parsed.type, parsed.namespace, url.searchParams).items : [result.body as KubeObject]
+        return send(result.status, toTable(parsed.type.kind, objects, this.cluster.store.resourceVersion, url.searchParams.get('includeObject')))
+      }
+      return send(result.status, result.body)
+    } catch (error) {
+      return fail(error)
+    }
+  }
+
+  private authorize(auth: {user: UserInfo; token?: string}, parsed: ParsedPath, verb: string): void {
+    const attrVerb = ['exec', 'portforward', 'attach'].includes(parsed.subresource ?? '') ? 'create' : verb === 'watch' ? 'watch' : verb
+    const denied = this.cluster.authz.authorize(auth.user, auth.token, {
+      verb: attrVerb,
+      group: parsed.type.group,
+      resource: parsed.type.resource,
+      subresource: parsed.subresource,
+      namespace: parsed.namespace,
+      name: parsed.name,
+    })
+    if (denied) throw errors.forbidden(parsed.type, parsed.name, denied)
+  }
+
+  private nonResource(path: string, auth: {user: UserInfo; token?: string}, send: (s: number, p: unknown) => void, fail: (e: unknown) => void): void {
+    const denied = this.cluster.authz.authorize(auth.user, auth.token, {verb: 'get', path})
+    if (denied) return fail(errors.forbiddenPath(denied))
+    if (path === '/version' || path === '/version/') return send(200, VERSION)
+    if (['/healthz', '/livez', '/readyz'].includes(path)) return send(200, 'ok')
+    if (path === '/.well-known/openid-configuration') {
+      return send(200, {issuer: ISSUER, jwks_uri: 'https://192.168.49.2:8443/openid/v1/jwks', response_types_supported: ['id_token'], subject_types_supported: ['public'], id_token_signing_alg_values_supported: ['RS256']})
+    }
+    const doc = path.startsWith('/openapi/v3') ? openapiV3(path) : discovery(path)
+    if (doc === undefined) return fail(notFoundPath())
+    return send(200, doc)
+  }
+
+  /** A watch: replay from resourceVersion (or the current state), then stream live events as JSON lines. */
+  private watch(parsed: ParsedPath, query: URLSearchParams, req: IncomingMessage, res: ServerResponse, entry: RequestRecord): void {
+    const {type, namespace} = parsed
+    const rv = query.get('resourceVersion')
+    const replay = rv && rv !== '0' ? this.cluster.store.since(rv) : undefined
+    const matches = (o: KubeObject) =>
+      (!namespace || o.metadata.namespace === namespace) &&
+      matchesLabelSelector(o.metadata.labels, query.get('labelSelector') ?? undefined) &&
+      matchesFieldSelector(o, query.get('fieldSelector') ?? undefined)
+    entry.status = 200
+    this.record(entry)
+    res.writeHead(200, {'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private'})
+    res.flushHeaders()
+    const write = (event: string, object: unknown) => res.write(JSON.stringify({type: event, object}) + '\n')
+    if (rv && rv !== '0' && !replay) {
+      // a compacted resourceVersion is reported inside the watch, as an ERROR event carrying 410 Expired
+      const message = `too old resource version: ${rv} (${this.cluster.store.resourceVersion})`
+      write('ERROR', {kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: 'Expired', code: 410})
+      res.end()
+      return
+    }
+    if (replay) {
+      for (const e of replay) if (e.resource === type && matches(e.object)) write(e.type, e.object)
+    } else {
+      for (const o of this.cluster.store.list(type, namespace)) if (matches(o)) write('ADDED', o)
+    }
+    const unsubscribe = this.cluster.store.subscribe((e) => {
+      if (e.resource === type && matches(e.object)) write(e.type, e.object)
+    })
+    this.watches.add(res)
+    const timeout = Number(query.get('timeoutSeconds') ?? 0)
+    const timer = timeout > 0 ? setTimeout(() => res.end(), timeout * 1000) : undefined
+    timer?.unref()
+    const cleanup = () => {
+      unsubscribe()
+      clearTimeout(timer)
+      this.watches.delete(res)
+    }
+    res.on('close', cleanup)
+    req.on('close', cleanup)
+  }
+
+  private handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = new URL(req.url ?? '/', 'http://localhost')
+    const entry: RequestRecord = {method: req.method ?? 'GET', path: url.pathname, query: url.search.slice(1), status: 0}
+    const reject = (error: StatusError) => {
+      entry.status = error.code
+      this.record(entry)
+      const body = JSON.stringify(error.status)
+      socket.end(
+        `HTTP/1.1 ${error.code} ${httpReason(error.code)}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      )
+    }
+    try {
+      const fault = this.takeFault(entry.method, url.pathname)
+      if (fault) return reject(fault)
+      const auth = this.authenticate(req)
+      if (!auth) return reject(errors.unauthorized())
+      const parsed = parsePath(url.pathname)
+      const handler = parsed && parsed !== 'discovery' && parsed.type.resource === 'pods' && parsed.name ? this.upgrades[parsed.subresource ?? ''] : undefined
+      if (!handler || parsed === undefined || parsed === 'discovery') return reject(notFoundPath())
+      this.authorize(auth, parsed, 'create')
+      if (!this.cluster.store.get('pods', parsed.namespace, parsed.name!)) throw errors.notFound(parsed.type, parsed.name!)
+      handler({
+        req,
+        socket,
+        head,
+        url,
+        namespace: parsed.namespace!,
+        pod: parsed.name!,
+        user: auth.user,
+        reject,
+        record: (status) => {
+          entry.status = status
+          this.record(entry)
+        },
+      })
+    } catch (error) {
+      if (error instanceof StatusError) return reject(error)
+      console.error('kube emulator: upgrade failed', error)
+      reject(errors.internal(String(error)))
+    }
+  }
+}
+
+function httpReason(code: number): string {
+  return ({400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error', 503: 'Service Unavailable'} as Record<number, string>)[code] ?? 'Error'
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => resolve(Buffer.concat(chunks)))
+    req.on('error', reject)
+  })
+}
+

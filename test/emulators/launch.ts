@@ -1,0 +1,42 @@
+/**
+ * `npm run emulators`: the tutorial's cluster and its Vault, for trying vsi by hand. Prints the `export` lines for
+ * kubectl and the vault CLI and keeps running until Ctrl-C.
+ *
+ * The cluster is the state after `helm install vault hashicorp/vault --set server.dev.enabled=true` and
+ * `kubectl apply -f deployment-orgchart.yaml`; Vault is `vault server -dev` (root token `root`), reachable directly
+ * and through `kubectl port-forward vault-0 8200:8200`, and the injected agents log in to it for real.
+ */
+import {mkdtempSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {startKubeEmulator} from './kube/index.js'
+import {startVaultEmulator} from './vault/index.js'
+
+const YEAR = 365 * 24 * 3600
+
+const dir = mkdtempSync(join(tmpdir(), 'vsi-emulators-'))
+const kubeconfig = join(dir, 'kubeconfig')
+
+const kube = await startKubeEmulator({preset: 'tutorial'})
+kube.writeKubeconfig(kubeconfig)
+
+// ── Vault ────────────────────────────────────────────────────────────────────────────────────────────────────────
+// Vault runs as vault-0 with the `vault` service account (bound to system:auth-delegator by vault-server-binding),
+// so its own token is what it uses for TokenReview when auth/kubernetes/config has no token_reviewer_jwt.
+const vault = await startVaultEmulator({
+  kube: {url: kube.url, caPem: kube.caPem, serviceAccountToken: kube.issueServiceAccountToken('default', 'vault', {expirationSeconds: YEAR}), hostAliases: ['10.96.0.1']},
+})
+kube.setVault({url: vault.url})
+const {hostname, port} = new URL(vault.url)
+kube.portForwardTargets['default/vault-0:8200'] = {host: hostname, port: Number(port)}
+
+console.log(`# Kubernetes API server emulator at ${kube.url} (context minikube, namespace default)`)
+console.log(`export KUBECONFIG=${kubeconfig}`)
+console.log(`# Vault emulator (dev mode, as vault-0)`)
+console.log(`export VAULT_ADDR=${vault.url}`)
+console.log(`export VAULT_TOKEN=${vault.rootToken}`)
+
+process.on('SIGINT', () => {
+  void Promise.all([kube.stop(), vault.stop()]).then(() => process.exit(0))
+})

@@ -1,0 +1,364 @@
+// The KV secrets engine: v1 passthrough (vault-plugin-secrets-kv passthrough.go) and v2
+// versioned (path_data.go, path_metadata.go, path_delete.go, path_destroy.go, backend.go).
+import type {Clock, Stamp} from '../clock.js'
+import {formatGoDuration, parseDurationSecond} from '../duration.js'
+import type {Backend, HandlerRequest, Route} from '../framework.js'
+import {errorResponse, listOf, nil, ok, withStatus, type Reply} from '../reply.js'
+
+/** Immediate children of a prefix; sub-folders end in "/". */
+export function listChildren(keys: Iterable<string>, prefix: string): string[] {
+  const children = new Set<string>()
+  for (const key of keys) {
+    if (!key.startsWith(prefix)) continue
+    const rest = key.slice(prefix.length)
+    const slash = rest.indexOf('/')
+    children.add(slash === -1 ? rest : rest.slice(0, slash + 1))
+  }
+  children.delete('')
+  return [...children].sort()
+}
+
+export class KvV1Store {
+  readonly entries = new Map<string, Record<string, unknown>>()
+}
+
+export function kvV1Backend(store: KvV1Store, defaultTtl: () => number): Backend {
+  const route: Route = {
+    pattern: '.*',
+    existenceCheck: (req) => store.entries.has(req.path),
+    operations: {
+      read: (req) => {
+        const data = store.entries.get(req.path)
+        if (data === undefined) return nil()
+        let ttl = defaultTtl()
+        const ttlRaw = data['ttl'] ?? data['lease']
+        if (ttlRaw !== undefined) {
+          try {
+            ttl = parseDurationSecond(ttlRaw)
+          } catch {
+            // An unparsable ttl key is just data; the mount default applies.
+          }
+        }
+        return {...ok(data), leaseDuration: ttl}
+      },
+      update: (req) => {
+        if (req.path === '') return errorResponse('missing path')
+        if (Object.keys(req.data).length === 0) return errorResponse('missing data fields')
+        store.entries.set(req.path, structuredClone(req.data))
+        return nil()
+      },
+      delete: (req) => {
+        store.entries.delete(req.path)
+        return nil()
+      },
+      list: (req) => listOf(listChildren(store.entries.keys(), req.path)),
+    },
+  }
+  return {mountType: 'kv', routes: [route]}
+}
+
+export interface KvVersion {
+  data: Record<string, unknown> | null
+  created: Stamp
+  deletion: Stamp | null
+  destroyed: boolean
+}
+
+export interface KvKey {
+  versions: Map<number, KvVersion>
+  currentVersion: number
+  oldestVersion: number
+  created: Stamp | null
+  updated: Stamp | null
+  maxVersions: number
+  casRequired: boolean
+  deleteVersionAfter: number
+  customMetadata: Record<string, string> | null
+}
+
+export class KvV2Store {
+  readonly config = {maxVersions: 0, casRequired: false, deleteVersionAfter: 0}
+  readonly keys = new Map<string, KvKey>()
+}
+
+const DEFAULT_MAX_VERSIONS = 10
+const UPGRADING =
+  'Upgrading from non-versioned to versioned data. This backend will be unavailable for a brief period and will resume service shortly.'
+
+export interface KvV2Options {
+  clock: Clock
+  /** Until this time the mount answers like a kv-v2 mount that is still upgrading. */
+  upgradingUntilMs: number
+}
+
+export function kvV2Backend(store: KvV2Store, {clock, upgradingUntilMs}: KvV2Options): Backend {
+  const upgradeCheck =
+    <T extends (req: HandlerRequest) => Reply>(handler: T) =>
+    (req: HandlerRequest): Reply =>
+      clock.nowMs() < upgradingUntilMs ? errorResponse(UPGRADING) : handler(req)
+
+  const isDeleted = (v: KvVersion): boolean => v.deletion !== null && v.deletion.ms <= clock.nowMs()
+
+  const versionMetadata = (v: KvVersion): Record<string, unknown> => ({
+    created_time: v.created.text,
+    deletion_time: v.deletion?.text ?? '',
+    destroyed: v.destroyed,
+  })
+
+  const dataMetadata = (key: KvKey, version: number): Record<string, unknown> => ({
+    ...versionMetadata(key.versions.get(version)!),
+    custom_metadata: key.customMetadata,
+    version,
+  })
+
+  /** validateCheckAndSetOption */
+  const casError = (req: HandlerRequest, key: KvKey): string | undefined => {
+    const options = req.fields.get<Record<string, unknown>>('options')
+    if ('cas' in options) {
+      const cas = typeof options['cas'] === 'string' ? Number(options['cas']) : options['cas']
+      if (typeof cas !== 'number' || !Number.isInteger(cas)) return 'error parsing check-and-set parameter'
+      if (cas !== key.currentVersion) return 'check-and-set parameter did not match the current version'
+    } else if (store.config.casRequired || key.casRequired) {
+      return 'check-and-set parameter required for this call'
+    }
+    return undefined
+  }
+
+  const effectiveMaxVersions = (key: KvKey): number => {
+    const configured = store.config.maxVersions
+    if (key.maxVersions !== 0 && (configured === 0 || key.maxVersions < configured)) return key.maxVersions
+    return configured !== 0 ? configured : DEFAULT_MAX_VERSIONS
+  }
+
+  const addVersion = (key: KvKey, data: Record<string, unknown>): number => {
+    const created = clock.stamp()
+    const after = key.deleteVersionAfter || store.config.deleteVersionAfter
+    key.currentVersion++
+    key.versions.set(key.currentVersion, {data, created, deletion: after > 0 ? clock.stampAt(created.ms + after * 1000) : null, destroyed: false})
+    key.updated = created
+    key.created ??= created
+    const max = effectiveMaxVersions(key)
+    if (key.versions.size > max) {
+      const newestToDrop = key.currentVersion - max
+      for (let v = key.oldestVersion; v <= newestToDrop; v++) key.versions.delete(v)
+      key.oldestVersion = newestToDrop + 1
+    }
+    return key.currentVersion
+  }
+
+  const newKey = (): KvKey => ({
+    versions: new Map(),
+    currentVersion: 0,
+    oldestVersion: 0,
+    created: null,
+    updated: null,
+    maxVersions: 0,
+    casRequired: false,
+    deleteVersionAfter: 0,
+    customMetadata: null,
+  })
+
+  const readData = (req: HandlerRequest): Reply => {
+    const key = store.keys.get(req.captures['path']!)
+    if (key === undefined) return nil()
+    const requested = req.fields.get<number>('version')
+    const version = requested > 0 ? requested : key.currentVersion
+    const v = key.versions.get(version)
+    if (v === undefined) return nil()
+    const response = ok({data: null, metadata: dataMetadata(key, version)})
+    // Deleted or destroyed versions answer 404 with their metadata (RespondWithStatusCode).
+    if (isDeleted(v) || v.destroyed) return withStatus(404, response)
+    return ok({data: structuredClone(v.data), metadata: dataMetadata(key, version)})
+  }
+
+  const writeData = (req: HandlerRequest): Reply => {
+    const path = req.captures['path']!
+    if (!req.fields.has('data')) return errorResponse('no data provided')
+    const key = store.keys.get(path) ?? newKey()
+    const problem = casError(req, key)
+    if (problem !== undefined) return errorResponse(problem)
+    store.keys.set(path, key)
+    const version = addVersion(key, structuredClone(req.fields.get<Record<string, unknown>>('data')))
+    return ok(dataMetadata(key, version))
+  }
+
+  const patchData = (req: HandlerRequest): Reply => {
+    if (!req.fields.has('data')) return errorResponse('no data provided')
+    const key = store.keys.get(req.captures['path']!)
+    if (key === undefined) return withStatus(404, ok(null))
+    const problem = casError(req, key)
+    if (problem !== undefined) return errorResponse(problem)
+    const current = key.versions.get(key.currentVersion)
+    if (current === undefined) return withStatus(404, ok(null))
+    if (isDeleted(current) || current.destroyed) return withStatus(404, ok(dataMetadata(key, key.currentVersion)))
+    const merged = mergePatch(current.data ?? {}, req.fields.get<Record<string, unknown>>('data'))
+    return ok(dataMetadata(key, addVersion(key, merged)))
+  }
+
+  const deleteLatest = (req: HandlerRequest): Reply => {
+    const key = store.keys.get(req.captures['path']!)
+    const latest = key?.versions.get(key.currentVersion)
+    if (latest !== undefined && !latest.destroyed && !isDeleted(latest)) latest.deletion = clock.stamp()
+    return nil()
+  }
+
+  const forVersions = (change: (v: KvVersion) => void) => (req: HandlerRequest): Reply => {
+    const versions = req.fields.get<number[]>('versions')
+    if (versions.length === 0) return errorResponse('no version number provided')
+    const key = store.keys.get(req.captures['path']!)
+    for (const n of versions) {
+      const v = key?.versions.get(n)
+      if (v !== undefined) change(v)
+    }
+    return nil()
+  }
+
+  const readMetadata = (req: HandlerRequest): Reply => {
+    const key = store.keys.get(req.captures['path']!)
+    if (key === undefined) return nil()
+    return ok({
+      cas_required: key.casRequired,
+      created_time: key.created?.text ?? '',
+      current_version: key.currentVersion,
+      custom_metadata: key.customMetadata,
+      delete_version_after: formatGoDuration(key.deleteVersionAfter),
+      max_versions: key.maxVersions,
+      oldest_version: key.oldestVersion,
+      updated_time: key.updated?.text ?? '',
+      versions: Object.fromEntries([...key.versions].map(([n, v]) => [String(n), versionMetadata(v)])),
+    })
+  }
+
+  const writeMetadata = (req: HandlerRequest): Reply => {
+    const path = req.captures['path']!
+    let key = store.keys.get(path)
+    if (key === undefined) {
+      key = newKey()
+      key.created = clock.stamp()
+      store.keys.set(path, key)
+    }
+    const f = req.fields
+    if (f.has('max_versions')) key.maxVersions = f.get('max_versions')
+    if (f.has('cas_required')) key.casRequired = f.get('cas_required')
+    if (f.has('delete_version_after')) key.deleteVersionAfter = f.get('delete_version_after')
+    if (f.has('custom_metadata')) key.customMetadata = f.get('custom_metadata')
+    key.updated = clock.stamp()
+    return nil()
+  }
+
+  const pathField = {path: 'string'} as const
+  const routes: Route[] = [
+    {
+      pattern: 'config',
+      fields: {max_versions: 'int', cas_required: 'bool', delete_version_after: 'duration'},
+      operations: {
+        read: () =>
+          ok({
+            cas_required: store.config.casRequired,
+            delete_version_after: formatGoDuration(store.config.deleteVersionAfter),
+            max_versions: store.config.maxVersions,
+          }),
+        update: (req) => {
+          const f = req.fields
+          if (f.has('max_versions')) store.config.maxVersions = f.get('max_versions')
+          if (f.has('cas_required')) store.config.casRequired = f.get('cas_required')
+          if (f.has('delete_version_after')) store.config.deleteVersionAfter = f.get('delete_version_after')
+          return nil()
+        },
+      },
+    },
+    {
+      pattern: 'data/(?<path>.*?[^/])',
+      fields: {...pathField, version: 'int', options: 'map', data: 'map'},
+      existenceCheck: (req) => store.keys.has(req.captures['path']!),
+      operations: {
+        read: upgradeCheck(readData),
+        create: upgradeCheck(writeData),
+        update: upgradeCheck(writeData),
+        patch: upgradeCheck(patchData),
+        delete: upgradeCheck(deleteLatest),
+      },
+    },
+    {
+      pattern: 'metadata/(?<path>.*)',
+      fields: {...pathField, max_versions: 'int', cas_required: 'bool', delete_version_after: 'duration', custom_metadata: 'kvPairs'},
+      existenceCheck: (req) => store.keys.has(req.captures['path']!),
+      operations: {
+        read: upgradeCheck(readMetadata),
+        create: upgradeCheck(writeMetadata),
+        update: upgradeCheck(writeMetadata),
+        patch: upgradeCheck(writeMetadata),
+        delete: upgradeCheck((req) => {
+          store.keys.delete(req.captures['path']!)
+          return nil()
+        }),
+        list: upgradeCheck((req) => listOf(listChildren(store.keys.keys(), req.captures['path']!))),
+      },
+    },
+    {
+      pattern: 'destroy/(?<path>.*)',
+      fields: {...pathField, versions: 'commaInts'},
+      operations: {
+        update: upgradeCheck(
+          forVersions((v) => {
+            v.destroyed = true
+            v.data = null
+          }),
+        ),
+      },
+    },
+    {
+      pattern: 'delete/(?<path>.*)',
+      fields: {...pathField, versions: 'commaInts'},
+      operations: {
+        update: upgradeCheck(
+          forVersions((v) => {
+            if (!v.destroyed && !isDeleted(v)) v.deletion = clock.stamp()
+          }),
+        ),
+      },
+    },
+    {
+      pattern: 'undelete/(?<path>.*)',
+      fields: {...pathField, versions: 'commaInts'},
+      operations: {
+        update: upgradeCheck(
+          forVersions((v) => {
+            if (!v.destroyed) v.deletion = null
+          }),
+        ),
+      },
+    },
+    invalidPathRoute(),
+  ]
+  return {mountType: 'kv', routes}
+}
+
+/** backend.go pathInvalid: v1-style paths on a v2 mount answer 404 with a hint. */
+function invalidPathRoute(): Route {
+  const verbs: Record<string, string> = {create: 'put', update: 'put', patch: 'patch', read: 'get', list: 'list', delete: 'delete'}
+  const handler = (req: HandlerRequest): Reply => {
+    if (['metadata', 'data', 'delete', 'undelete', 'destroy'].includes(req.path)) {
+      return withStatus(404, ok(null, ['Non-listing operations on the root of a K/V v2 mount are not supported.']))
+    }
+    return withStatus(
+      404,
+      ok(null, [
+        `Invalid path for a versioned K/V secrets engine. See the API docs for the appropriate API endpoints to use. If using the Vault CLI, use 'vault kv ${verbs[req.op]}' for this operation.`,
+      ]),
+    )
+  }
+  return {pattern: '.*', operations: {update: handler, patch: handler, read: handler, delete: handler, list: handler}}
+}
+
+/** RFC 7396 JSON merge patch. */
+function mergePatch(target: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+  const result: Record<string, unknown> = structuredClone(target)
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete result[k]
+    else if (typeof v === 'object' && !Array.isArray(v) && typeof result[k] === 'object' && result[k] !== null && !Array.isArray(result[k])) {
+      result[k] = mergePatch(result[k] as Record<string, unknown>, v as Record<string, unknown>)
+    } else result[k] = structuredClone(v)
+  }
+  return result
+}
