@@ -1,6 +1,6 @@
 // Typed request fields as Vault's sdk/framework FieldData converts them, with the same
 // conversion errors ("error converting input <v> for field \"<name>\": …").
-import {DurationError, goQuote, parseDurationSecond} from './duration.js'
+import {DurationError, goQuote, parseDurationSecond} from '../../../src/vault/go-duration.js'
 
 export type FieldType = 'string' | 'lowerString' | 'bool' | 'int' | 'duration' | 'commaStrings' | 'strings' | 'map' | 'kvPairs' | 'commaInts'
 

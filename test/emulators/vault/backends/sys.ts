@@ -1,10 +1,10 @@
 // The system backend at sys/ (vault/logical_system.go): mount and auth tables, ACL policies
 // (new and old API), capabilities and the KV preflight `sys/internal/ui/mounts/<path>`.
-import {DurationError, parseDurationSecond} from '../duration.js'
+import {DurationError, parseDurationSecond} from '../../../../src/vault/go-duration.js'
 import type {Backend, HandlerRequest, Route} from '../framework.js'
 import {mountInfo, sanitizeMountPath, SYSTEM_TTL, type MountEntry} from '../mounts.js'
-import type {Acl} from '../policy/acl.js'
-import {parsePolicy, PolicyParseError} from '../policy/parse.js'
+import type {Acl} from '../../../../src/vault/acl/acl.js'
+import {parsePolicy, PolicyParseError} from '../../../../src/vault/acl/parse.js'
 import {PolicyStore} from '../policy/store.js'
 import {errorResponse, goError, listOf, nil, ok, type Reply} from '../reply.js'
 import type {TokenEntry, TokenStore} from '../tokens.js'

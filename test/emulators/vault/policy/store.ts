@@ -1,8 +1,8 @@
 // Named ACL policies as Vault's policy store keeps them (vault/policy_store.go): names are
 // lower-cased, `root` exists without being stored, some names cannot be changed.
-import {Acl} from './acl.js'
-import {DEFAULT_POLICY, RESPONSE_WRAPPING_POLICY} from './builtin.js'
-import {parsePolicy, type ParsedPolicy} from './parse.js'
+import {Acl} from '../../../../src/vault/acl/acl.js'
+import {DEFAULT_POLICY, RESPONSE_WRAPPING_POLICY} from '../../../../src/vault/acl/builtin.js'
+import {parsePolicy, type ParsedPolicy} from '../../../../src/vault/acl/parse.js'
 
 const IMMUTABLE = ['root', 'response-wrapping', 'control-group']
 const NOT_LISTED = ['response-wrapping', 'control-group']

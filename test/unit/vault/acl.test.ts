@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
-import {Acl} from './policy/acl.js'
-import {DEFAULT_POLICY} from './policy/builtin.js'
-import {parsePolicy} from './policy/parse.js'
+import {Acl} from '../../../src/vault/acl/acl.js'
+import {DEFAULT_POLICY} from '../../../src/vault/acl/builtin.js'
+import {parsePolicy} from '../../../src/vault/acl/parse.js'
 
 const acl = (...policies: string[]): Acl => Acl.fromPolicies(policies.map(parsePolicy))
 const parseError = (text: string): string => {

@@ -1,0 +1,64 @@
+import {Args, Flags} from '@oclif/core'
+
+import {VsiCommand} from '../base-command.js'
+import {kubeFlags, vaultFlags} from '../flags.js'
+import {doctorFailed, runDoctor} from '../doctor/run.js'
+import {renderDoctorReport} from '../doctor/report.js'
+import type {DoctorResult} from '../doctor/types.js'
+import {startProgress} from '../kube/progress.js'
+import {stderrNotice} from '../vault/notice.js'
+
+export default class Doctor extends VsiCommand<DoctorResult> {
+  static override summary = 'Find the broken link when a pod does not get its Vault secrets.'
+
+  static override description = `Checks every link the injection depends on and reports each as ok, warning, failed or skipped, with the
+cause and the fix:
+  1. annotations: valid, and on the pod template
+  2. injector: webhook, CA bundle, ready endpoints, Deployment available, selectors, namespace
+  3. service account: exists, its token is mounted
+  4. Vault: reachable and unsealed; auth mount, its config, reviewer JWT; role, its bindings, audience
+  5. policies: the role's policies grant read on every secret path (evaluated as Vault does)
+  6. secrets: each exists and is not deleted; each template only reads keys that exist
+  7. a live login as the app (TokenRequest, Kubernetes auth login, sys/capabilities-self; the token is revoked)
+  8. running pods: injected or not, and the last vault-agent-init error mapped to its cause
+
+A check that cannot be made (no permission, no Vault token, --offline) is reported as skipped, never as passed.
+Exit codes: 0 no check failed, 1 a check failed, 2 usage error.`
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> deployment/orgchart',
+    '<%= config.bin %> <%= command.id %> orgchart-69697d9598-l878s -n apps --json',
+    {description: 'Before deploying, without a cluster or Vault:', command: '<%= config.bin %> <%= command.id %> deployment.yaml --offline'},
+  ]
+
+  static override args = {
+    target: Args.string({description: 'deployment/NAME, statefulset/NAME, daemonset/NAME, a pod name, or a manifest file.', required: true}),
+  }
+
+  static override flags = {
+    offline: Flags.boolean({description: 'Run only the checks that need no cluster and no Vault (on a manifest file).'}),
+    ...vaultFlags,
+    ...kubeFlags,
+  }
+
+  async run(): Promise<DoctorResult> {
+    const {args, flags} = await this.parse(Doctor)
+    const progress = startProgress(`Checking ${args.target}`, {json: this.jsonEnabled()})
+    let result: DoctorResult
+    try {
+      result = await runDoctor({
+        target: args.target,
+        offline: flags.offline,
+        flags,
+        notice: stderrNotice(this.jsonEnabled()),
+        warn: (message) => this.warn(message),
+        onProgress: (status) => progress.update(status),
+      })
+    } finally {
+      progress.stop('done')
+    }
+    if (!this.jsonEnabled()) this.log(renderDoctorReport(result))
+    if (!result.passed) throw doctorFailed(result)
+    return result
+  }
+}

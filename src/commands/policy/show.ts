@@ -1,0 +1,36 @@
+import {Args} from '@oclif/core'
+
+import {VsiCommand} from '../../base-command.js'
+import {VsiError} from '../../errors.js'
+import {kubeFlags, vaultFlags} from '../../flags.js'
+import {stderrNotice} from '../../vault/notice.js'
+import {normalizePolicyName, readPolicy} from '../../vault/policy.js'
+import {withVaultSession} from '../../vault/session.js'
+
+export interface PolicyShowResult {
+  name: string
+  policy: string
+}
+
+export default class PolicyShow extends VsiCommand<PolicyShowResult> {
+  static override summary = 'Print an ACL policy.'
+
+  static override examples = ['<%= config.bin %> <%= command.id %> internal-app']
+
+  static override args = {
+    name: Args.string({description: 'Policy name.', required: true}),
+  }
+
+  static override flags = {...vaultFlags, ...kubeFlags}
+
+  async run(): Promise<PolicyShowResult> {
+    const {args, flags} = await this.parse(PolicyShow)
+    const name = normalizePolicyName(args.name)
+    return withVaultSession(flags, stderrNotice(this.jsonEnabled()), async ({vault}) => {
+      const policy = await readPolicy(vault, name)
+      if (policy === undefined) throw new VsiError(`no policy named ${name}`, {code: 'policy-not-found', hint: `Create it with: vsi policy create ${name} --path PATH`})
+      this.log(policy.trimEnd())
+      return {name, policy}
+    })
+  }
+}

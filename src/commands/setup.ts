@@ -1,0 +1,145 @@
+import {Args, Flags} from '@oclif/core'
+
+import {VsiCommand} from '../base-command.js'
+import {usageError, VsiError} from '../errors.js'
+import {kubeFlags, vaultFlags} from '../flags.js'
+import {canPrompt} from '../output/terminal.js'
+import type {SetupInputs} from '../setup/inputs.js'
+import {planSetup} from '../setup/plan.js'
+import {askApp, askSecretPath, askSecretValues} from '../setup/prompts.js'
+import {formatAction, summaryLine, tally} from '../setup/render.js'
+import {applySteps, inStepOrder, planned, type Action} from '../setup/steps.js'
+import {findVaultServerPod} from '../vault/discover.js'
+import {ttlFlagSeconds} from '../vault/duration.js'
+import {trimSlashes} from '../vault/mounts.js'
+import {stderrNotice} from '../vault/notice.js'
+import {inlineValueWarning, readSecretAssignments} from '../vault/secret-input.js'
+import {lazyKube, withVaultSession, type VaultConnectionInfo, type VaultSession} from '../vault/session.js'
+
+export interface SetupResult {
+  dryRun: boolean
+  vault: VaultConnectionInfo & {inCluster: boolean}
+  namespace: string
+  actions: Action[]
+  /** Objects created or changed in this run (0 on a re-run of a finished setup, and with --dry-run). */
+  writes: number
+}
+
+export default class Setup extends VsiCommand<SetupResult> {
+  static override summary = 'Prepare Vault and the cluster for the Agent Injector: KV engine, Kubernetes auth, and optionally a secret, policy, role and service account.'
+
+  static override description = `Idempotent: it reads what exists first, changes only what differs, and a re-run of a finished setup writes nothing.
+Vault is reached as the vault CLI reaches it (VAULT_ADDR, VAULT_TOKEN, ~/.vault-token, VAULT_CACERT, …); with no VAULT_ADDR, vsi finds the Vault server pod in the cluster by the Helm chart's labels and port-forwards to it.
+With --app, setup ends by logging in as the app's service account and reading the secret, to prove it works.`
+
+  static override examples = [
+    {description: 'The whole tutorial in one command (values from a file and stdin, not the command line):', command: '<%= config.bin %> <%= command.id %> --secret internal/database/config username=db-readonly-username password=@password.txt --app internal-app'},
+    {description: 'Show what would be done, without writing:', command: '<%= config.bin %> <%= command.id %> --secret internal/database/config --app internal-app --dry-run'},
+    {description: 'Only the KV engine and the Kubernetes auth method:', command: '<%= config.bin %> <%= command.id %>'},
+  ]
+
+  static override strict = false
+
+  static override args = {
+    data: Args.string({description: 'Secret data for --secret: key=value, key=@file or key=- (stdin); repeatable.'}),
+  }
+
+  static override flags = {
+    'kv-path': Flags.string({description: 'Where the KV v2 secrets engine is (enabled if absent).', default: 'internal'}),
+    'auth-path': Flags.string({description: 'Where the Kubernetes auth method is (enabled if absent).', default: 'kubernetes'}),
+    secret: Flags.string({description: 'A secret to create (with key=value arguments) or keep, e.g. internal/database/config.'}),
+    app: Flags.string({description: 'App name: creates a policy reading --secret, a role bound to the service account of this name, and the service account.'}),
+    ttl: Flags.string({description: "Token TTL of the app's role.", default: '24h'}),
+    audience: Flags.string({description: "Audience the app's role requires in service account tokens."}),
+    'vault-in-cluster': Flags.boolean({description: 'Vault runs in the cluster (implied when vsi found it there): it reviews tokens with its own service account.'}),
+    verify: Flags.boolean({description: 'Log in as the app and read the secret at the end (default: when something changed).', allowNo: true}),
+    'dry-run': Flags.boolean({description: 'Print the plan (create / change / unchanged per item) and write nothing.'}),
+    ...vaultFlags,
+    ...kubeFlags,
+  }
+
+  async run(): Promise<SetupResult> {
+    const {flags, argv} = await this.parse(Setup)
+    const dryRun = flags['dry-run']
+    const interactive = canPrompt() && !this.jsonEnabled()
+    const local = await this.localInputs(flags, argv as string[], interactive)
+
+    const kube = lazyKube(flags)
+    // setup always needs the cluster: loading its client (the slowest import) overlaps with connecting to Vault.
+    kube().catch(() => undefined)
+    const work = async (session: VaultSession): Promise<SetupResult> => {
+      const cluster = await kube()
+      const inCluster = session.discovered !== undefined || flags['vault-in-cluster']
+      const inputs: SetupInputs = {...local, namespace: cluster.namespace, vaultInCluster: inCluster, verify: flags.verify}
+      const vaultPod = inCluster ? (session.discovered ?? (await findVaultServerPod(cluster))) : undefined
+      if (inCluster && !vaultPod) this.warn('could not find the Vault server pod to check that its service account may review tokens (system:auth-delegator)')
+
+      const plan = await planSetup({vault: session.vault, kube: cluster, inputs, vaultPod})
+      if (plan.secretNeedsValues && inputs.secret) {
+        const {path} = inputs.secret
+        if (!interactive) throw usageError(`the secret ${path} does not exist and no values were given`, `Add key=value arguments after --secret ${path} (or key=@file, key=-).`)
+        if (!dryRun) inputs.secret.data = await askSecretValues(path)
+      }
+      const result = (actions: Action[]): SetupResult => ({
+        dryRun,
+        vault: {...session.info, inCluster},
+        namespace: inputs.namespace,
+        actions,
+        writes: dryRun ? 0 : tally(actions).writes,
+      })
+
+      if (dryRun) {
+        const actions = plan.steps.map((step) => planned(step))
+        for (const action of actions) this.log(formatAction(action))
+        this.log(summaryLine(actions, true))
+        return result(actions)
+      }
+      const actions = await applySteps(plan.steps, inStepOrder(plan.steps, (action) => this.log(formatAction(action))))
+      this.log(summaryLine(actions, false))
+      const failed = actions.find((action) => action.status === 'failed')
+      if (failed) {
+        throw new VsiError(`setup stopped: ${failed.target}: ${failed.detail}`, {
+          code: failed.code ?? 'setup-failed',
+          hint: failed.hint ?? 'Fix the cause and run vsi setup again; finished steps are kept.',
+          result: result(actions),
+        })
+      }
+      return result(actions)
+    }
+    return withVaultSession(flags, stderrNotice(this.jsonEnabled()), work, kube)
+  }
+
+  /** Everything decided before contacting anything: paths, TTL, secret data, and the answers to prompts. */
+  private async localInputs(
+    flags: {'kv-path': string; 'auth-path': string; ttl: string; secret?: string; app?: string; audience?: string},
+    dataArgs: string[],
+    interactive: boolean,
+  ): Promise<Pick<SetupInputs, 'kvPath' | 'authPath' | 'secret' | 'app'>> {
+    const kvPath = trimSlashes(flags['kv-path'])
+    const authPath = trimSlashes(flags['auth-path'])
+    if (kvPath === '') throw usageError('--kv-path is empty')
+    if (authPath === '') throw usageError('--auth-path is empty')
+    const ttlSeconds = ttlFlagSeconds(flags.ttl)
+    if (dataArgs.length > 0 && !flags.secret) throw usageError('key=value arguments need --secret PATH')
+    const secretInput = dataArgs.length > 0 ? await readSecretAssignments(dataArgs) : undefined
+    if (secretInput && secretInput.inlineKeys.length > 0) this.warn(inlineValueWarning(secretInput.inlineKeys))
+
+    let secretPath = flags.secret === undefined ? undefined : trimSlashes(flags.secret)
+    let app = flags.app
+    if (interactive && secretPath === undefined) {
+      // The tutorial's parts the flags left out: the secret, then (unless given) the app that reads it.
+      secretPath = await askSecretPath(kvPath)
+      if (secretPath !== undefined && app === undefined) app = await askApp()
+    }
+    if (app !== undefined && secretPath === undefined) throw usageError('--app needs --secret: the path its policy may read', 'e.g. --secret internal/database/config')
+    if (secretPath !== undefined && !secretPath.startsWith(`${kvPath}/`)) {
+      throw usageError(`--secret ${secretPath} is not under --kv-path ${kvPath}/`, `Use a path such as ${kvPath}/database/config, or set --kv-path.`)
+    }
+    return {
+      kvPath,
+      authPath,
+      secret: secretPath === undefined ? undefined : {path: secretPath, data: secretInput?.data},
+      app: app === undefined ? undefined : {name: app, ttlSeconds, audience: flags.audience},
+    }
+  }
+}

@@ -1,0 +1,102 @@
+import {Args, Flags} from '@oclif/core'
+
+import {VsiCommand} from '../../base-command.js'
+import {usageError, VsiError} from '../../errors.js'
+import {kubeFlags, vaultFlags} from '../../flags.js'
+import {loadTemplateInput} from '../../template-preview/input.js'
+import {previewPassed, previewTemplate} from '../../template-preview/preview.js'
+import type {TemplateRenderResult} from '../../template-preview/report.js'
+import {renderTemplateReport} from '../../template-preview/report.js'
+import type {SecretSource} from '../../template-preview/secret-source.js'
+import {fixtureSecretSource, readFixture, vaultSecretSource} from '../../template-preview/secret-source.js'
+import {stderrNotice} from '../../vault/notice.js'
+import {lazyKube, openVaultSession, type VaultSession} from '../../vault/session.js'
+
+async function readAllStdin(): Promise<string> {
+  if (process.stdin.isTTY) throw usageError('"-" reads the manifest or template from stdin, but stdin is a terminal')
+  const chunks: Buffer[] = []
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+export default class TemplateRender extends VsiCommand<TemplateRenderResult> {
+  static override summary = 'Show what Vault Agent will write for a secret, before deploying.'
+
+  static override description = `Renders each agent-inject-template-* annotation (or, for agent-inject-secret-* alone, the injector's default
+template) as Vault Agent renders it: Go text/template with consul-template's functions. Secrets come from Vault
+(values masked unless --show-secrets) or from fixture files given with --data.
+
+Reports what the agent would fail on (an unknown function, a missing secret) and every key the template reads that
+the secret lacks (Vault Agent would silently write "<no value>" there unless error-on-missing-key is set).
+
+Exit codes: 0 every template renders with every key present, 1 a template has a problem, 2 usage error.`
+
+  static override examples = [
+    {description: 'The patch of the tutorial, against a fixture (nothing to connect to):', command: '<%= config.bin %> <%= command.id %> patch-inject-secrets-as-template.yaml --data secret.json'},
+    {description: 'A live deployment, against the secret in Vault (values masked):', command: '<%= config.bin %> <%= command.id %> deployment/orgchart'},
+    {description: 'A bare template file, one fixture per path:', command: '<%= config.bin %> <%= command.id %> db.ctmpl --data internal/data/database/config=secret.json --show-secrets'},
+  ]
+
+  static override args = {
+    source: Args.string({
+      description: 'A manifest or patch file, a template file, - for stdin, or a workload (deployment/NAME, statefulset/NAME, daemonset/NAME, a pod name).',
+      required: true,
+    }),
+  }
+
+  static override flags = {
+    secret: Flags.string({char: 's', description: 'Render only this secret (the NAME of agent-inject-secret-NAME / agent-inject-template-NAME). Repeatable.', multiple: true}),
+    data: Flags.string({
+      description: 'Fixture instead of Vault: FILE (JSON key/values, or `vault kv get -format=json` output) for every path, or PATH=FILE for one. Repeatable.',
+      multiple: true,
+    }),
+    'kv-version': Flags.string({description: 'KV version of the fixtures given as bare key/values (default: 2 when the path has data/ after the mount, else 1).', options: ['1', '2']}),
+    'show-secrets': Flags.boolean({description: 'Print the values read from Vault (fixture values are always shown).'}),
+    ...vaultFlags,
+    ...kubeFlags,
+  }
+
+  async run(): Promise<TemplateRenderResult> {
+    const {args, flags} = await this.parse(TemplateRender)
+    const kvVersion = flags['kv-version'] === undefined ? undefined : (Number(flags['kv-version']) as 1 | 2)
+    if (kvVersion !== undefined && !flags.data) throw usageError('--kv-version applies to --data fixtures; live secrets take the version of their mount')
+    const kube = lazyKube(flags)
+    const input = await loadTemplateInput(args.source, {kube, namespace: flags.namespace, readStdin: readAllStdin})
+    const wanted = flags.secret ?? []
+    const templates = wanted.length === 0 ? input.templates : input.templates.filter((t) => wanted.includes(t.name))
+    if (templates.length === 0) {
+      throw usageError(`no secret named ${wanted.join(', ')} in ${input.source}`, `Its secrets: ${input.templates.map((t) => t.name).join(', ')}.`)
+    }
+
+    let session: VaultSession | undefined
+    let source: SecretSource
+    if (flags.data) {
+      source = fixtureSecretSource(await Promise.all(flags.data.map(readFixture)), kvVersion)
+    } else {
+      session = await openVaultSession({flags, kube, notice: stderrNotice(this.jsonEnabled())})
+      source = vaultSecretSource(session.vault, flags['show-secrets'])
+    }
+    let result: TemplateRenderResult
+    try {
+      const previews = await Promise.all(templates.map((template) => previewTemplate(template, source)))
+      result = {
+        source: input.source,
+        secrets: source.kind,
+        masked: source.kind === 'vault' && !flags['show-secrets'],
+        passed: previews.every(previewPassed),
+        templates: previews,
+      }
+    } finally {
+      await session?.close()
+    }
+    if (!this.jsonEnabled()) this.log(renderTemplateReport(result))
+    if (!result.passed) {
+      const failed = result.templates.filter((preview) => !previewPassed(preview)).map((preview) => preview.name)
+      throw new VsiError(`${failed.length} of ${result.templates.length} templates would not render as intended: ${failed.join(', ')}`, {
+        code: 'template-render-failed',
+        result,
+      })
+    }
+    return result
+  }
+}

@@ -1,0 +1,59 @@
+import type {V1Deployment, V1MutatingWebhook, V1Service} from '@kubernetes/client-node'
+
+import {VsiError} from '../errors.js'
+import type {KubeClient} from '../kube/client.js'
+import {INJECTOR_WEBHOOK} from '../kube/injector.js'
+import type {Fact} from './check.js'
+import {selectorMatches} from './match.js'
+import type {InjectorDefaults} from './spec.js'
+
+/** What doctor knows about the Vault Agent Injector: its webhook, the Service it calls, the Deployment behind it. */
+export interface InjectorFacts {
+  configuration?: string
+  webhook?: V1MutatingWebhook
+  service?: V1Service
+  serviceRef?: {namespace: string; name: string}
+  readyEndpoints: number
+  deployment?: V1Deployment
+  /** The injector container's AGENT_INJECT_* settings that change what a pod gets. */
+  defaults: InjectorDefaults
+}
+
+/** A 403 means "cannot tell", not "broken": the caller turns it into skipped checks. */
+export function forbiddenReason(error: unknown): string | undefined {
+  if (error instanceof VsiError && error.code === 'kube-forbidden') return error.message
+  return undefined
+}
+
+function injectorDefaults(deployment: V1Deployment | undefined): InjectorDefaults {
+  const env = new Map((deployment?.spec?.template.spec?.containers ?? []).flatMap((c) => c.env ?? []).map((e) => [e.name, e.value]))
+  const template = env.get('AGENT_INJECT_DEFAULT_TEMPLATE')?.toLowerCase()
+  return {
+    authPath: env.get('AGENT_INJECT_VAULT_AUTH_PATH') || undefined,
+    defaultTemplate: template === 'json' || template === 'map' ? template : undefined,
+  }
+}
+
+/** Reads the webhook configuration, its Service and endpoints, and the injector Deployment (the one the Service selects). */
+export async function inspectInjector(kube: KubeClient): Promise<Fact<InjectorFacts>> {
+  try {
+    let configuration: string | undefined
+    let webhook: V1MutatingWebhook | undefined
+    for (const mwc of await kube.listMutatingWebhookConfigurations()) {
+      const found = mwc.webhooks?.find((w) => w.name === INJECTOR_WEBHOOK)
+      if (found) [configuration, webhook] = [mwc.metadata?.name, found]
+    }
+    const serviceRef = webhook?.clientConfig.service ? {namespace: webhook.clientConfig.service.namespace, name: webhook.clientConfig.service.name} : undefined
+    if (!serviceRef) return {configuration, webhook, readyEndpoints: 0, defaults: {}}
+    const [service, endpoints] = await Promise.all([kube.findService(serviceRef.name, serviceRef.namespace), kube.findEndpoints(serviceRef.name, serviceRef.namespace)])
+    const readyEndpoints = endpoints?.subsets?.reduce((count, subset) => count + (subset.addresses?.length ?? 0), 0) ?? 0
+    const selector = service?.spec?.selector
+    const deployments = selector ? await kube.listDeployments({namespace: serviceRef.namespace}) : []
+    const deployment = deployments.find((d) => selectorMatches({matchLabels: selector}, d.spec?.template.metadata?.labels))
+    return {configuration, webhook, service, serviceRef, readyEndpoints, deployment, defaults: injectorDefaults(deployment)}
+  } catch (error) {
+    const reason = forbiddenReason(error)
+    if (reason) return {unavailable: reason}
+    throw error
+  }
+}

@@ -1,0 +1,70 @@
+import {Flags} from '@oclif/core'
+
+import {kubeFlags} from '../flags.js'
+import type {ApplyResult} from './apply.js'
+import {applyWorkloadPatch} from './apply.js'
+import {connectKube} from './client.js'
+import {timeoutFlag} from './flags.js'
+import {startProgress} from './progress.js'
+import {parseWorkloadRef} from './workload.js'
+
+/** The flags `vsi patch` gains for applying its patch to a live workload. */
+export const applyFlags = {
+  apply: Flags.string({
+    description: 'Apply the patch to this workload (deployment/NAME, statefulset/NAME or daemonset/NAME) as `kubectl patch` does, then wait for the rollout.',
+    helpValue: 'WORKLOAD',
+    helpGroup: 'APPLY',
+  }),
+  timeout: timeoutFlag('With --apply: how long to wait for the rollout (e.g. 90s, 5m).', '5m'),
+  wait: Flags.boolean({
+    description: 'With --apply: wait until the rollout is complete (--no-wait returns once the patch is written).',
+    default: true,
+    allowNo: true,
+    helpGroup: 'APPLY',
+  }),
+  ...kubeFlags,
+}
+
+export interface ApplyFlagValues {
+  apply?: string
+  timeout: number
+  wait: boolean
+  kubeconfig?: string
+  context?: string
+  namespace?: string
+}
+
+/** What a command needs to report progress: VsiCommand provides all three. */
+export interface ApplyReporter {
+  jsonEnabled(): boolean
+  log(message?: string): void
+  warn(message: string): unknown
+}
+
+/** Runs `--apply` for a command that has built `patch`; prints kubectl-like lines unless --json. */
+export async function applyFromFlags(command: ApplyReporter, flags: ApplyFlagValues & {apply: string}, patch: object): Promise<ApplyResult> {
+  const ref = parseWorkloadRef(flags.apply)
+  const kube = await connectKube(flags)
+  const json = command.jsonEnabled()
+  const progress = startProgress(`Waiting for ${flags.apply} to roll out`, {json})
+  try {
+    const result = await applyWorkloadPatch(kube, ref, patch, {
+      timeoutMs: flags.timeout,
+      wait: flags.wait,
+      warn: (message) => command.warn(message),
+      onProgress: (status) => {
+        progress.update(`${status.ready}/${status.desired} pods ready`)
+      },
+    })
+    progress.stop(result.rollout ? `${result.rollout.ready}/${result.rollout.desired} pods ready` : 'done')
+    if (!json) {
+      const kindName = `${ref.kind.toLowerCase()}.apps/${ref.name}`
+      command.log(result.changed ? `${kindName} patched` : `${kindName} unchanged: it already has this patch, nothing was written`)
+      if (result.rollout) command.log(`${result.rollout.message} (${result.rollout.ready}/${result.rollout.desired} pods ready, ${result.rollout.seconds}s)`)
+    }
+    return result
+  } catch (error) {
+    progress.stop('failed')
+    throw error
+  }
+}

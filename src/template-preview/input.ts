@@ -1,0 +1,77 @@
+import {existsSync} from 'node:fs'
+import {readFile} from 'node:fs/promises'
+import path from 'node:path'
+
+import {inputError, usageError} from '../errors.js'
+import type {KubeClient} from '../kube/client.js'
+import {ANNOTATION_PREFIX} from '../kube/pod-state.js'
+import {formatRef, parseTargetRef} from '../kube/workload.js'
+import type {AgentTemplate} from './agent-templates.js'
+import {agentTemplates} from './agent-templates.js'
+import {looksLikeManifest, podTemplatesFromManifest} from './manifest.js'
+
+/** The templates to render, and where they came from. */
+export interface TemplateInput {
+  /** The file, `stdin`, or `deployment/orgchart`. */
+  source: string
+  templates: AgentTemplate[]
+}
+
+export interface InputOptions {
+  kube: () => Promise<KubeClient>
+  namespace?: string
+  readStdin: () => Promise<string>
+}
+
+const hasVaultAnnotation = (annotations: Record<string, string> | undefined) => Object.keys(annotations ?? {}).some((key) => key.startsWith(ANNOTATION_PREFIX))
+
+function fromManifest(text: string, source: string): AgentTemplate[] {
+  const podTemplates = podTemplatesFromManifest(text, source)
+  const annotated = podTemplates.filter((t) => agentTemplates(t.podMetadata.annotations).length > 0)
+  if (annotated.length === 0) {
+    const misplaced = podTemplates.find((t) => hasVaultAnnotation(t.objectAnnotations))
+    throw inputError(
+      `${source} has no agent-inject-secret-* or agent-inject-template-* annotation on a pod template`,
+      misplaced
+        ? `The annotations of ${misplaced.label} are on its own metadata; the injector only reads the pod template's (spec.template.metadata.annotations).`
+        : 'Give a manifest or patch with vault.hashicorp.com annotations, or a template file.',
+    )
+  }
+  return annotated.flatMap((t) =>
+    agentTemplates(t.podMetadata.annotations).map((template) => (annotated.length > 1 ? {...template, origin: `${t.label}: ${template.origin}`} : template)),
+  )
+}
+
+function fromTemplateText(text: string, source: string): AgentTemplate[] {
+  return [{name: path.basename(source), text, origin: source, errorOnMissingKey: false}]
+}
+
+/**
+ * Reads what to render: a manifest or patch file (its pod templates' annotations), a bare template file, `-` for
+ * stdin, or a live workload (`deployment/NAME`, `statefulset/NAME`, `daemonset/NAME`, a pod).
+ */
+export async function loadTemplateInput(source: string, options: InputOptions): Promise<TemplateInput> {
+  if (source === '-' || existsSync(source)) {
+    const label = source === '-' ? 'stdin' : source
+    let text: string
+    try {
+      text = source === '-' ? await options.readStdin() : await readFile(source, 'utf8')
+    } catch (error) {
+      throw inputError(`cannot read ${label}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
+    }
+    return {source: label, templates: looksLikeManifest(text) ? fromManifest(text, label) : fromTemplateText(text, label)}
+  }
+  if (!source.includes('/') || /\.(ya?ml|json|tpl|tmpl|ctmpl)$/i.test(source)) {
+    throw usageError(`${source}: no such file`, 'Give a manifest, patch or template file, or a workload such as deployment/NAME.')
+  }
+  const ref = parseTargetRef(source)
+  const kube = await options.kube()
+  const namespace = options.namespace ?? kube.namespace
+  const annotations =
+    ref.kind === 'Pod' ? (await kube.getPod(ref.name, namespace)).metadata?.annotations : (await kube.getWorkload(ref, namespace)).spec?.template.metadata?.annotations
+  const templates = agentTemplates(annotations)
+  if (templates.length === 0) {
+    throw inputError(`${formatRef(ref)} in namespace ${namespace} has no agent-inject-secret-* or agent-inject-template-* annotation on its pod template`)
+  }
+  return {source: formatRef(ref), templates}
+}

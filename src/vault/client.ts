@@ -1,0 +1,184 @@
+import type NodeVault from 'node-vault'
+
+import http from 'node:http'
+import https from 'node:https'
+import {format} from 'node:util'
+
+import {VsiError} from '../errors.js'
+import {debug} from '../output/debug.js'
+import {registerSecret} from '../output/redact.js'
+import {invalidToken, isKvUpgrading, isPermissionDenied, isTransient, statusOf, toVaultError, type VaultCall} from './errors.js'
+import type {TokenSource} from './settings.js'
+
+/** Vault's response envelope (sdk/logical/translate_response.go); sys routes also copy `data` to the top level. */
+export interface VaultResponse<T = Record<string, unknown>> {
+  data: T
+  auth?: {client_token: string; accessor?: string; policies?: string[]; lease_duration?: number} | null
+  warnings?: string[] | null
+  [key: string]: unknown
+}
+
+export interface RequestOptions {
+  /** Safe to send again after a dropped connection or a 500/502/504: reads, and writes that set a whole object. */
+  idempotent?: boolean
+  /** A login: a 403 is the auth method's verdict on the credentials, not a missing capability. */
+  login?: boolean
+}
+
+export interface VaultClientOptions {
+  addr: string
+  token?: string
+  tokenSource?: TokenSource
+  namespace?: string
+  ca?: string
+  skipVerify: boolean
+  /** Milliseconds per request. */
+  timeoutMs?: number
+  /** How messages name this Vault when the address alone would mislead (a port-forward to a pod). */
+  label?: string
+  unreachableHint?: string
+}
+
+const RETRY_DELAYS_MS = [100, 250, 600]
+
+/**
+ * The one way vsi talks to Vault: node-vault 0.12's generic `request`, with hand-built paths (its templated helpers
+ * ignore `kubernetesPath`, HTML-escape values, and `addKubernetesRole` always throws), `GET ?list=true` instead of the
+ * LIST verb, explicit TLS agents (its VAULT_SKIP_VERIFY handling treats "false" as true), retries for transient
+ * failures on idempotent calls, and errors mapped to VsiError.
+ */
+export class VaultClient {
+  readonly addr: string
+  readonly tokenSource?: TokenSource
+  private closed = false
+  private readonly agents: {httpAgent: http.Agent; httpsAgent: https.Agent}
+
+  private constructor(
+    private readonly nodeVault: NodeVault.client,
+    private readonly options: VaultClientOptions,
+    agents?: {httpAgent: http.Agent; httpsAgent: https.Agent},
+  ) {
+    this.addr = options.addr
+    this.tokenSource = options.tokenSource
+    this.agents = agents ?? {
+      httpAgent: new http.Agent({keepAlive: true}),
+      httpsAgent: new https.Agent({keepAlive: true, ca: options.ca, rejectUnauthorized: !options.skipVerify}),
+    }
+  }
+
+  static async create(options: VaultClientOptions, agents?: VaultClient['agents']): Promise<VaultClient> {
+    const {default: createNodeVault} = await import('node-vault')
+    const nodeVault = createNodeVault({
+      endpoint: options.addr,
+      token: options.token,
+      namespace: options.namespace,
+      noCustomHTTPVerbs: true,
+      debug: redactingDebug,
+      // Keeps node-vault from building its own agent from VAULT_SKIP_VERIFY; ours is passed per request.
+      rpDefaults: {strictSSL: true},
+    } as NodeVault.VaultOptions)
+    // node-vault falls back to VAULT_TOKEN / VAULT_NAMESPACE / VAULT_PREFIX on its own; vsi has already decided.
+    const loose = nodeVault as unknown as {token: string; namespace: string; pathPrefix: string}
+    loose.token = options.token ?? ''
+    loose.namespace = options.namespace ?? ''
+    loose.pathPrefix = ''
+    registerSecret(options.token)
+    return new VaultClient(nodeVault, options, agents)
+  }
+
+  /** A client for the same server with another token (e.g. one from a login), sharing connections. */
+  async withToken(token: string | undefined): Promise<VaultClient> {
+    return VaultClient.create({...this.options, token, tokenSource: undefined}, this.agents)
+  }
+
+  /** GET; undefined when Vault answers 404. */
+  async read<T = Record<string, unknown>>(path: string): Promise<VaultResponse<T> | undefined> {
+    return this.orUndefinedOn404(() => this.request<T>('GET', path, undefined, {idempotent: true}))
+  }
+
+  /** The keys under a path (`GET ?list=true`); empty when Vault answers 404. */
+  async list(path: string): Promise<string[]> {
+    const response = await this.orUndefinedOn404(() =>
+      this.request<{keys?: string[]}>('GET', `${path.replace(/\/$/, '')}/?list=true`, undefined, {idempotent: true}),
+    )
+    return response?.data?.keys ?? []
+  }
+
+  /** POST; undefined for a 204. */
+  async write<T = Record<string, unknown>>(path: string, body: object, options: RequestOptions = {}): Promise<VaultResponse<T> | undefined> {
+    return this.request<T>('POST', path, body, options)
+  }
+
+  async delete(path: string): Promise<void> {
+    await this.request('DELETE', path, undefined, {idempotent: true})
+  }
+
+  /** The token's capabilities on each path (sys/capabilities-self; the default policy allows it). */
+  async capabilities(paths: string[]): Promise<Record<string, string[]>> {
+    const response = await this.request<Record<string, string[]>>('POST', 'sys/capabilities-self', {paths}, {idempotent: true})
+    return response?.data ?? {}
+  }
+
+  close(): void {
+    this.closed = true
+    this.agents.httpAgent.destroy()
+    this.agents.httpsAgent.destroy()
+  }
+
+  async request<T>(method: string, path: string, body?: object, options: RequestOptions = {}): Promise<VaultResponse<T> | undefined> {
+    const call: VaultCall = {method, path, login: options.login}
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const response = await this.nodeVault.request({
+          path: `/${path}`,
+          method,
+          ...(body === undefined ? {} : {json: body}),
+          ...this.agents,
+          timeout: this.options.timeoutMs ?? 30_000,
+        })
+        // 204 comes back as '' from node-vault.
+        return response === '' || response === undefined ? undefined : (response as VaultResponse<T>)
+      } catch (error) {
+        // A closed client (the command is ending) does not try again.
+        const retryable = !this.closed && (isKvUpgrading(error) || (options.idempotent === true && isTransient(error)))
+        if (retryable && attempt < RETRY_DELAYS_MS.length) {
+          debug(`${method} ${path} failed (${statusOf(error) ?? (error as {code?: string}).code}); retrying`)
+          await new Promise((resolve) => setTimeout(resolve, RETRY_DELAYS_MS[attempt]))
+          continue
+        }
+        const context = {addr: this.options.label ?? this.addr, tokenSource: this.tokenSource, unreachableHint: this.options.unreachableHint}
+        if (!isPermissionDenied(error) || options.login) throw toVaultError(error, call, context)
+        const capabilities = await this.capabilitiesOf(path)
+        // The default policy grants sys/capabilities-self: a token refused even that is not a valid token.
+        if (capabilities === 'token-rejected') throw invalidToken(context, error)
+        throw toVaultError(error, call, {...context, capabilities})
+      }
+    }
+  }
+
+  private async capabilitiesOf(path: string): Promise<string[] | 'token-rejected' | undefined> {
+    const bare = path.split('?')[0]
+    if (bare === 'sys/capabilities-self') return 'token-rejected'
+    try {
+      return (await this.capabilities([bare]))[bare]
+    } catch (error) {
+      const code = error instanceof VsiError ? error.code : undefined
+      return code === 'vault-permission-denied' || code === 'vault-token-invalid' ? 'token-rejected' : undefined
+    }
+  }
+
+  private async orUndefinedOn404<T>(call: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await call()
+    } catch (error) {
+      if (error instanceof VsiError && error.code === 'vault-not-found') return undefined
+      throw error
+    }
+  }
+}
+
+/** node-vault logs every payload through `debug`: keep the method and path, drop request bodies. */
+function redactingDebug(...args: unknown[]): void {
+  const safe = args.map((arg) => (arg !== null && typeof arg === 'object' ? '{…}' : arg))
+  debug(`node-vault ${format(...safe)}`)
+}

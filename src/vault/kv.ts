@@ -1,0 +1,61 @@
+import type {VaultClient} from './client.js'
+import {apiPathOf, type KvLocation} from './kv-path.js'
+import {registerValue} from './secret-input.js'
+
+export interface KvSecret {
+  data: Record<string, string>
+  /** KV v2 only. */
+  version?: number
+  createdTime?: string
+}
+
+interface KvV2ReadData {
+  data: Record<string, unknown> | null
+  metadata?: {version?: number; created_time?: string}
+}
+
+/**
+ * Reads a secret; undefined when there is none (never written, deleted, or destroyed). Every value is registered as
+ * secret, so that nothing prints it, unless `reveal` (the user asked to see the values).
+ */
+export async function readKvSecret(vault: VaultClient, location: KvLocation, reveal = false): Promise<KvSecret | undefined> {
+  if (location.version === 1) {
+    const response = await vault.read<Record<string, unknown>>(apiPathOf(location))
+    return response?.data ? {data: secretValues(response.data, reveal)} : undefined
+  }
+  const response = await vault.read<KvV2ReadData>(apiPathOf(location))
+  if (!response?.data?.data) return undefined
+  const metadata = response.data.metadata
+  return {data: secretValues(response.data.data, reveal), version: metadata?.version, createdTime: metadata?.created_time}
+}
+
+export interface KvWriteResult {
+  /** KV v2 only: the version just written. */
+  version?: number
+}
+
+/** Writes all of a secret's keys (`vault kv put` semantics: keys not given are gone in the new version). */
+export async function writeKvSecret(vault: VaultClient, location: KvLocation, data: Record<string, string>, cas?: number): Promise<KvWriteResult> {
+  for (const value of Object.values(data)) registerValue(value)
+  if (location.version === 1) {
+    await vault.write(apiPathOf(location), data)
+    return {}
+  }
+  const response = await vault.write<{version?: number}>(apiPathOf(location), {data, options: cas === undefined ? {} : {cas}})
+  return {version: response?.data?.version}
+}
+
+function secretValues(data: Record<string, unknown>, reveal: boolean): Record<string, string> {
+  const values: Record<string, string> = {}
+  for (const [key, value] of Object.entries(data)) {
+    values[key] = typeof value === 'string' ? value : JSON.stringify(value)
+    if (!reveal) registerValue(values[key])
+  }
+  return values
+}
+
+/** Same keys and values: a second write would only add a version. */
+export function sameSecret(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = Object.keys(a)
+  return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && a[key] === b[key])
+}

@@ -1,0 +1,51 @@
+import type {VaultClient} from './client.js'
+
+/** One entry of sys/mounts or sys/auth, keyed by path with a trailing '/'. */
+export interface MountEntry {
+  type: string
+  options?: {version?: string} | null
+  description?: string
+}
+
+export type KvVersion = 1 | 2
+
+/** The mount table (secrets engines): `internal/` → entry. */
+export async function readSecretsMounts(vault: VaultClient): Promise<Map<string, MountEntry>> {
+  const response = await vault.read<Record<string, MountEntry>>('sys/mounts')
+  return new Map(Object.entries(response?.data ?? {}))
+}
+
+/** The auth method table: `kubernetes/` → entry. */
+export async function readAuthMounts(vault: VaultClient): Promise<Map<string, MountEntry>> {
+  const response = await vault.read<Record<string, MountEntry>>('sys/auth')
+  return new Map(Object.entries(response?.data ?? {}))
+}
+
+/** A KV mount's version, as `vault kv` decides it: options.version "2" is v2; anything else on type kv is v1. */
+export function kvVersionOfEntry(entry: MountEntry): KvVersion | undefined {
+  if (entry.type === 'kv-v2') return 2
+  if (entry.type !== 'kv' && entry.type !== 'generic') return undefined
+  return entry.options?.version === '2' ? 2 : 1
+}
+
+/** How a mount is spoken of to users: "kv v2", "kv v1", "pki". */
+export function describeMount(entry: MountEntry): string {
+  const version = kvVersionOfEntry(entry)
+  return version === undefined ? entry.type : `kv v${version}`
+}
+
+export function mountKey(path: string): string {
+  return `${trimSlashes(path)}/`
+}
+
+export function trimSlashes(path: string): string {
+  return path.replace(/^\/+|\/+$/g, '')
+}
+
+export async function enableKvV2(vault: VaultClient, path: string): Promise<void> {
+  await vault.write(`sys/mounts/${trimSlashes(path)}`, {type: 'kv', options: {version: '2'}})
+}
+
+export async function enableAuthMethod(vault: VaultClient, path: string, type: string): Promise<void> {
+  await vault.write(`sys/auth/${trimSlashes(path)}`, {type})
+}

@@ -1,0 +1,67 @@
+import {readFile} from 'node:fs/promises'
+
+import {inputError, usageError} from '../errors.js'
+import {registerSecret} from '../output/redact.js'
+
+export interface SecretInput {
+  data: Record<string, string>
+  /** Keys whose value was typed on the command line (visible in shell history and the process list). */
+  inlineKeys: string[]
+}
+
+/**
+ * Reads `key=value`, `key=@file` and `key=-` (stdin) as `vault kv put` does: file and stdin contents are taken as
+ * they are, trailing newline included. Every value is registered as a secret before anything can print it.
+ */
+export async function readSecretAssignments(args: string[], readStdin: () => Promise<string> = readAllStdin): Promise<SecretInput> {
+  const data: Record<string, string> = {}
+  const inlineKeys: string[] = []
+  let stdinUsedBy: string | undefined
+  for (const [index, raw] of args.entries()) {
+    const at = raw.indexOf('=')
+    const key = at < 0 ? '' : raw.slice(0, at).trim()
+    // The argument itself is not echoed: without "=" it may well be a bare secret value.
+    if (key === '') throw usageError(`secret data argument ${index + 1}: expected key=value, key=@file or key=-`)
+    const value = raw.slice(at + 1)
+    if (Object.hasOwn(data, key)) throw usageError(`key "${key}" is given twice`)
+    if (value === '-') {
+      if (stdinUsedBy) throw usageError(`only one key can read stdin ("${stdinUsedBy}" and "${key}" both use "-")`)
+      stdinUsedBy = key
+      data[key] = await readStdin()
+    } else if (value.startsWith('@')) {
+      data[key] = await readValueFile(key, value.slice(1))
+    } else {
+      data[key] = value
+      inlineKeys.push(key)
+    }
+    registerValue(data[key])
+  }
+  return {data, inlineKeys}
+}
+
+export function inlineValueWarning(keys: string[]): string {
+  return `the value of ${keys.map((key) => `"${key}"`).join(', ')} was given on the command line, where shell history and the process list can see it; prefer key=@file or key=- (stdin)`
+}
+
+async function readValueFile(key: string, file: string): Promise<string> {
+  if (file === '') throw usageError(`key "${key}": "@" needs a file name`)
+  try {
+    return await readFile(file, 'utf8')
+  } catch (error) {
+    throw inputError(`key "${key}": cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
+  }
+}
+
+/** All of stdin, which must be piped (a terminal would wait for an end that never comes). */
+export async function readAllStdin(): Promise<string> {
+  if (process.stdin.isTTY) throw usageError('"-" reads from stdin, but stdin is a terminal', 'Pipe the value in, e.g. `printf %s "$PASSWORD" | vsi ...`.')
+  const chunks: Buffer[] = []
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+/** A value from a file usually ends in a newline; it must be masked with and without it. */
+export function registerValue(value: string): void {
+  registerSecret(value)
+  registerSecret(value.trim())
+}
