@@ -50,9 +50,8 @@ export type DoctorFailureClass =
 export type DoctorCheckId =
   // A whole link that could not be checked (e.g. --offline, no Vault token) is one skipped check named after it.
   | DoctorLink
+  | 'annotations-inject'
   | 'annotations-lint'
-  | 'annotations-location'
-  | 'annotations-workload'
   | 'injector-webhook'
   | 'injector-service'
   | 'injector-deployment'

@@ -1,29 +1,8 @@
-import {Flags} from '@oclif/core'
-
-import {kubeFlags} from '../flags.js'
 import type {ApplyResult} from './apply.js'
 import {applyWorkloadPatch} from './apply.js'
 import {connectKube} from './client.js'
-import {timeoutFlag} from './flags.js'
 import {startProgress} from './progress.js'
 import {parseWorkloadRef} from './workload.js'
-
-/** The flags `vsi patch` gains for applying its patch to a live workload. */
-export const applyFlags = {
-  apply: Flags.string({
-    description: 'Apply the patch to this workload (deployment/NAME, statefulset/NAME or daemonset/NAME) as `kubectl patch` does, then wait for the rollout.',
-    helpValue: 'WORKLOAD',
-    helpGroup: 'APPLY',
-  }),
-  timeout: timeoutFlag('With --apply: how long to wait for the rollout (e.g. 90s, 5m).', '5m'),
-  wait: Flags.boolean({
-    description: 'With --apply: wait until the rollout is complete (--no-wait returns once the patch is written).',
-    default: true,
-    allowNo: true,
-    helpGroup: 'APPLY',
-  }),
-  ...kubeFlags,
-}
 
 export interface ApplyFlagValues {
   apply?: string

@@ -95,9 +95,9 @@ function noClusterError(source: string): VsiError {
 
 /** Loads the kubeconfig exactly as kubectl would resolve it for the same flags and environment. */
 export async function loadKubeConfig(options: KubeConfigOptions = {}): Promise<LoadedKubeConfig> {
+  const {files, source} = kubeconfigFiles(options.kubeconfig)
   const {KubeConfig} = await loadClientNode()
   const kc = new KubeConfig()
-  const {files, source} = kubeconfigFiles(options.kubeconfig)
   const parsed = (await Promise.all(files.map((file) => parseFile(file)))).filter((file) => file !== undefined)
 
   if (parsed.length === 0) {

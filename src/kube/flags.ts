@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {usageError} from '../errors.js'
+import {kubeFlags} from '../flags.js'
 
 const UNIT_MS: Record<string, number> = {ms: 1, s: 1000, m: 60_000, h: 3_600_000}
 
@@ -24,3 +25,22 @@ export const timeoutFlag = (description: string, defaultValue: string) =>
     defaultHelp: async () => defaultValue,
     parse: async (input) => parseTimeout(input),
   })()
+
+/** The flags `vsi patch` gains for applying its patch to a live workload. */
+export const applyFlags = {
+  apply: Flags.string({
+    exclusive: ['filename'],
+    description: 'Apply the patch to this workload (deployment/NAME, statefulset/NAME or daemonset/NAME) as `kubectl patch` does, then wait for the rollout.',
+    helpValue: 'WORKLOAD',
+    helpGroup: 'APPLY',
+  }),
+  timeout: timeoutFlag('With --apply: how long to wait for the rollout (e.g. 90s, 5m).', '5m'),
+  wait: Flags.boolean({
+    description: 'With --apply: wait until the rollout is complete (--no-wait returns once the patch is written).',
+    default: true,
+    allowNo: true,
+    helpGroup: 'APPLY',
+  }),
+  ...kubeFlags,
+}
+

@@ -2,6 +2,7 @@ import type {V1ObjectMeta, V1PodSpec} from '@kubernetes/client-node'
 import {parseAllDocuments} from 'yaml'
 
 import {inputError} from '../errors.js'
+import {annotationPathOf, POD_TEMPLATE_PATH} from '../patch/workloads.js'
 
 /** One pod template found in a manifest or patch file, where the injector would see it. */
 export interface ManifestPodTemplate {
@@ -22,9 +23,6 @@ type Obj = Record<string, unknown>
 
 const asObject = (value: unknown): Obj | undefined => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Obj) : undefined)
 
-/** Controllers whose pods come from `spec.template`. */
-const TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job'])
-
 /** Annotation values as the API server would hold them: YAML's `true` or `5` become text, `null` an empty string. */
 function stringMap(value: unknown): Record<string, string> {
   const map: Record<string, string> = {}
@@ -37,23 +35,26 @@ function podMetadataOf(template: Obj | undefined): V1ObjectMeta {
   return {...metadata, annotations: stringMap(metadata.annotations), labels: stringMap(metadata.labels)}
 }
 
+/** The object at `path` (a key path) inside `root`. */
+function at(root: Obj, path: readonly string[]): Obj | undefined {
+  return path.reduce<Obj | undefined>((node, key) => asObject(node?.[key]), root)
+}
+
 /** The pod template of one object; undefined for objects that make no pods (Services, ConfigMaps…). */
 function podTemplateOf(object: Obj, index: number): ManifestPodTemplate | undefined {
   const kind = typeof object.kind === 'string' ? object.kind : undefined
   const metadata = asObject(object.metadata) ?? {}
-  const spec = asObject(object.spec)
   const name = typeof metadata.name === 'string' ? metadata.name : undefined
   const base = {
     kind,
     name,
     namespace: typeof metadata.namespace === 'string' ? metadata.namespace : undefined,
-    objectAnnotations: stringMap(metadata.annotations),
+    objectAnnotations: kind === 'Pod' ? {} : stringMap(metadata.annotations),
     label: kind && name ? `${kind.toLowerCase()}/${name}` : `document ${index + 1}`,
   }
-  let template: Obj | undefined
-  if (kind === 'Pod') return {...base, objectAnnotations: {}, podMetadata: podMetadataOf(object), podSpec: spec as V1PodSpec | undefined}
-  if (kind === 'CronJob') template = asObject(asObject(asObject(spec?.jobTemplate)?.spec)?.template)
-  else if (kind === undefined || TEMPLATE_KINDS.has(kind)) template = asObject(spec?.template)
+  // A patch (no kind) is merged onto a controller: its pod template is where a Deployment's is.
+  const annotationPath = kind === undefined ? POD_TEMPLATE_PATH : annotationPathOf(kind)
+  const template = annotationPath && at(object, annotationPath.slice(0, -2))
   if (!template) return kind === undefined && Object.keys(base.objectAnnotations).length > 0 ? {...base, podMetadata: {annotations: {}}} : undefined
   return {...base, podMetadata: podMetadataOf(template), podSpec: asObject(template.spec) as V1PodSpec | undefined}
 }

@@ -25,6 +25,8 @@ export interface TemplatePreview {
   output?: string
   /** Why Vault Agent would fail on this template (Go's message), e.g. `function "toUpperr" not defined`. */
   error?: string
+  /** Whether `error` is the template's syntax (it never ran) or its execution. */
+  errorStage?: 'parse' | 'render'
   /** Why vsi could not render it (a template file inside the agent container). */
   skipped?: string
   missingKeys: MissingKey[]
@@ -90,14 +92,11 @@ export async function previewTemplate(template: AgentTemplate, source: SecretSou
   if (template.text === undefined) {
     return {...base, skipped: `the template is the file ${template.templateFile} inside the vault-agent container, which vsi cannot read`, missingKeys: [], notes: [], secrets: []}
   }
-  if (template.defaultType && !template.secretPath) {
-    return {...base, error: `${ANNOTATION_PREFIX}agent-inject-secret-${template.name} has no Vault path`, missingKeys: [], notes: [], secrets: []}
-  }
   let parsed: ParsedTemplate
   try {
     parsed = parseTemplate(template.text, {leftDelim: template.leftDelim, rightDelim: template.rightDelim})
   } catch (error) {
-    if (error instanceof TemplateSyntaxError) return {...base, error: error.message, missingKeys: [], notes: [], secrets: []}
+    if (error instanceof TemplateSyntaxError) return {...base, error: error.message, errorStage: 'parse', missingKeys: [], notes: [], secrets: []}
     throw error
   }
 
@@ -137,7 +136,7 @@ export async function previewTemplate(template: AgentTemplate, source: SecretSou
   const responses = new Map([...lookups].flatMap(([path, lookup]) => (lookup.response ? [[path, {response: lookup.response, kvVersion: lookup.kvVersion}] as const] : [])))
   const missingKeys = findMissingKeys(parsed, responses)
   const secrets = [...lookups.values()].map(summarizeRead)
-  return {...base, ...(output === undefined ? {} : {output}), ...(error ? {error} : {}), missingKeys, notes: notesFor(template, secrets, missingKeys, output), secrets}
+  return {...base, ...(output === undefined ? {} : {output}), ...(error ? {error, errorStage: 'render' as const} : {}), missingKeys, notes: notesFor(template, secrets, missingKeys, output), secrets}
 }
 
 /** Whether the agent would write this file as the template means it: rendered, every key present (a skipped one is not judged). */

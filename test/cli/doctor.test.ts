@@ -165,7 +165,7 @@ describe('vsi doctor after the tutorial setup', () => {
     expect(result.json.result).toMatchObject({target: 'deployment/orgchart', namespace: 'default', serviceAccount: 'internal-app', role: 'internal-app', passed: true})
     expect(result.json.result.checks.filter((c: any) => c.status !== 'pass')).toEqual([])
     expect(result.json.result.checks.map((c: any) => c.check)).toEqual(
-      expect.arrayContaining(['annotations-location', 'injector-webhook', 'service-account-exists', 'auth-mount', 'role-binding', 'policy-read', 'secret', 'template-keys', 'login', 'login-capabilities', 'pod-injected', 'pod-agent']),
+      expect.arrayContaining(['annotations-inject', 'annotations-lint', 'injector-webhook', 'service-account-exists', 'auth-mount', 'role-binding', 'policy-read', 'secret', 'template-keys', 'login', 'login-capabilities', 'pod-injected', 'pod-agent']),
     )
     expect(JSON.stringify(result.json)).not.toContain('db-secret-password')
   })
@@ -214,7 +214,10 @@ describe('vsi doctor names each broken link', () => {
   })
 
   it('annotations on the Deployment instead of its pod template', async () => {
-    expect(await failure('on-deployment', 'annotations-location')).toMatchObject({class: 'annotations-misplaced', reason: expect.stringContaining("on the Deployment's own metadata")})
+    const misplaced = await failure('on-deployment', 'annotations-lint:annotations-on-workload')
+    expect(misplaced).toMatchObject({class: 'annotations-misplaced', reason: expect.stringContaining("is on the Deployment's own metadata"), hint: 'move it to spec.template.metadata.annotations'})
+    expect(misplaced.reason).toContain('(and 1 more like it)')
+    expect((await podCheck('on-deployment', 'pod-injected')).failure).toMatchObject({class: 'not-injected', reason: expect.stringContaining('its pod template is not annotated')})
   })
 
   it('an expired reviewer JWT', async () => {
@@ -261,14 +264,14 @@ ${Object.entries({[`${P}agent-inject`]: 'true', [`${P}role`]: 'internal-app', ..
       runVsi(['doctor', 'deployment/orgchart', '--offline']),
     ])
     expect(bad.exitCode).toBe(1)
-    expect(checksOf(bad)['annotations-workload'].failure).toMatchObject({class: 'annotation-invalid', hint: expect.stringContaining('agent-pre-populate-only: "true"')})
+    expect(checksOf(bad)['annotations-lint:job-needs-pre-populate-only'].failure).toMatchObject({class: 'annotation-invalid', hint: expect.stringContaining('agent-pre-populate-only: "true"')})
     expect(good.exitCode, good.stderr).toBe(0)
     expect(good.json.result).toMatchObject({target: `${path.join(dir, 'job-ok.yaml')} (job/migrate)`, offline: true, passed: true})
     const statuses = Object.fromEntries(good.json.result.checks.map((c: any) => [c.check, c.status]))
-    expect(statuses).toMatchObject({'annotations-location': 'pass', 'annotations-workload': 'pass', 'injector-namespace': 'pass', 'service-account-token': 'pass'})
+    expect(statuses).toMatchObject({'annotations-inject': 'pass', 'annotations-lint': 'pass', 'injector-namespace': 'pass', 'service-account-token': 'pass'})
     for (const link of ['injector', 'service-account-exists', 'vault', 'secrets', 'login', 'pods']) expect(statuses[link]).toBe('skip')
-    expect(human.stdout).toMatch(/FAIL {2}annotations-workload +a Job's pod gets a vault-agent sidecar/)
-    expect(human.stdout).toMatch(/fix: Set vault\.hashicorp\.com\/agent-pre-populate-only: "true"/)
+    expect(human.stdout).toMatch(/FAIL {2}annotations-lint +a Job with the vault-agent sidecar never completes/)
+    expect(human.stdout).toMatch(/fix: add vault\.hashicorp\.com\/agent-pre-populate-only: "true"/)
     expect(human.stdout).toMatch(/\d+ checks: \d+ ok, 0 warnings, 1 failed, \d+ skipped/)
     expect(usage.exitCode).toBe(2)
     expect(usage.stderr).toContain('--offline checks a manifest file')

@@ -1,3 +1,5 @@
+import type {Finding, RuleId} from '../../annotations/lint/index.js'
+import {lintLiveAnnotations, RULE_IDS} from '../../annotations/lint/index.js'
 import {ANNOTATION_PREFIX} from '../../kube/pod-state.js'
 import type {DoctorCheck} from '../types.js'
 import {linkChecks} from '../check.js'
@@ -5,59 +7,47 @@ import type {DoctorContext} from '../context.js'
 
 const on = linkChecks('annotations')
 
-const vaultKeys = (annotations: Record<string, string> | undefined) => Object.keys(annotations ?? {}).filter((key) => key.startsWith(ANNOTATION_PREFIX))
+type LintFinding = Omit<Finding, 'at'>
 
-/** Where the annotations sit: the injector reads only the pod's (the pod template's, for a controller). */
-function locationCheck(ctx: DoctorContext): DoctorCheck {
-  const {subject, spec} = ctx
-  const onTemplate = vaultKeys(subject.podMetadata.annotations)
-  const onObject = vaultKeys(subject.objectAnnotations)
-  const kind = subject.kind ?? 'object'
-  const where = subject.kind === 'Pod' ? 'the pod' : 'the pod template (spec.template.metadata.annotations)'
-  if (onObject.length > 0 && !spec.inject) {
-    return on.fail(
-      'annotations-location',
-      'annotations-misplaced',
-      `the vault.hashicorp.com annotations (${onObject.length}) are on the ${kind}'s own metadata, which the injector never reads: pods get no agent`,
-      `Move them to spec.template.metadata.annotations (vsi patch writes them there), then roll out the ${kind}.`,
-    )
-  }
-  if (!spec.inject) {
-    return on.fail(
-      'annotations-location',
-      'annotation-invalid',
-      `${ANNOTATION_PREFIX}agent-inject is not "true" on ${where}: the injector leaves the pod alone`,
-      `Set ${ANNOTATION_PREFIX}agent-inject: "true" on ${where}.`,
-    )
-  }
-  if (onObject.length > 0) {
-    return on.warn(
-      'annotations-location',
-      'annotations-misplaced',
-      `${onObject.length} vault.hashicorp.com annotations are also on the ${kind}'s own metadata, where they have no effect`,
-      `Remove them there (or move them to ${where}) so that nobody edits the wrong copy.`,
-    )
-  }
-  return on.pass('annotations-location', `${onTemplate.length} vault.hashicorp.com annotations on ${where}`)
+/** Every `vsi lint` rule over the pod's annotations, one check per rule that found something. */
+function lintChecks(ctx: DoctorContext): DoctorCheck[] {
+  const {subject} = ctx
+  let findings: LintFinding[] = lintLiveAnnotations({
+    kind: subject.kind,
+    annotations: subject.podMetadata.annotations ?? {},
+    workloadAnnotations: subject.objectAnnotations,
+    ...(subject.podSpec ? {podSpec: subject.podSpec} : {}),
+  })
+  // A running pod carries agent-inject-status: injected because it was injected; only a template must not.
+  if (subject.running && 'pod' in subject.running) findings = findings.filter((f) => f.rule !== 'injected-status')
+  const byRule = new Map<RuleId, LintFinding[]>()
+  for (const finding of findings) byRule.set(finding.rule, [...(byRule.get(finding.rule) ?? []), finding])
+  if (byRule.size === 0) return [on.pass('annotations-lint', `no findings from the ${RULE_IDS.length} vsi lint rules`)]
+  return [...byRule].map(([rule, found]) => {
+    const [first] = found
+    const reason = found.length === 1 ? first.message : `${first.message} (and ${found.length - 1} more like it)`
+    const problem = found.some((f) => f.severity === 'error') ? on.fail : on.warn
+    return problem('annotations-lint', rule === 'annotations-on-workload' ? 'annotations-misplaced' : 'annotation-invalid', reason, first.hint, rule)
+  })
 }
 
-const RUN_TO_COMPLETION = ['Job', 'CronJob']
-
-/** A Job's pod ends when its containers do: a vault-agent sidecar never does (vault-k8s #120). */
-function workloadCheck(ctx: DoctorContext): DoctorCheck | undefined {
-  const {kind} = ctx.subject
-  if (!kind || !RUN_TO_COMPLETION.includes(kind) || !ctx.spec.inject) return undefined
-  if (ctx.spec.prePopulateOnly) return on.pass('annotations-workload', `${kind}: agent-pre-populate-only, so no sidecar keeps the pod running`)
+/** The switch itself: without agent-inject "true" on the pod, nothing else matters. Lint explains why when it can. */
+function injectCheck(ctx: DoctorContext, lint: DoctorCheck[]): DoctorCheck | undefined {
+  const where = ctx.subject.kind === 'Pod' ? 'the pod' : 'the pod template'
+  const count = Object.keys(ctx.subject.podMetadata.annotations ?? {}).filter((key) => key.startsWith(ANNOTATION_PREFIX)).length
+  if (ctx.spec.inject) return on.pass('annotations-inject', `agent-inject is "true" on ${where} (${count} vault.hashicorp.com annotations)`)
+  if (lint.some((check) => check.status === 'fail')) return undefined
   return on.fail(
-    'annotations-workload',
+    'annotations-inject',
     'annotation-invalid',
-    `a ${kind}'s pod gets a vault-agent sidecar that keeps running after the job's container exits: the ${kind} never completes`,
-    `Set ${ANNOTATION_PREFIX}agent-pre-populate-only: "true" (the init container writes the secrets once, and no sidecar is added).`,
+    `${ANNOTATION_PREFIX}agent-inject is not "true" on ${where}: the injector leaves the pod alone`,
+    `Set ${ANNOTATION_PREFIX}agent-inject: "true" on ${where} (vsi patch writes the annotations).`,
   )
 }
 
-/** Link 1: the annotations are where the injector reads them, and fit the workload. */
+/** Link 1: the annotations pass every lint rule, sit on the pod template, and switch injection on. */
 export function annotationChecks(ctx: DoctorContext): DoctorCheck[] {
-  const workload = workloadCheck(ctx)
-  return workload ? [locationCheck(ctx), workload] : [locationCheck(ctx)]
+  const lint = lintChecks(ctx)
+  const inject = injectCheck(ctx, lint)
+  return inject ? [inject, ...lint] : lint
 }

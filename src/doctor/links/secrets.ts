@@ -40,6 +40,7 @@ function secretCheck(lookup: SecretLookup): DoctorCheck {
 function templateCheck(template: AgentTemplate, preview: TemplatePreview): DoctorCheck {
   const subject = template.name
   if (preview.skipped) return on.skip('template-keys', preview.skipped, subject)
+  if (preview.errorStage === 'parse') return on.skip('template-keys', `the template does not parse (see the annotation checks): ${preview.error}`, subject)
   const unreadable = preview.secrets.filter((read) => read.state !== 'ok')
   if (preview.error && unreadable.length > 0) return on.skip('template-keys', `its secret ${unreadable.map((r) => r.path).join(', ')} could not be read (see above)`, subject)
   if (preview.error) {

@@ -1,0 +1,27 @@
+/**
+ * The Vault Agent Injector's annotation model: the catalog of keys, the injector's value parsers, key rules, and the
+ * secrets a pod's annotations declare. Pure: no I/O. The linter built on it is in ./lint.
+ */
+export type {AnnotationForm, AnnotationSpec, CatalogEntry, ValueKind, ValueOutcome, ValueProblem} from './catalog.js'
+export {
+  ANNOTATION_CATALOG,
+  ANNOTATION_PREFIX,
+  MAX_KEY_NAME_LENGTH,
+  POD_ANNOTATION_BASES,
+  QUALIFIED_NAME,
+  SECRET_ANNOTATION_BASES,
+  SECRET_CREATING_BASES,
+  annotationKey,
+  annotationKeyProblem,
+  checkAnnotationValue,
+  lookupAnnotation,
+  maxSecretNameLength,
+  secretNameFromKey,
+  secretNameProblem,
+  validateAnnotationValue,
+  validateSecretName,
+} from './catalog.js'
+export {GO_BOOL_VALUES, goBool} from './go-parse.js'
+export {nearestAnnotation} from './nearest.js'
+export type {InjectedSecret} from './secrets.js'
+export {DEFAULT_SECRET_VOLUME_PATH, injectedSecrets, tokenSinkPath} from './secrets.js'

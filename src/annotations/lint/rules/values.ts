@@ -1,0 +1,55 @@
+/** Rules about annotation values: YAML types the API server refuses, and values the injector or Agent refuses. */
+import {checkValue} from '../../values.js'
+import {shortKey, specOf} from '../pod.js'
+import type {AnnotationEntry, Finding, PodTarget} from '../types.js'
+
+/** The Go type encoding/json names when a YAML value lands in `map[string]string`. */
+const GO_JSON_TYPES: Record<NonNullable<AnnotationEntry['nonStringType']>, string> = {
+  boolean: 'bool',
+  number: 'number',
+  map: 'object',
+  sequence: 'array',
+  other: 'value',
+}
+
+export function nonStringValue(target: PodTarget): Finding[] {
+  return [...target.annotations, ...target.workloadAnnotations].flatMap((entry) => {
+    if (!entry.nonStringType) return []
+    const scalar = entry.nonStringType !== 'map' && entry.nonStringType !== 'sequence'
+    const shown = scalar ? `the value ${entry.value}` : 'the value'
+    return [
+      {
+        rule: 'non-string-value' as const,
+        severity: 'error' as const,
+        message:
+          `${entry.key}: ${shown} is a YAML ${entry.nonStringType}, but annotation values must be strings; ` +
+          `kubectl fails with "json: cannot unmarshal ${GO_JSON_TYPES[entry.nonStringType]} into Go struct field ObjectMeta.metadata.annotations of type string"`,
+        hint: scalar ? `quote it: ${entry.key}: "${entry.value}"` : 'write the value as one string (a JSON text in quotes, or a literal block with |)',
+        at: entry.valueAt,
+      },
+    ]
+  })
+}
+
+/**
+ * Values the injector's parsers refuse (`invalid-value`: the pod is denied) and values that pass the injector but
+ * that Vault Agent refuses or that are silently replaced (`runtime-invalid-value`).
+ */
+export function invalidValue(target: PodTarget): Finding[] {
+  return target.annotations.flatMap((entry) => {
+    if (entry.nonStringType === 'map' || entry.nonStringType === 'sequence') return []
+    const spec = specOf(entry)
+    const problem = spec && checkValue(spec.kind, entry.value)
+    if (!problem) return []
+    const rejected = problem.outcome === 'rejected'
+    return [
+      {
+        rule: rejected ? ('invalid-value' as const) : ('runtime-invalid-value' as const),
+        severity: rejected ? ('error' as const) : ('warning' as const),
+        message: `${shortKey(entry.key)}: ${JSON.stringify(entry.value)} is not ${problem.expected}: ${problem.consequence} (${problem.reason})`,
+        hint: `use ${problem.expected}`,
+        at: entry.valueAt,
+      },
+    ]
+  })
+}

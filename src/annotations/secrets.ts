@@ -1,0 +1,74 @@
+/**
+ * The secrets the injector derives from a pod's annotations (`secrets()` in vault-k8s annotations.go) and where it
+ * writes each one, so collisions and stray options can be found before the pod exists.
+ */
+import {posix} from 'node:path'
+
+import {ANNOTATION_PREFIX, SECRET_CREATING_BASES, annotationKey} from './catalog.js'
+import {goBool} from './go-parse.js'
+
+export const DEFAULT_SECRET_VOLUME_PATH = '/vault/secrets'
+
+export interface InjectedSecret {
+  /** NAME as written in the keys (per-secret options are looked up with it, case-sensitively). */
+  rawName: string
+  /** The file name: NAME lower-cased unless preserve-secret-case is true. */
+  name: string
+  /** Value of agent-inject-secret-NAME ("" when absent). */
+  path: string
+  /** Value of agent-inject-template-NAME ("" when absent). */
+  template: string
+  /** Value of agent-inject-template-file-NAME, used only when there is no inline template. */
+  templateFile: string
+  mountPath: string
+  /** agent-inject-file-NAME ("" when absent). */
+  file: string
+  /** Where Vault Agent writes the rendered secret. */
+  destination: string
+}
+
+const value = (annotations: Readonly<Record<string, string>>, base: string, rawName?: string): string | undefined =>
+  annotations[annotationKey(rawName === undefined ? base : `${base}-${rawName}`)]
+
+/** The injector's `secretName`: lower-cased unless preserve-secret-case(-NAME) parses true (parse errors mean false). */
+function fileName(annotations: Readonly<Record<string, string>>, rawName: string): string {
+  const preserve = value(annotations, 'preserve-secret-case', rawName) ?? value(annotations, 'preserve-secret-case')
+  return preserve !== undefined && goBool(preserve) === true ? rawName : rawName.toLowerCase()
+}
+
+/** Secrets in the order their creating keys appear; deduplicated by raw NAME, as the injector does. */
+export function injectedSecrets(annotations: Readonly<Record<string, string>>): InjectedSecret[] {
+  const rawNames: string[] = []
+  for (const [key, text] of Object.entries(annotations)) {
+    if (!key.startsWith(ANNOTATION_PREFIX) || text.trim() === '') continue
+    const suffix = key.slice(ANNOTATION_PREFIX.length)
+    const base = SECRET_CREATING_BASES.find((candidate) => suffix.startsWith(`${candidate}-`))
+    const rawName = base === undefined ? '' : suffix.slice(base.length + 1)
+    if (rawName !== '' && !rawNames.includes(rawName)) rawNames.push(rawName)
+  }
+  const globalMount = value(annotations, 'secret-volume-path') ?? DEFAULT_SECRET_VOLUME_PATH
+  return rawNames.map((rawName) => {
+    const name = fileName(annotations, rawName)
+    const mountPath = value(annotations, 'secret-volume-path', rawName) ?? globalMount
+    const file = value(annotations, 'agent-inject-file', rawName) ?? ''
+    const template = value(annotations, 'agent-inject-template', rawName) ?? ''
+    return {
+      rawName,
+      name,
+      path: value(annotations, 'agent-inject-secret', rawName) ?? '',
+      template,
+      templateFile: template === '' ? (value(annotations, 'agent-inject-template-file', rawName) ?? '') : '',
+      mountPath,
+      file,
+      // Go: fmt.Sprintf("%s/%s", mountPath, name) without a file, filepath.Join(mountPath, file) with one.
+      destination: file === '' ? `${mountPath}/${name}` : posix.join(mountPath, file),
+    }
+  })
+}
+
+/** Where agent-inject-token writes the token, when it is enabled. */
+export function tokenSinkPath(annotations: Readonly<Record<string, string>>): string | undefined {
+  const enabled = value(annotations, 'agent-inject-token')
+  if (enabled === undefined || goBool(enabled) !== true) return undefined
+  return `${value(annotations, 'secret-volume-path') ?? DEFAULT_SECRET_VOLUME_PATH}/token`
+}

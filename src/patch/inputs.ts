@@ -1,0 +1,43 @@
+import {readdir, readFile, stat} from 'node:fs/promises'
+import path from 'node:path'
+import {text} from 'node:stream/consumers'
+
+import {inputError, usageError} from '../errors.js'
+import type {ManifestText} from './manifests.js'
+
+/** The files `kubectl apply -f DIR` reads from a directory (not recursive, as without -R). */
+const MANIFEST_EXTENSION = /\.(ya?ml|json)$/i
+
+function cannotRead(file: string, error: unknown): Error {
+  const code = (error as NodeJS.ErrnoException).code
+  const reason = code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : (code ?? (error as Error).message)
+  return inputError(`cannot read ${file}: ${reason}`)
+}
+
+async function filesOf(given: string): Promise<string[]> {
+  const stats = await stat(given).catch((error: unknown) => Promise.reject(cannotRead(given, error)))
+  if (!stats.isDirectory()) return [given]
+  const entries = await readdir(given, {withFileTypes: true}).catch((error: unknown) => Promise.reject(cannotRead(given, error)))
+  const files = entries.filter((entry) => entry.isFile() && MANIFEST_EXTENSION.test(entry.name)).map((entry) => path.join(given, entry.name))
+  if (files.length === 0) throw inputError(`${given}: no .yaml, .yml or .json files in this directory`)
+  return files.sort()
+}
+
+/** Every manifest named by `-f` (files, directories, `-` for stdin), read before anything is written. */
+export async function readManifests(given: string[], stdin: NodeJS.ReadableStream = process.stdin): Promise<ManifestText[]> {
+  if (given.filter((item) => item === '-').length > 1) throw usageError('-f - (stdin) is given twice')
+  const files = (await Promise.all(given.map((item) => (item === '-' ? ['-'] : filesOf(item))))).flat()
+  const seen = new Set<string>()
+  const unique = files.filter((file) => {
+    const resolved = path.resolve(file)
+    if (seen.has(resolved)) return false
+    seen.add(resolved)
+    return true
+  })
+  return Promise.all(
+    unique.map(async (file) => ({
+      path: file,
+      text: file === '-' ? await text(stdin) : await readFile(file, 'utf8').catch((error: unknown) => Promise.reject(cannotRead(file, error))),
+    })),
+  )
+}

@@ -1,0 +1,52 @@
+import {describe, expect, it} from 'vitest'
+
+import {batchWrites, patchManifests, workloadSummaries} from '../../../src/patch/batch.js'
+import {batchTarget} from '../../../src/patch/batch-target.js'
+
+const A = {'vault.hashicorp.com/agent-inject': 'true'}
+const deployment = (name: string) => `kind: Deployment\nmetadata:\n  name: ${name}\nspec:\n  template:\n    spec: {}\n`
+const SERVICE = 'kind: Service\nmetadata:\n  name: s\n'
+
+describe('batch writes', () => {
+  const files = patchManifests(
+    [
+      {path: 'a/app.yaml', text: deployment('one')},
+      {path: 'b/svc.yaml', text: SERVICE},
+      {path: 'c/second.yaml', text: `# comment\n---\n${deployment('two')}`},
+    ],
+    A,
+  )
+
+  it('in place: only files with workloads; to a directory: every file by base name', () => {
+    expect(batchWrites(files, {inPlace: true}).map((write) => write.path)).toEqual(['a/app.yaml', 'c/second.yaml'])
+    expect(batchWrites(files, {outDir: 'out'})).toEqual([
+      {path: 'out/app.yaml', text: files[0].text},
+      {path: 'out/svc.yaml', text: SERVICE},
+      {path: 'out/second.yaml', text: files[2].text},
+    ])
+    expect(workloadSummaries(files).map((w) => `${w.file} ${w.ref}`)).toEqual(['a/app.yaml deployment/one', 'c/second.yaml deployment/two'])
+  })
+
+  it('to one file: one stream, with a --- between files unless the next one starts with its own', () => {
+    const [stream] = batchWrites(files, {output: '-'})
+    expect(stream.text).toBe(`${files[0].text}---\n${SERVICE}${files[2].text}`)
+  })
+
+  it('refuses two files with one base name in --out-dir, stdin in place, and manifests without workloads', () => {
+    const twins = patchManifests([{path: 'x/app.yaml', text: deployment('a')}, {path: 'y/app.yaml', text: deployment('b')}], A)
+    expect(() => batchWrites(twins, {outDir: 'out'})).toThrow('--out-dir: x/app.yaml and y/app.yaml would both be written to out/app.yaml')
+    expect(() => batchWrites(patchManifests([{path: '-', text: deployment('a')}], A), {inPlace: true})).toThrow('--in-place cannot write stdin back')
+    expect(() => patchManifests([{path: 'svc.yaml', text: SERVICE}, {path: 'empty.yaml', text: ''}], A)).toThrow('no workload in svc.yaml, empty.yaml (looked for Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod; found Service)')
+  })
+
+  it('picks the target from the flags: stdout by default, one of --in-place, --out-dir, -o', () => {
+    expect(batchTarget({})).toBeUndefined()
+    expect(batchTarget({output: 'x.yaml'})).toBeUndefined()
+    expect(batchTarget({filename: ['f']})).toEqual({output: '-'})
+    expect(batchTarget({filename: ['f'], output: 'x.yaml'})).toEqual({output: 'x.yaml'})
+    expect(batchTarget({filename: ['f'], 'in-place': true})).toEqual({inPlace: true})
+    expect(batchTarget({filename: ['f'], 'out-dir': 'o'})).toEqual({outDir: 'o'})
+    expect(() => batchTarget({'out-dir': 'o'})).toThrow('--out-dir needs -f: the manifests to patch')
+    expect(() => batchTarget({filename: ['f'], 'out-dir': 'o', output: '-'})).toThrow('--out-dir and -o/--output cannot be used together')
+  })
+})
