@@ -47,11 +47,16 @@ export abstract class VsiCommand<T> extends Command {
   }
 
   protected override toSuccessJson(result: unknown): unknown {
-    return successEnvelope(this.id ?? '', result, this.warnings)
+    return successEnvelope(this.commandName(), result, this.warnings)
   }
 
   protected override toErrorJson(error: unknown): unknown {
-    return errorEnvelope(this.id ?? '', toVsiError(error), this.warnings)
+    return errorEnvelope(this.commandName(), toVsiError(error), this.warnings)
+  }
+
+  /** As the user typed it: `template render`, not oclif's internal `template:render`. */
+  private commandName(): string {
+    return (this.id ?? '').replaceAll(':', ' ')
   }
 
   override async catch(error: unknown): Promise<void> {

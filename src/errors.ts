@@ -65,6 +65,8 @@ export function toVsiError(error: unknown): VsiError {
   return new VsiError(String(error), {code: 'internal'})
 }
 
+/** oclif lists several parse errors under a header line ("The following errors occurred:"); the first real one counts. */
 function firstLine(message: string): string {
-  return message.split('\n').find((line) => line.trim() !== '')?.trim() ?? message
+  const lines = message.split('\n').map((line) => line.replace(/^\s*[-*]\s+/, '').trim())
+  return lines.find((line) => line !== '' && !/^The following errors? occurred:?$/.test(line)) ?? message
 }

@@ -10,6 +10,7 @@ import {mkdtempSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
+import {renderTemplate} from '../../src/templates/index.js'
 import {startKubeEmulator} from './kube/index.js'
 import {startVaultEmulator} from './vault/index.js'
 
@@ -18,7 +19,8 @@ const YEAR = 365 * 24 * 3600
 const dir = mkdtempSync(join(tmpdir(), 'vsi-emulators-'))
 const kubeconfig = join(dir, 'kubeconfig')
 
-const kube = await startKubeEmulator({preset: 'tutorial'})
+// The emulated Vault Agent renders custom templates with vsi's Go-template engine (a port of consul-template's).
+const kube = await startKubeEmulator({preset: 'tutorial', render: (template, secret) => renderTemplate(template, {secret})})
 kube.writeKubeconfig(kubeconfig)
 
 // ── Vault ────────────────────────────────────────────────────────────────────────────────────────────────────────

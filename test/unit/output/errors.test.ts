@@ -18,6 +18,11 @@ describe('toVsiError', () => {
     expect(mapped.message).toBe('Nonexistent flag: --bogus')
   })
 
+  it('skips the header oclif puts above a list of parse errors', () => {
+    const error = new Errors.CLIError('The following error occurred:\n  --filename=x cannot also be provided when using --apply', {exit: 2})
+    expect(toVsiError(error).message).toBe('--filename=x cannot also be provided when using --apply')
+  })
+
   it('reports anything else as an internal failure with exit 1', () => {
     const mapped = toVsiError(new TypeError('x is undefined'))
     expect(mapped.code).toBe('internal')
