@@ -27,8 +27,16 @@ export interface LoadedKubeConfig {
 
 const IN_CLUSTER_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token'
 
-/** client-node is ~1 s to import: only the commands that talk to a cluster pay for it. */
+/**
+ * The build bundles client-node into one minified file (`npm run build:vendor`): it loads in about a third of the
+ * time the package's hundreds of modules take. Running from source (tests of src/, bin/dev.js) there is no bundle and
+ * the package itself is loaded; both are the same code.
+ */
+const bundledClientNode = new URL('../vendor/client-node.js', import.meta.url)
+
+/** client-node is the heaviest import vsi has: only the commands that talk to a cluster pay for it. */
 export function loadClientNode(): Promise<typeof ClientNode> {
+  if (existsSync(bundledClientNode)) return import(bundledClientNode.href) as Promise<typeof ClientNode>
   return import('@kubernetes/client-node')
 }
 
