@@ -1,16 +1,20 @@
 import type {V1ContainerStatus, V1Pod} from '@kubernetes/client-node'
 
+import {ANNOTATION_PREFIX} from '../annotations/catalog.js'
+import {goBool} from '../annotations/go-parse.js'
+
+export {ANNOTATION_PREFIX}
+
 export const AGENT_INIT_CONTAINER = 'vault-agent-init'
 export const AGENT_CONTAINER = 'vault-agent'
-export const ANNOTATION_PREFIX = 'vault.hashicorp.com/'
 
 export function annotation(pod: V1Pod, suffix: string): string | undefined {
   return pod.metadata?.annotations?.[`${ANNOTATION_PREFIX}${suffix}`]
 }
 
-/** The injector's own boolean parser (Go strconv.ParseBool): anything else is not true. */
+/** True only when the injector's own boolean parser reads true. */
 export function annotationIsTrue(value: string | undefined): boolean {
-  return value !== undefined && ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value)
+  return value !== undefined && goBool(value) === true
 }
 
 export function isPodReady(pod: V1Pod): boolean {

@@ -10,22 +10,13 @@ import {execFile} from 'node:child_process'
 import {mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
-import {fileURLToPath, pathToFileURL} from 'node:url'
 
 import {startVaultWorld, type VaultWorld} from '../../helpers/vault-world.js'
+import {median, projectRoot, type BenchMeasurement, type BenchSuite} from '../harness.js'
 
 const LATENCY_MS = 50
 const RUNS = 3
-const projectRoot = fileURLToPath(new URL('../../..', import.meta.url))
 
-export interface BenchMeasurement {
-  metric: string
-  value: number
-  unit: string
-  /** The goal, in words, and whether this run met it. */
-  target?: string
-  ok?: boolean
-}
 
 interface RunResult {
   ms: number
@@ -69,7 +60,6 @@ function waves(stamps: number[]): number {
 }
 
 const isWrite = (method: string) => method !== 'GET' && method !== 'HEAD'
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
 
 interface Sample {
   freshMs: number
@@ -129,10 +119,6 @@ export async function runSetupBench(): Promise<BenchMeasurement[]> {
   ]
 }
 
-export default {name: 'setup', description: `vsi setup of the tutorial with ${LATENCY_MS} ms Vault latency; requests of a fresh setup and a re-run`, run: runSetupBench}
+const suite: BenchSuite = {name: 'setup', description: `vsi setup of the tutorial with ${LATENCY_MS} ms Vault latency; requests of a fresh setup and a re-run`, run: runSetupBench}
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  for (const m of await runSetupBench()) {
-    console.log(`${m.metric}: ${m.value} ${m.unit}${m.target ? `  (target ${m.target}${m.ok === undefined ? '' : m.ok ? ': met' : ': NOT met'})` : ''}`)
-  }
-}
+export default suite
