@@ -125,9 +125,11 @@ export class TokenStore {
     for (const entry of [...this.tokens.values()]) if (entry.path.startsWith(pathPrefix)) this.revoke(entry.id)
   }
 
-  renew(entry: TokenEntry, increment: number): void {
+  /** Returns the TTL granted, which is what Vault reports as the renewal's lease_duration. */
+  renew(entry: TokenEntry, increment: number): number {
     const ttl = increment > 0 ? increment : entry.creationTtl
     if (ttl > 0) entry.expireMs = this.clock.nowMs() + ttl * 1000
+    return ttl
   }
 
   all(): TokenEntry[] {

@@ -86,8 +86,8 @@ export function tokenBackend(tokens: TokenStore): Backend {
           update: (req) => {
             const entry = req.token!
             if (!entry.renewable) return errorResponse('invalid lease ID')
-            tokens.renew(entry, req.fields.get('increment'))
-            return {...ok(null), auth: {...tokens.authBlock(entry), lease_duration: tokens.remainingTtl(entry)}}
+            const granted = tokens.renew(entry, req.fields.get('increment'))
+            return {...ok(null), auth: {...tokens.authBlock(entry), lease_duration: granted}}
           },
         },
       },
