@@ -1,18 +1,20 @@
 import {usageError} from '../errors.js'
-
-const UNIT_SECONDS: Record<string, number> = {ns: 1e-9, us: 1e-6, 'µs': 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600, d: 86_400}
+import {DurationError, parseDurationSecond} from './go-duration.js'
 
 /**
- * Seconds for a TTL as Vault's parseutil.ParseDurationSecond reads it: an integer number of seconds, or a Go
- * duration such as "24h", "1h30m", "90s" (Vault also takes a "d" unit). Undefined when it is neither.
+ * Seconds for a TTL as Vault reads it (parseutil.ParseDurationSecond: integer seconds, a Go duration such as "24h"
+ * or "1h30m", or whole days "2d"). Undefined when Vault would reject it, or for an empty or negative TTL.
  */
 export function parseTtlSeconds(text: string): number | undefined {
   const value = text.trim()
-  if (/^\d+$/.test(value)) return Number(value)
-  if (!/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h|d))+$/.test(value)) return undefined
-  let seconds = 0
-  for (const match of value.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h|d)/g)) seconds += Number(match[1]) * UNIT_SECONDS[match[2]]
-  return Math.floor(seconds)
+  if (value === '') return undefined
+  try {
+    const seconds = parseDurationSecond(value)
+    return seconds >= 0 ? seconds : undefined
+  } catch (error) {
+    if (error instanceof DurationError) return undefined
+    throw error
+  }
 }
 
 /** A --ttl flag's value in seconds; a usage error (exit 2) when it is not a duration. */

@@ -1,6 +1,10 @@
 // Go duration parsing and printing as Vault does it (go-secure-stdlib parseutil.ParseDurationSecond
 // and time.Duration.String), so TTL errors and "0s"-style values match the real server.
 
+import {goQuote} from '../templates/quote.js'
+
+export {goQuote}
+
 const UNIT_NS: Record<string, number> = {ns: 1, us: 1e3, 'µs': 1e3, 'μs': 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9}
 
 export class DurationError extends Error {}
@@ -60,7 +64,3 @@ export function formatGoDuration(seconds: number): string {
   return `${sign}${s}s`
 }
 
-/** strconv.Quote for the ASCII strings seen in these messages. */
-export function goQuote(text: string): string {
-  return JSON.stringify(text)
-}
