@@ -5,14 +5,8 @@ import {CAP, type ParsedPolicy, type PathRule} from './parse.js'
 
 export type Operation = 'create' | 'read' | 'update' | 'delete' | 'list' | 'patch'
 
-interface Permissions {
-  capabilities: number
-  allowedParameters?: Record<string, unknown[]>
-  deniedParameters?: Record<string, unknown[]>
-  requiredParameters?: string[]
-  minWrappingTtl: number
-  maxWrappingTtl: number
-}
+/** What one path grants once every policy's rule for it is merged. */
+type Permissions = Omit<PathRule, 'path' | 'isPrefix' | 'hasSegmentWildcards' | 'templated'>
 
 export interface AclResult {
   allowed: boolean
