@@ -2,7 +2,7 @@ import type {V1Deployment, V1MutatingWebhook, V1Service} from '@kubernetes/clien
 
 import {VsiError} from '../errors.js'
 import type {KubeClient} from '../kube/client.js'
-import {INJECTOR_WEBHOOK} from '../kube/injector.js'
+import {findInjectorWebhook} from '../kube/injector.js'
 import type {Fact} from './check.js'
 import {selectorMatches} from './match.js'
 import type {InjectorDefaults} from './spec.js'
@@ -37,16 +37,10 @@ function injectorDefaults(deployment: V1Deployment | undefined): InjectorDefault
 /** Reads the webhook configuration, its Service and endpoints, and the injector Deployment (the one the Service selects). */
 export async function inspectInjector(kube: KubeClient): Promise<Fact<InjectorFacts>> {
   try {
-    let configuration: string | undefined
-    let webhook: V1MutatingWebhook | undefined
-    for (const mwc of await kube.listMutatingWebhookConfigurations()) {
-      const found = mwc.webhooks?.find((w) => w.name === INJECTOR_WEBHOOK)
-      if (found) [configuration, webhook] = [mwc.metadata?.name, found]
-    }
-    const serviceRef = webhook?.clientConfig.service ? {namespace: webhook.clientConfig.service.namespace, name: webhook.clientConfig.service.name} : undefined
-    if (!serviceRef) return {configuration, webhook, readyEndpoints: 0, defaults: {}}
-    const [service, endpoints] = await Promise.all([kube.findService(serviceRef.name, serviceRef.namespace), kube.findEndpoints(serviceRef.name, serviceRef.namespace)])
-    const readyEndpoints = endpoints?.subsets?.reduce((count, subset) => count + (subset.addresses?.length ?? 0), 0) ?? 0
+    const found = await findInjectorWebhook(kube)
+    const {configuration, webhook, service: serviceRef, readyEndpoints = 0} = found ?? {}
+    if (!serviceRef) return {configuration, webhook, readyEndpoints, defaults: {}}
+    const service = await kube.findService(serviceRef.name, serviceRef.namespace)
     const selector = service?.spec?.selector
     const deployments = selector ? await kube.listDeployments({namespace: serviceRef.namespace}) : []
     const deployment = deployments.find((d) => selectorMatches({matchLabels: selector}, d.spec?.template.metadata?.labels))

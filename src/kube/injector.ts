@@ -30,12 +30,33 @@ export async function checkInjector(kube: KubeClient): Promise<InjectorState | u
   }
 }
 
-async function inspectInjector(kube: KubeClient): Promise<InjectorState> {
+export interface InjectorWebhook {
+  /** The MutatingWebhookConfiguration holding it. */
+  configuration: string
+  webhook: V1MutatingWebhook
+  service?: {namespace: string; name: string}
+  /** Ready addresses behind that Service. */
+  readyEndpoints: number
+}
+
+/** The vault.hashicorp.com webhook, the Service it calls and how many ready endpoints that Service has. */
+export async function findInjectorWebhook(kube: KubeClient): Promise<InjectorWebhook | undefined> {
   let found: {configuration: string; webhook: V1MutatingWebhook} | undefined
   for (const configuration of await kube.listMutatingWebhookConfigurations()) {
     const webhook = configuration.webhooks?.find((w) => w.name === INJECTOR_WEBHOOK)
     if (webhook) found = {configuration: configuration.metadata?.name ?? '', webhook}
   }
+  if (!found) return undefined
+  const ref = found.webhook.clientConfig.service
+  if (!ref) return {...found, readyEndpoints: 0}
+  const service = {namespace: ref.namespace, name: ref.name}
+  const endpoints = await kube.findEndpoints(service.name, service.namespace)
+  const readyEndpoints = endpoints?.subsets?.reduce((count, subset) => count + (subset.addresses?.length ?? 0), 0) ?? 0
+  return {...found, service, readyEndpoints}
+}
+
+async function inspectInjector(kube: KubeClient): Promise<InjectorState> {
+  const found = await findInjectorWebhook(kube)
   if (!found) {
     return {
       ready: false,
@@ -47,11 +68,7 @@ async function inspectInjector(kube: KubeClient): Promise<InjectorState> {
   if (!clientConfig.url && !clientConfig.caBundle) {
     problems.push(`the injector has not installed its CA in ${found.configuration} yet (empty caBundle)`)
   }
-  const service = clientConfig.service ? {namespace: clientConfig.service.namespace, name: clientConfig.service.name} : undefined
-  if (service) {
-    const endpoints = await kube.findEndpoints(service.name, service.namespace)
-    const readyAddresses = endpoints?.subsets?.reduce((count, subset) => count + (subset.addresses?.length ?? 0), 0) ?? 0
-    if (readyAddresses === 0) problems.push(`the injector service ${service.namespace}/${service.name} has no ready endpoints`)
-  }
+  const {service} = found
+  if (service && found.readyEndpoints === 0) problems.push(`the injector service ${service.namespace}/${service.name} has no ready endpoints`)
   return {configuration: found.configuration, service, ready: problems.length === 0, problems}
 }
