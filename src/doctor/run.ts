@@ -1,7 +1,7 @@
 import {VsiError} from '../errors.js'
 import type {KubeClient} from '../kube/client.js'
 import type {KubeConfigOptions} from '../kube/config.js'
-import {parseTemplate, secretCalls} from '../templates/index.js'
+import {parseTemplate, secretCalls} from '../go-template/index.js'
 import type {SecretSource} from '../template-preview/secret-source.js'
 import {vaultSecretSource} from '../template-preview/secret-source.js'
 import type {VaultClient} from '../vault/client.js'

@@ -1,5 +1,5 @@
 import {ANNOTATION_PREFIX, annotationIsTrue} from '../kube/pod-state.js'
-import {defaultTemplate} from '../templates/index.js'
+import {defaultTemplate} from '../go-template/index.js'
 import {renderedFiles} from '../verify/rendered-files.js'
 
 export type DefaultTemplateType = 'map' | 'json'

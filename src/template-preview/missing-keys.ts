@@ -1,5 +1,5 @@
-import type {ParsedTemplate} from '../templates/index.js'
-import {fieldReferences} from '../templates/index.js'
+import type {ParsedTemplate} from '../go-template/index.js'
+import {fieldReferences} from '../go-template/index.js'
 
 /** A key the template reads that the secret does not have: Vault Agent renders `<no value>` there, or fails with error-on-missing-key. */
 export interface MissingKey {

@@ -1,6 +1,6 @@
 import {ANNOTATION_PREFIX} from '../kube/pod-state.js'
-import type {ParsedTemplate} from '../templates/index.js'
-import {parseTemplate, renderTemplate, secretCalls, TemplateExecError, TemplateSyntaxError} from '../templates/index.js'
+import type {ParsedTemplate} from '../go-template/index.js'
+import {parseTemplate, renderTemplate, secretCalls, TemplateExecError, TemplateSyntaxError} from '../go-template/index.js'
 import type {AgentTemplate} from './agent-templates.js'
 import type {MissingKey} from './missing-keys.js'
 import {findMissingKeys} from './missing-keys.js'

@@ -1,7 +1,7 @@
 // Go duration parsing and printing as Vault does it (go-secure-stdlib parseutil.ParseDurationSecond
 // and time.Duration.String), so TTL errors and "0s"-style values match the real server.
 
-import {goQuote} from '../templates/quote.js'
+import {goQuote} from '../go-template/quote.js'
 
 export {goQuote}
 

@@ -3,7 +3,7 @@ import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {renderTemplate} from '../../src/templates/index.js'
+import {renderTemplate} from '../../src/go-template/index.js'
 import type {KubeEmulator, KubeObject} from '../emulators/kube/index.js'
 import {startKubeEmulator} from '../emulators/kube/index.js'
 import type {VaultEmulator} from '../emulators/vault/index.js'

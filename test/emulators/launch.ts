@@ -10,7 +10,7 @@ import {mkdtempSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {renderTemplate} from '../../src/templates/index.js'
+import {renderTemplate} from '../../src/go-template/index.js'
 import {startKubeEmulator} from './kube/index.js'
 import {startVaultEmulator} from './vault/index.js'
 

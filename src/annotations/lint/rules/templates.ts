@@ -1,6 +1,6 @@
 /** Rules about inline templates (agent-inject-template-NAME), checked with vsi's Go text/template parser. */
-import type {ParsedTemplate} from '../../../templates/index.js'
-import {fieldReferences, parseTemplate, secretCalls, TemplateSyntaxError} from '../../../templates/index.js'
+import type {ParsedTemplate} from '../../../go-template/index.js'
+import {fieldReferences, parseTemplate, secretCalls, TemplateSyntaxError} from '../../../go-template/index.js'
 import {annotationKey} from '../../catalog.js'
 import type {InjectedSecret} from '../../secrets.js'
 import {secretsOf} from '../pod.js'

@@ -1,5 +1,5 @@
-import type {RenderContext} from '../../../src/templates/index.js'
-import {parseTemplate, renderTemplate, TemplateExecError, TemplateSyntaxError} from '../../../src/templates/index.js'
+import type {RenderContext} from '../../../src/go-template/index.js'
+import {parseTemplate, renderTemplate, TemplateExecError, TemplateSyntaxError} from '../../../src/go-template/index.js'
 
 /** Renders with the template named "t", so messages read `template: t:...` as in Go's own tests. */
 export function render(text: string, context: RenderContext = {}): string {

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {TemplateExecError} from '../../../src/templates/index.js'
+import {TemplateExecError} from '../../../src/go-template/index.js'
 import {execError, render} from './helpers.js'
 
 describe('pipelines and arguments', () => {

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {formatGoValue, JsonNumber, stringSlice} from '../../../src/templates/index.js'
+import {formatGoValue, JsonNumber, stringSlice} from '../../../src/go-template/index.js'
 import {execError, render} from './helpers.js'
 
 describe('Go builtin functions', () => {

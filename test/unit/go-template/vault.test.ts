@@ -7,7 +7,7 @@ import {
   parseVaultJson,
   renderTemplate,
   secretCalls,
-} from '../../../src/templates/index.js'
+} from '../../../src/go-template/index.js'
 import {execError, KV2_SECRET, render} from './helpers.js'
 
 const TUTORIAL_TEMPLATE = `{{- with secret "internal/data/database/config" -}}

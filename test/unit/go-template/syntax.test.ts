@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {KNOWN_FUNCTIONS, parseTemplate, TemplateSyntaxError} from '../../../src/templates/index.js'
+import {KNOWN_FUNCTIONS, parseTemplate, TemplateSyntaxError} from '../../../src/go-template/index.js'
 import {render, syntaxError} from './helpers.js'
 
 describe('lexing', () => {
