@@ -5,8 +5,8 @@ import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 export const projectRoot = fileURLToPath(new URL('../..', import.meta.url))
-export const sharedDir = path.resolve(projectRoot, '../shared')
-export const seedDir = path.join(sharedDir, 'seed')
+/** The tutorial's own manifests and patches, byte for byte (see test/fixtures/tutorial/README.md). */
+export const seedDir = path.join(projectRoot, 'test/fixtures/tutorial')
 const runJs = path.join(projectRoot, 'bin/run.js')
 
 export interface CliResult {

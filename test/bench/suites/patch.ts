@@ -17,7 +17,7 @@ import {available, interleavedRuns, median, projectRoot, round, runChild} from '
 const ROUNDS = 15
 const BATCH_ROUNDS = 5
 const DEPLOYMENTS = 200
-const seedDir = path.resolve(projectRoot, '../shared/seed')
+const seedDir = path.join(projectRoot, 'test/fixtures/tutorial')
 const TUTORIAL_FLAGS = ['--role', 'internal-app', '--secret', 'database-config.txt=internal/database/config']
 const vsi = (label: string, args: string[], cwd?: string): ChildCommand => ({label, command: process.execPath, args: [path.join(projectRoot, 'bin/run.js'), ...args], ...(cwd ? {cwd} : {})})
 

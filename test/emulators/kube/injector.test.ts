@@ -13,7 +13,7 @@ import type {KubeObject} from './types.js'
 import {startKubeEmulator, type KubeEmulator} from './index.js'
 import {execCapture} from './test-support.js'
 
-const seed = (name: string) => parse(readFileSync(new URL(`../../../../shared/seed/${name}`, import.meta.url), 'utf8'))
+const seed = (name: string) => parse(readFileSync(new URL(`../../fixtures/tutorial/${name}`, import.meta.url), 'utf8'))
 
 /**
  * Just enough of Vault for the agent: Kubernetes login that asks the emulator's TokenReview (as the vault SA, which

@@ -7,7 +7,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {startKubeEmulator, type KubeEmulator} from './index.js'
 import {hasKubectl, kubectlFor} from './test-support.js'
 
-const seed = (name: string) => readFileSync(new URL(`../../../../shared/seed/${name}`, import.meta.url), 'utf8')
+const seed = (name: string) => readFileSync(new URL(`../../fixtures/tutorial/${name}`, import.meta.url), 'utf8')
 
 describe.skipIf(!hasKubectl)('the kube emulator driven by the real kubectl (tutorial preset)', () => {
   let kube: KubeEmulator

@@ -9,7 +9,7 @@ import {parse} from 'yaml'
 import {applyPatch, type PatchType} from './patch/index.js'
 import {hasKubectl} from './test-support.js'
 
-const seed = (name: string) => readFileSync(new URL(`../../../../shared/seed/${name}`, import.meta.url), 'utf8')
+const seed = (name: string) => readFileSync(new URL(`../../fixtures/tutorial/${name}`, import.meta.url), 'utf8')
 
 const deployment = {
   apiVersion: 'apps/v1',

@@ -1,3 +1,6 @@
+import {readFileSync} from 'node:fs'
+import {parse} from 'yaml'
+
 import type {Cluster} from './cluster.js'
 import type {KubeObject} from './types.js'
 
@@ -212,16 +215,16 @@ function vaultRelease(caPem: string): KubeObject[] {
   ]
 }
 
-/** deployment-orgchart.yaml from the tutorial (annotations: with no value is null). */
-const ORGCHART: KubeObject = {
-  apiVersion: 'apps/v1',
-  kind: 'Deployment',
-  metadata: {name: 'orgchart', namespace: 'default', labels: {app: 'orgchart'}},
-  spec: {
-    selector: {matchLabels: {app: 'orgchart'}},
-    replicas: 1,
-    template: {metadata: {labels: {app: 'orgchart'}}, spec: {serviceAccountName: 'internal-app', containers: [{name: 'orgchart', image: 'jweissig/app:0.0.1'}]}},
-  },
+/**
+ * The tutorial's deployment-orgchart.yaml (test/fixtures/tutorial), as `kubectl apply -f` sends it to namespace
+ * default: `annotations:` with no value is null, which the API server decodes as no annotations.
+ */
+function orgchart(): KubeObject {
+  const obj = parse(readFileSync(new URL('../../fixtures/tutorial/deployment-orgchart.yaml', import.meta.url), 'utf8')) as KubeObject
+  obj.metadata.namespace = 'default'
+  const template = obj.spec.template.metadata
+  if (template.annotations === null) delete template.annotations
+  return obj
 }
 
 export type Preset = 'empty' | 'tutorial'
@@ -236,7 +239,7 @@ export async function applyPreset(cluster: Cluster, preset: Preset): Promise<voi
   // The tutorial's orgchart pod ran with `internal-app`; the preset is the state before vsi creates that account,
   // so the account is created for the rollout and removed again (the running pod keeps going, as it would).
   const sa = cluster.create({apiVersion: 'v1', kind: 'ServiceAccount', metadata: {name: 'internal-app', namespace: 'default'}})
-  cluster.create(ORGCHART)
+  cluster.create(orgchart())
   await cluster.queue.settle()
   cluster.store.delete('serviceaccounts', 'default', sa.metadata.name)
   await cluster.queue.settle()

@@ -36,7 +36,7 @@ describe('the tutorial end to end on the kube and Vault emulators', () => {
     await V('PUT', 'sys/policies/acl/internal-app', {policy: 'path "internal/data/database/config" {\n  capabilities = ["read"]\n}'})
     await V('POST', 'auth/kubernetes/role/internal-app', {bound_service_account_names: 'internal-app', bound_service_account_namespaces: 'default', policies: 'internal-app', ttl: '24h'})
     kube.store.create({apiVersion: 'v1', kind: 'ServiceAccount', metadata: {name: 'internal-app', namespace: 'default'}})
-    const patch = parse(readFileSync(new URL('../../../../shared/seed/patch-inject-secrets.yaml', import.meta.url), 'utf8'))
+    const patch = parse(readFileSync(new URL('../../fixtures/tutorial/patch-inject-secrets.yaml', import.meta.url), 'utf8'))
     const d = kube.store.get('deployments', 'default', 'orgchart')!
     d.spec.template.metadata.annotations = patch.spec.template.metadata.annotations
     kube.store.put(d)

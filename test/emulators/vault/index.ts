@@ -1,7 +1,8 @@
 /**
  * An in-process HashiCorp Vault for tests, faithful on the wire (paths, methods, status codes,
  * bodies, error strings) to a `vault server -dev` of the 1.21 line for what vsi touches.
- * See /work/shared/reference/vault-http-api.md for the behaviour it reproduces.
+ * Sources followed: hashicorp/vault http/handler.go, http/logical.go, sdk/logical/response_util.go and the plugins'
+ * path definitions, cited where each behaviour is implemented.
  *
  *   const vault = await startVaultEmulator({kube: {url: kube.url, caPem: kube.caPem, serviceAccountToken}})
  *   vault.url            // http://127.0.0.1:<port> (https:// with `tls: true`; trust `vault.caPem`)
