@@ -2,7 +2,8 @@
  * The parsers the injector (Go) runs on annotation values, reproduced so that vsi accepts exactly what the injector
  * accepts. Each returns Go's error text, or undefined when Go would accept the value.
  */
-import {DurationError, goQuote, parseDurationSecond, parseGoDuration} from '../vault/go-duration.js'
+import {DurationError, parseDurationSecond, parseGoDuration} from '../duration.js'
+import {goQuote} from '../go-template/quote.js'
 
 /** strconv.ParseBool's accepted spellings; parseutil.ParseBool also takes "" as false. */
 export const GO_BOOL_VALUES = ['1', 't', 'T', 'TRUE', 'true', 'True', '0', 'f', 'F', 'FALSE', 'false', 'False'] as const

@@ -1,12 +1,13 @@
 import {Args, Flags} from '@oclif/core'
 
-import {VsiCommand} from '../base-command.js'
-import {kubeFlags, vaultFlags} from '../flags.js'
-import {doctorFailed, runDoctor} from '../doctor/run.js'
+import {VsiCommand} from '../cli/base-command.js'
+import {lazyKube} from '../cli/connections.js'
+import {kubeFlags, vaultFlags} from '../cli/flags.js'
+import {stderrNotice} from '../cli/notice.js'
+import {startProgress} from '../cli/progress.js'
 import {renderDoctorReport} from '../doctor/report.js'
+import {doctorFailed, runDoctor} from '../doctor/run.js'
 import type {DoctorResult} from '../doctor/types.js'
-import {startProgress} from '../kube/progress.js'
-import {stderrNotice} from '../vault/notice.js'
 
 export default class Doctor extends VsiCommand<DoctorResult> {
   static override summary = 'Find the broken link when a pod does not get its Vault secrets.'
@@ -50,6 +51,7 @@ Exit codes: 0 no check failed, 1 a check failed, 2 usage error.`
         target: args.target,
         offline: flags.offline,
         flags,
+        kube: lazyKube(flags),
         notice: stderrNotice(this.jsonEnabled()),
         warn: (message) => this.warn(message),
         onProgress: (status) => progress.update(status),

@@ -1,18 +1,12 @@
 import {Args} from '@oclif/core'
 
-import {readLintInputs} from '../annotations/lint/files.js'
-import type {LintProblem, LintResult} from '../annotations/lint/index.js'
-import {lintYaml, summarize, YamlSyntaxError} from '../annotations/lint/index.js'
-import {VsiCommand} from '../base-command.js'
-import {inputError, usageError, VsiError} from '../errors.js'
+import {VsiCommand} from '../cli/base-command.js'
+import {inputError, VsiError} from '../errors.js'
+import {readLintInputs} from '../lint/files.js'
+import type {LintProblem, LintResult} from '../lint/index.js'
+import {lintYaml, summarize, YamlSyntaxError} from '../lint/index.js'
 import {color} from '../output/terminal.js'
-
-async function readAllStdin(): Promise<string> {
-  if (process.stdin.isTTY) throw usageError('"-" reads YAML from stdin, but stdin is a terminal')
-  const chunks: Buffer[] = []
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
-  return Buffer.concat(chunks).toString('utf8')
-}
+import {readStdin} from '../stdin.js'
 
 export default class Lint extends VsiCommand<LintResult> {
   static override summary = 'Check Vault Agent Injector annotations in YAML manifests, offline.'
@@ -39,7 +33,7 @@ Exit codes: 0 no errors (warnings allowed), 1 at least one error, 2 no input, an
 
   async run(): Promise<LintResult> {
     const {argv} = await this.parse(Lint)
-    const inputs = await readLintInputs(argv as string[], readAllStdin)
+    const inputs = await readLintInputs(argv as string[], () => readStdin('YAML'))
     const problems: LintProblem[] = []
     for (const {file, text} of inputs) {
       try {

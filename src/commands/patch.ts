@@ -1,11 +1,11 @@
 import {Flags} from '@oclif/core'
 
-import {VsiCommand} from '../base-command.js'
+import type {ApplyFlagValues} from '../cli/apply-command.js'
+import {VsiCommand} from '../cli/base-command.js'
+import {applyFlags} from '../cli/flags.js'
 import type {ApplyResult} from '../kube/apply.js'
-import type {ApplyFlagValues} from '../kube/apply-command.js'
-import {applyFlags} from '../kube/flags.js'
-import type {BatchTarget, WorkloadSummary} from '../patch/batch.js'
 import {batchTarget} from '../patch/batch-target.js'
+import type {BatchTarget, WorkloadSummary} from '../patch/batch.js'
 import type {PatchPlan} from '../patch/build.js'
 import {buildPatch} from '../patch/build.js'
 import {shellWord, writeOutputs} from '../patch/output.js'
@@ -116,7 +116,7 @@ Exit codes: 0 written; 1 a file could not be written; 2 a flag or an input file 
     const written = flags.output === undefined || flags.output === '-' ? [] : [flags.output]
     await writeOutputs(written.map((path) => ({path, text: plan.yaml})))
     this.report(false, written.map((path) => `Wrote ${path}`), notes, undefined)
-    const {applyFromFlags} = await import('../kube/apply-command.js')
+    const {applyFromFlags} = await import('../cli/apply-command.js')
     const applied = await applyFromFlags(this, flags, plan.patch)
     return {written, annotations: plan.annotations, patch: plan.patch, yaml: plan.yaml, notes, applied}
   }

@@ -1,8 +1,11 @@
 import {Args, Flags} from '@oclif/core'
 
-import {VsiCommand} from '../base-command.js'
+import {VsiCommand} from '../cli/base-command.js'
+import {lazyKube, withVaultSession} from '../cli/connections.js'
+import {kubeFlags, vaultFlags} from '../cli/flags.js'
+import {stderrNotice} from '../cli/notice.js'
+import {ttlFlagSeconds} from '../duration.js'
 import {usageError, VsiError} from '../errors.js'
-import {kubeFlags, vaultFlags} from '../flags.js'
 import {canPrompt} from '../output/terminal.js'
 import type {SetupInputs} from '../setup/inputs.js'
 import {planSetup} from '../setup/plan.js'
@@ -10,11 +13,9 @@ import {askApp, askSecretPath, askSecretValues} from '../setup/prompts.js'
 import {formatAction, summaryLine, tally} from '../setup/render.js'
 import {applySteps, inStepOrder, planned, type Action} from '../setup/steps.js'
 import {findVaultServerPod} from '../vault/discover.js'
-import {ttlFlagSeconds} from '../vault/duration.js'
 import {trimSlashes} from '../vault/mounts.js'
-import {stderrNotice} from '../vault/notice.js'
 import {inlineValueWarning, readSecretAssignments} from '../vault/secret-input.js'
-import {lazyKube, withVaultSession, type VaultConnectionInfo, type VaultSession} from '../vault/session.js'
+import type {VaultConnectionInfo, VaultSession} from '../vault/session.js'
 
 export interface SetupResult {
   dryRun: boolean

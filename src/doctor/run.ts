@@ -1,18 +1,18 @@
 import {VsiError} from '../errors.js'
+import {parseTemplate, secretCalls} from '../go-template/index.js'
 import type {KubeClient} from '../kube/client.js'
 import type {KubeConfigOptions} from '../kube/config.js'
-import {parseTemplate, secretCalls} from '../go-template/index.js'
 import type {SecretSource} from '../template-preview/secret-source.js'
 import {vaultSecretSource} from '../template-preview/secret-source.js'
 import type {VaultClient} from '../vault/client.js'
 import {trimSlashes} from '../vault/mounts.js'
 import type {VaultSession} from '../vault/session.js'
-import {lazyKube, openVaultSession} from '../vault/session.js'
+import {openVaultSession} from '../vault/session.js'
 import type {VaultFlagValues} from '../vault/settings.js'
 import type {Fact} from './check.js'
 import {isUnavailable} from './check.js'
 import type {DoctorContext} from './context.js'
-import {inspectInjector} from './injector.js'
+import {readInjectorFacts} from './injector-facts.js'
 import {annotationChecks} from './links/annotations.js'
 import {injectorChecks} from './links/injector.js'
 import {loginChecks} from './links/login.js'
@@ -31,6 +31,8 @@ export interface DoctorOptions {
   target: string
   offline: boolean
   flags: KubeConfigOptions & VaultFlagValues
+  /** The cluster, connected on first use: an offline run on a file never connects. */
+  kube: () => Promise<KubeClient>
   /** Remarks on what vsi chose on its own (a discovered Vault); never a secret. */
   notice: (line: string) => void
   /** Something the user should know about the run itself (it goes into the envelope's warnings). */
@@ -84,13 +86,13 @@ function summarize(checks: DoctorCheck[]): DoctorResult['summary'] {
 /** Checks every link the injection depends on; returns the result whether or not they hold. */
 export async function runDoctor(options: DoctorOptions): Promise<DoctorResult> {
   const started = Date.now()
-  const lazy = lazyKube(options.flags)
+  const lazy = options.kube
   const subject = await resolveSubject(options.target, {kube: lazy, namespace: options.flags.namespace, offline: options.offline})
   if (subject.ignored.length > 0) options.warn(`${options.target} also has ${subject.ignored.join(', ')}: only ${subject.target} was checked`)
   // A workload read from the cluster already connected; a file only needs the cluster for the later links.
   const kube: Fact<KubeClient> = options.offline ? {unavailable: OFFLINE} : await connectCluster(lazy)
   options.onProgress?.('reading the injector')
-  const injector = isUnavailable(kube) ? kube : await inspectInjector(kube)
+  const injector = isUnavailable(kube) ? kube : await readInjectorFacts(kube)
   const spec = injectionSpec(subject.podMetadata, subject.podSpec, isUnavailable(injector) ? {} : injector.defaults)
 
   options.onProgress?.('reading Vault')

@@ -2,7 +2,7 @@ import type {V1PodTemplateSpec} from '@kubernetes/client-node'
 
 import {VsiError} from '../errors.js'
 import type {KubeClient, Workload} from './client.js'
-import {checkInjector} from './injector.js'
+import {checkInjector} from './injector-webhook.js'
 import {ANNOTATION_PREFIX, isPodReady, isTerminating, notReadyReason} from './pod-state.js'
 import type {RolloutStatus} from './rollout.js'
 import {waitForRollout} from './rollout.js'

@@ -8,7 +8,7 @@
 import type {V1ClusterRoleBinding} from '@kubernetes/client-node'
 import {readFile} from 'node:fs/promises'
 
-import {VsiError} from '../errors.js'
+import {inputError} from '../errors.js'
 import type {KubeClient} from './client.js'
 import {loadClientNode} from './config.js'
 import {kubeError} from './errors.js'
@@ -49,6 +49,6 @@ export async function clusterCaPem(kube: KubeClient): Promise<string | undefined
   try {
     return await readFile(cluster.caFile, 'utf8')
   } catch (error) {
-    throw new VsiError(`cannot read the cluster CA ${cluster.caFile} named by the kubeconfig: ${(error as Error).message}`, {code: 'invalid-input', exitCode: 2})
+    throw inputError(`cannot read the cluster CA ${cluster.caFile} named by the kubeconfig: ${(error as Error).message}`)
   }
 }

@@ -1,7 +1,7 @@
 import {ANNOTATION_PREFIX, annotationKeyProblem, lookupAnnotation, validateAnnotationValue} from '../annotations/catalog.js'
 import {nearestAnnotation} from '../annotations/nearest.js'
+import {parseAssignment} from '../assignment.js'
 import {usageError} from '../errors.js'
-import {parseAssignment} from '../flags.js'
 
 /**
  * `--annotation role=x` or `--annotation vault.hashicorp.com/role=x` → the full key and the value, if the injector

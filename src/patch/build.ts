@@ -4,7 +4,7 @@ import type {KvVersion} from '../vault/mounts.js'
 import type {TemplateFormat} from './formats.js'
 import {formatTemplate} from './formats.js'
 import {key, SECRET_BASE, secretNameProblem, TEMPLATE_BASE} from './keys.js'
-import {kvApiPathFor} from './kv.js'
+import {annotationSecretPath} from './kv.js'
 import {annotationPatch, POD_TEMPLATE_PATH} from './workloads.js'
 import {patchYaml} from './yaml-text.js'
 
@@ -87,7 +87,7 @@ function addSecret(set: AnnotationSet, secret: SecretRequest, notes: string[]): 
   let apiPath: string | undefined
   if (secret.path !== undefined) {
     checkName(secret.name, SECRET_BASE)
-    const translation = kvApiPathFor(secret.path, secret.kvVersion, secret.mount)
+    const translation = annotationSecretPath(secret.path, secret.kvVersion, secret.mount)
     apiPath = translation.apiPath
     if (translation.translated) notes.push(`${secret.name}: ${secret.path} → ${apiPath} (the API path the agent reads on KV v${secret.kvVersion})`)
     set.set(key(`${SECRET_BASE}-${secret.name}`), apiPath, `the secret ${secret.name}`)

@@ -1,8 +1,8 @@
 import {readdir, readFile, stat} from 'node:fs/promises'
 import path from 'node:path'
-import {text} from 'node:stream/consumers'
 
 import {inputError, usageError} from '../errors.js'
+import {readStdin} from '../stdin.js'
 import type {ManifestText} from './manifests.js'
 
 /** The files `kubectl apply -f DIR` reads from a directory (not recursive, as without -R). */
@@ -24,7 +24,7 @@ async function filesOf(given: string): Promise<string[]> {
 }
 
 /** Every manifest named by `-f` (files, directories, `-` for stdin), read before anything is written. */
-export async function readManifests(given: string[], stdin: NodeJS.ReadableStream = process.stdin): Promise<ManifestText[]> {
+export async function readManifests(given: string[]): Promise<ManifestText[]> {
   if (given.filter((item) => item === '-').length > 1) throw usageError('-f - (stdin) is given twice')
   const files = (await Promise.all(given.map((item) => (item === '-' ? ['-'] : filesOf(item))))).flat()
   const seen = new Set<string>()
@@ -37,7 +37,7 @@ export async function readManifests(given: string[], stdin: NodeJS.ReadableStrea
   return Promise.all(
     unique.map(async (file) => ({
       path: file,
-      text: file === '-' ? await text(stdin) : await readFile(file, 'utf8').catch((error: unknown) => Promise.reject(cannotRead(file, error))),
+      text: file === '-' ? await readStdin('manifests') : await readFile(file, 'utf8').catch((error: unknown) => Promise.reject(cannotRead(file, error))),
     })),
   )
 }

@@ -14,7 +14,7 @@ export interface KvPathTranslation {
  * (a flag offline, the live mount when Vault is reachable); without a known mount the first segment is taken as
  * the mount, as in `internal/database/config`. A v2 path that already has `data/` after the mount is kept.
  */
-export function kvApiPathFor(path: string, kvVersion: KvVersion, mount?: string): KvPathTranslation {
+export function annotationSecretPath(path: string, kvVersion: KvVersion, mount?: string): KvPathTranslation {
   const clean = trimSlashes(path)
   const apiPath = kvApiPath(clean, mount ?? clean.split('/')[0], kvVersion, 'data', true)
   return {apiPath, translated: apiPath !== clean}

@@ -1,6 +1,7 @@
 import {mkdir} from 'node:fs/promises'
 import path from 'node:path'
 
+import {mapWithConcurrency} from '../async.js'
 import {VsiError} from '../errors.js'
 import {writeFileAtomic} from '../output/files.js'
 import type {FileWrite} from './batch.js'
@@ -24,11 +25,7 @@ async function writeOne(write: FileWrite, createDirs: boolean): Promise<void> {
 
 /** Writes each file atomically, several at a time; `-` is stdout. With `createDirs` (--out-dir), missing directories are made. */
 export async function writeOutputs(writes: FileWrite[], createDirs = false): Promise<void> {
-  const queue = [...writes]
-  const worker = async (): Promise<void> => {
-    for (let write = queue.shift(); write; write = queue.shift()) await writeOne(write, createDirs)
-  }
-  await Promise.all(Array.from({length: Math.min(CONCURRENT_WRITES, queue.length)}, worker))
+  await mapWithConcurrency(writes, CONCURRENT_WRITES, (write) => writeOne(write, createDirs))
 }
 
 /** Quotes a path for a shell command line when it needs it. */

@@ -1,8 +1,8 @@
 import {readFile} from 'node:fs/promises'
 import path from 'node:path'
 
+import {parseAssignment} from '../assignment.js'
 import {inputError, usageError} from '../errors.js'
-import {parseAssignment} from '../flags.js'
 import type {KvVersion} from '../vault/mounts.js'
 import {annotationFromFlag} from './annotation-flag.js'
 import type {PatchRequest, SecretRequest} from './build.js'

@@ -5,6 +5,7 @@
  */
 import type {V1Secret} from '@kubernetes/client-node'
 
+import {settleAll} from '../async.js'
 import {VsiError} from '../errors.js'
 import type {KubeClient} from '../kube/client.js'
 import {isAlreadyExists} from '../kube/errors.js'
@@ -12,11 +13,10 @@ import {AUTH_DELEGATOR, clusterCaPem, findAuthDelegatorBinding} from '../kube/to
 import {registerSecret} from '../output/redact.js'
 import type {VaultServerPod} from '../vault/discover.js'
 import {authConfigChanges, writeAuthConfig, type KubernetesAuthConfig, type KubernetesAuthConfigRead} from '../vault/kubernetes-auth.js'
+import type {SetupContext} from './context.js'
 import {IN_CLUSTER_KUBERNETES_HOST, REVIEWER_SERVICE_ACCOUNT, REVIEWER_TOKEN_SECRET, reviewerBindingName} from './inputs.js'
-import type {SetupContext} from './plan.js'
 import {createServiceAccountIfMissing} from './service-account.js'
 import type {Step} from './steps.js'
-import {settleAll} from '../vault/settle.js'
 
 export async function inClusterDelegatorStep(kube: KubeClient, pod: VaultServerPod): Promise<Step> {
   const expected = `${pod.serviceAccount}-server-binding`

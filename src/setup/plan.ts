@@ -1,27 +1,16 @@
-import {VsiError} from '../errors.js'
-import type {KubeClient} from '../kube/client.js'
-import type {VaultClient} from '../vault/client.js'
-import type {VaultServerPod} from '../vault/discover.js'
-import {formatSeconds} from '../vault/duration.js'
+import {settleAll} from '../async.js'
+import {formatSeconds} from '../duration.js'
+import {usageError, VsiError} from '../errors.js'
 import {readAuthConfig, readRole, roleChanges, writeRole, type RoleSpec} from '../vault/kubernetes-auth.js'
-import {readKvSecret, sameSecret, writeKvSecret} from '../vault/kv.js'
 import {kvV2Location} from '../vault/kv-path.js'
+import {readKvSecret, sameSecret, writeKvSecret} from '../vault/kv.js'
 import {describeMount, enableAuthMethod, enableKvV2, kvVersionOfEntry, mountKey, readAuthMounts, readSecretsMounts} from '../vault/mounts.js'
 import {kvPolicyRules, readPolicy, renderPolicy, samePolicy, writePolicy} from '../vault/policy.js'
 import {authConfigStep, inClusterDelegatorStep, readReviewerState, reviewerAccountSteps} from './auth-steps.js'
-import type {SetupInputs} from './inputs.js'
+import type {SetupContext} from './context.js'
+import {loginAsAppStep} from './login-as-app.js'
 import {createServiceAccountIfMissing} from './service-account.js'
 import type {Step} from './steps.js'
-import {verifyStep} from './verify.js'
-import {settleAll} from '../vault/settle.js'
-
-export interface SetupContext {
-  vault: VaultClient
-  kube: KubeClient
-  inputs: SetupInputs
-  /** The Vault server pod, when Vault runs in the cluster and vsi could find it. */
-  vaultPod?: VaultServerPod
-}
 
 export interface SetupPlan {
   steps: Step[]
@@ -80,7 +69,7 @@ export async function planSetup(context: SetupContext): Promise<SetupPlan> {
       detail: changedKeys ? `keys ${changedKeys.join(', ')}` : undefined,
       after: ['kv-mount'],
       run: async () => {
-        if (!wanted.data) throw new VsiError(`no values for the secret ${wanted.path}`, {code: 'usage', exitCode: 2})
+        if (!wanted.data) throw usageError(`no values for the secret ${wanted.path}`)
         const {version} = await writeKvSecret(vault, secretLocation, wanted.data)
         return version === undefined ? undefined : `version ${version}`
       },
@@ -126,7 +115,7 @@ export async function planSetup(context: SetupContext): Promise<SetupPlan> {
     })
   }
   const changes = steps.some((step) => step.state === 'create' || step.state === 'change')
-  if (inputs.app && inputs.secret && (inputs.verify ?? changes)) steps.push(verifyStep(context, steps.map((step) => step.id)))
+  if (inputs.app && inputs.secret && (inputs.verify ?? changes)) steps.push(loginAsAppStep(context, steps.map((step) => step.id)))
   return {steps, secretNeedsValues}
 }
 

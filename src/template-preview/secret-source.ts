@@ -3,7 +3,7 @@ import {readFile} from 'node:fs/promises'
 import {inputError, VsiError} from '../errors.js'
 import type {VaultClient} from '../vault/client.js'
 import type {KvLocation} from '../vault/kv-path.js'
-import {kvApiPath, locateKv} from '../vault/kv-path.js'
+import {kvApiPath, kvLocationOf} from '../vault/kv-path.js'
 import {trimSlashes} from '../vault/mounts.js'
 import {registerValue} from '../vault/secret-input.js'
 
@@ -57,7 +57,7 @@ export function vaultSecretSource(vault: VaultClient, reveal: boolean): SecretSo
     const clean = trimSlashes(path)
     let location: KvLocation
     try {
-      location = await locateKv(vault, clean)
+      location = await kvLocationOf(vault, clean)
     } catch (error) {
       if (!(error instanceof VsiError)) throw error
       return {path, apiPath: clean, state: error.code.startsWith('kv-mount') ? 'not-kv' : 'error', problem: error.message}

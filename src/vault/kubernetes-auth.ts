@@ -1,6 +1,6 @@
+import {formatSeconds} from '../duration.js'
 import {registerSecret} from '../output/redact.js'
 import type {VaultClient} from './client.js'
-import {formatSeconds} from './duration.js'
 import {trimSlashes} from './mounts.js'
 
 /** What vsi writes to auth/<path>/config. The reviewer JWT is write-only: Vault only says whether one is set. */

@@ -1,4 +1,4 @@
-import {VsiError} from '../errors.js'
+import {inputError, VsiError} from '../errors.js'
 import type {VaultClient} from './client.js'
 import {describeMount, kvVersionOfEntry, readSecretsMounts, trimSlashes, type KvVersion, type MountEntry} from './mounts.js'
 
@@ -36,14 +36,14 @@ export function kvApiPath(path: string, mount: string, version: KvVersion, prefi
   return [cleanMount, prefix, key].filter((part) => part !== '').join('/')
 }
 
-export function apiPathOf(location: KvLocation, prefix: KvApiPrefix = 'data'): string {
+export function kvLocationApiPath(location: KvLocation, prefix: KvApiPrefix = 'data'): string {
   return kvApiPath(location.path, location.mount, location.version, prefix)
 }
 
 /** Finds the KV mount serving a path and its version from the live server. */
-export async function locateKv(vault: VaultClient, path: string): Promise<KvLocation> {
+export async function kvLocationOf(vault: VaultClient, path: string): Promise<KvLocation> {
   const clean = trimSlashes(path)
-  if (clean === '') throw new VsiError('the KV path is empty', {code: 'invalid-input', exitCode: 2})
+  if (clean === '') throw inputError('the KV path is empty')
   const found = (await preflight(vault, clean)) ?? (await fromMountTable(vault, clean).catch((error: unknown) => Promise.reject(noAccess(error, clean))))
   if (!found) {
     throw new VsiError(`no secrets engine is mounted at ${clean.split('/')[0]}/ (for ${clean})`, {
@@ -59,17 +59,6 @@ export async function locateKv(vault: VaultClient, path: string): Promise<KvLoca
     })
   }
   return {path: clean, mount: found.mount, version, key: trimSlashes(clean.slice(found.mount.length))}
-}
-
-/** The live KV version of the mount serving `path`; for callers (such as `vsi patch`) that take kvVersion: 1|2. */
-export async function kvVersionOf(vault: VaultClient, path: string): Promise<KvVersion> {
-  return (await locateKv(vault, path)).version
-}
-
-/** Translates a KV path to its API path using the live mount version (`internal/x` → `internal/data/x` on v2). */
-export async function translateKvPath(vault: VaultClient, path: string, prefix: KvApiPrefix = 'data'): Promise<string> {
-  const location = await locateKv(vault, path)
-  return kvApiPath(location.path, location.mount, location.version, prefix, true)
 }
 
 interface FoundMount {

@@ -1,5 +1,5 @@
 import type {VaultClient} from './client.js'
-import {apiPathOf, type KvLocation} from './kv-path.js'
+import {kvLocationApiPath, type KvLocation} from './kv-path.js'
 import {registerValue} from './secret-input.js'
 
 export interface KvSecret {
@@ -20,10 +20,10 @@ interface KvV2ReadData {
  */
 export async function readKvSecret(vault: VaultClient, location: KvLocation, reveal = false): Promise<KvSecret | undefined> {
   if (location.version === 1) {
-    const response = await vault.read<Record<string, unknown>>(apiPathOf(location))
+    const response = await vault.read<Record<string, unknown>>(kvLocationApiPath(location))
     return response?.data ? {data: secretValues(response.data, reveal)} : undefined
   }
-  const response = await vault.read<KvV2ReadData>(apiPathOf(location))
+  const response = await vault.read<KvV2ReadData>(kvLocationApiPath(location))
   if (!response?.data?.data) return undefined
   const metadata = response.data.metadata
   return {data: secretValues(response.data.data, reveal), version: metadata?.version, createdTime: metadata?.created_time}
@@ -38,10 +38,10 @@ export interface KvWriteResult {
 export async function writeKvSecret(vault: VaultClient, location: KvLocation, data: Record<string, string>, cas?: number): Promise<KvWriteResult> {
   for (const value of Object.values(data)) registerValue(value)
   if (location.version === 1) {
-    await vault.write(apiPathOf(location), data)
+    await vault.write(kvLocationApiPath(location), data)
     return {}
   }
-  const response = await vault.write<{version?: number}>(apiPathOf(location), {data, options: cas === undefined ? {} : {cas}})
+  const response = await vault.write<{version?: number}>(kvLocationApiPath(location), {data, options: cas === undefined ? {} : {cas}})
   return {version: response?.data?.version}
 }
 

@@ -2,6 +2,10 @@ import {readFile} from 'node:fs/promises'
 
 import {inputError, usageError} from '../errors.js'
 import {registerSecret} from '../output/redact.js'
+import {readStdin} from '../stdin.js'
+
+/** A secret value piped in for `key=-`. */
+const readPipedValue = () => readStdin(undefined, 'Pipe the value in, e.g. `printf %s "$PASSWORD" | vsi ...`.')
 
 export interface SecretInput {
   data: Record<string, string>
@@ -13,7 +17,7 @@ export interface SecretInput {
  * Reads `key=value`, `key=@file` and `key=-` (stdin) as `vault kv put` does: file and stdin contents are taken as
  * they are, trailing newline included. Every value is registered as a secret before anything can print it.
  */
-export async function readSecretAssignments(args: string[], readStdin: () => Promise<string> = readAllStdin): Promise<SecretInput> {
+export async function readSecretAssignments(args: string[], readStdin: () => Promise<string> = readPipedValue): Promise<SecretInput> {
   const data: Record<string, string> = {}
   const inlineKeys: string[] = []
   let stdinUsedBy: string | undefined
@@ -50,14 +54,6 @@ async function readValueFile(key: string, file: string): Promise<string> {
   } catch (error) {
     throw inputError(`key "${key}": cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
   }
-}
-
-/** All of stdin, which must be piped (a terminal would wait for an end that never comes). */
-export async function readAllStdin(): Promise<string> {
-  if (process.stdin.isTTY) throw usageError('"-" reads from stdin, but stdin is a terminal', 'Pipe the value in, e.g. `printf %s "$PASSWORD" | vsi ...`.')
-  const chunks: Buffer[] = []
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
-  return Buffer.concat(chunks).toString('utf8')
 }
 
 /** A value from a file usually ends in a newline; it must be masked with and without it. */

@@ -1,7 +1,7 @@
 import {readFileSync} from 'node:fs'
 
+import {parseAssignment} from '../assignment.js'
 import {inputError, usageError} from '../errors.js'
-import {parseAssignment} from '../flags.js'
 import {registerSecret} from '../output/redact.js'
 import {extractKeys} from './content.js'
 import type {RenderedFile} from './rendered-files.js'

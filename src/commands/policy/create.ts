@@ -1,16 +1,16 @@
 import {Args, Flags} from '@oclif/core'
 import {readFile} from 'node:fs/promises'
 
-import {VsiCommand} from '../../base-command.js'
+import {settleAll} from '../../async.js'
+import {VsiCommand} from '../../cli/base-command.js'
+import {withVaultSession} from '../../cli/connections.js'
+import {kubeFlags, vaultFlags} from '../../cli/flags.js'
+import {stderrNotice} from '../../cli/notice.js'
 import {inputError, usageError, VsiError} from '../../errors.js'
-import {kubeFlags, vaultFlags} from '../../flags.js'
+import {readStdin} from '../../stdin.js'
 import type {VaultClient} from '../../vault/client.js'
-import {locateKv} from '../../vault/kv-path.js'
-import {stderrNotice} from '../../vault/notice.js'
+import {kvLocationOf} from '../../vault/kv-path.js'
 import {assertWritablePolicy, kvPolicyRules, normalizePolicyName, parseCapabilities, readPolicy, renderPolicy, samePolicy, validatePolicyPath, writePolicy} from '../../vault/policy.js'
-import {readAllStdin} from '../../vault/secret-input.js'
-import {withVaultSession} from '../../vault/session.js'
-import {settleAll} from '../../vault/settle.js'
 
 export interface PolicyCreateResult {
   name: string
@@ -73,7 +73,7 @@ export default class PolicyCreate extends VsiCommand<PolicyCreateResult> {
     // The mount is found from the part before any glob: "internal/team/*" → "internal/team".
     const lookup = path.split(/[*+]/)[0].replace(/\/+$/, '')
     try {
-      const location = await locateKv(vault, lookup === '' ? path : lookup)
+      const location = await kvLocationOf(vault, lookup === '' ? path : lookup)
       return renderPolicy(kvPolicyRules(path.replace(/^\/+/, ''), location, capabilities))
     } catch (error) {
       if (!(error instanceof VsiError) || !['kv-mount-missing', 'kv-mount-wrong-type'].includes(error.code)) throw error
@@ -86,7 +86,7 @@ export default class PolicyCreate extends VsiCommand<PolicyCreateResult> {
 async function readHcl(file: string): Promise<string> {
   let text: string
   try {
-    text = file === '-' ? await readAllStdin() : await readFile(file, 'utf8')
+    text = file === '-' ? await readStdin() : await readFile(file, 'utf8')
   } catch (error) {
     throw inputError(`--file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
   }

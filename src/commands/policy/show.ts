@@ -1,11 +1,11 @@
 import {Args} from '@oclif/core'
 
-import {VsiCommand} from '../../base-command.js'
+import {VsiCommand} from '../../cli/base-command.js'
+import {withVaultSession} from '../../cli/connections.js'
+import {kubeFlags, vaultFlags} from '../../cli/flags.js'
+import {stderrNotice} from '../../cli/notice.js'
 import {VsiError} from '../../errors.js'
-import {kubeFlags, vaultFlags} from '../../flags.js'
-import {stderrNotice} from '../../vault/notice.js'
 import {normalizePolicyName, readPolicy} from '../../vault/policy.js'
-import {withVaultSession} from '../../vault/session.js'
 
 export interface PolicyShowResult {
   name: string

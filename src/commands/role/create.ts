@@ -1,19 +1,19 @@
 import {Args, Flags} from '@oclif/core'
 
-import {VsiCommand} from '../../base-command.js'
+import {settleAll} from '../../async.js'
+import {VsiCommand} from '../../cli/base-command.js'
+import {withVaultSession} from '../../cli/connections.js'
+import {kubeFlags, vaultFlags} from '../../cli/flags.js'
+import {stderrNotice} from '../../cli/notice.js'
+import {formatSeconds, ttlFlagSeconds} from '../../duration.js'
 import {usageError, VsiError} from '../../errors.js'
-import {kubeFlags, vaultFlags} from '../../flags.js'
 import {formatAction} from '../../setup/render.js'
 import {createServiceAccountIfMissing} from '../../setup/service-account.js'
 import type {Action} from '../../setup/steps.js'
-import {formatSeconds, ttlFlagSeconds} from '../../vault/duration.js'
 import {readRole, roleChanges, writeRole, type RoleSpec} from '../../vault/kubernetes-auth.js'
 import {trimSlashes} from '../../vault/mounts.js'
-import {stderrNotice} from '../../vault/notice.js'
 import {normalizePolicyName, readPolicy} from '../../vault/policy.js'
 import {normalizeRoleName} from '../../vault/role-name.js'
-import {withVaultSession} from '../../vault/session.js'
-import {settleAll} from '../../vault/settle.js'
 
 export interface RoleCreateResult {
   name: string

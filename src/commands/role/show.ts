@@ -1,14 +1,14 @@
 import {Args, Flags} from '@oclif/core'
 
-import {VsiCommand} from '../../base-command.js'
+import {VsiCommand} from '../../cli/base-command.js'
+import {withVaultSession} from '../../cli/connections.js'
+import {kubeFlags, vaultFlags} from '../../cli/flags.js'
+import {stderrNotice} from '../../cli/notice.js'
+import {formatSeconds} from '../../duration.js'
 import {VsiError} from '../../errors.js'
-import {kubeFlags, vaultFlags} from '../../flags.js'
-import {formatSeconds} from '../../vault/duration.js'
 import {readRole} from '../../vault/kubernetes-auth.js'
 import {trimSlashes} from '../../vault/mounts.js'
-import {stderrNotice} from '../../vault/notice.js'
 import {normalizeRoleName} from '../../vault/role-name.js'
-import {withVaultSession} from '../../vault/session.js'
 
 export interface RoleShowResult {
   name: string

@@ -1,12 +1,12 @@
 import {Args, Flags} from '@oclif/core'
 
-import {VsiCommand} from '../../base-command.js'
+import {VsiCommand} from '../../cli/base-command.js'
+import {withVaultSession} from '../../cli/connections.js'
+import {kubeFlags, vaultFlags} from '../../cli/flags.js'
+import {stderrNotice} from '../../cli/notice.js'
 import {VsiError} from '../../errors.js'
-import {kubeFlags, vaultFlags} from '../../flags.js'
+import {kvLocationOf} from '../../vault/kv-path.js'
 import {readKvSecret} from '../../vault/kv.js'
-import {locateKv} from '../../vault/kv-path.js'
-import {stderrNotice} from '../../vault/notice.js'
-import {withVaultSession} from '../../vault/session.js'
 
 export const MASK = '********'
 
@@ -43,7 +43,7 @@ export default class SecretGet extends VsiCommand<SecretGetResult | {path: strin
     const {args, flags} = await this.parse(SecretGet)
     const reveal = flags['show-secrets'] || flags.field !== undefined
     return withVaultSession(flags, stderrNotice(this.jsonEnabled()), async ({vault}) => {
-      const location = await locateKv(vault, args.path)
+      const location = await kvLocationOf(vault, args.path)
       const secret = await readKvSecret(vault, location, reveal)
       if (!secret) throw new VsiError(`no secret at ${location.path}`, {code: 'secret-not-found', hint: `Write one with: vsi secret put ${location.path} key=@file`})
       if (flags.field !== undefined) {

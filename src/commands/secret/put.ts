@@ -1,13 +1,13 @@
 import {Args, Flags} from '@oclif/core'
 
-import {VsiCommand} from '../../base-command.js'
+import {VsiCommand} from '../../cli/base-command.js'
+import {withVaultSession} from '../../cli/connections.js'
+import {kubeFlags, vaultFlags} from '../../cli/flags.js'
+import {stderrNotice} from '../../cli/notice.js'
 import {usageError, VsiError} from '../../errors.js'
-import {kubeFlags, vaultFlags} from '../../flags.js'
+import {kvLocationApiPath, kvLocationOf} from '../../vault/kv-path.js'
 import {writeKvSecret} from '../../vault/kv.js'
-import {apiPathOf, locateKv} from '../../vault/kv-path.js'
-import {stderrNotice} from '../../vault/notice.js'
 import {inlineValueWarning, readSecretAssignments} from '../../vault/secret-input.js'
-import {withVaultSession} from '../../vault/session.js'
 
 export interface SecretPutResult {
   path: string
@@ -52,14 +52,14 @@ export default class SecretPut extends VsiCommand<SecretPutResult> {
     if (input.inlineKeys.length > 0) this.warn(inlineValueWarning(input.inlineKeys))
 
     return withVaultSession(flags, stderrNotice(this.jsonEnabled()), async ({vault}) => {
-      const location = await locateKv(vault, args.path)
+      const location = await kvLocationOf(vault, args.path)
       if (flags.cas !== undefined && location.version === 1) throw usageError(`--cas needs kv v2, and ${location.mount}/ is kv v1`)
       const {version} = await writeKvSecret(vault, location, input.data, flags.cas).catch((error: unknown) => {
         throw casMismatch(error, location.path)
       })
       const keys = Object.keys(input.data).sort()
       this.log(`Wrote ${location.path} (kv v${location.version}${version === undefined ? '' : `, version ${version}`}): keys ${keys.join(', ')}`)
-      return {path: location.path, mount: location.mount, kvVersion: location.version, apiPath: apiPathOf(location), ...(version === undefined ? {} : {version}), keys}
+      return {path: location.path, mount: location.mount, kvVersion: location.version, apiPath: kvLocationApiPath(location), ...(version === undefined ? {} : {version}), keys}
     })
   }
 }

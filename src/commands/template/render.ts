@@ -1,23 +1,18 @@
 import {Args, Flags} from '@oclif/core'
 
-import {VsiCommand} from '../../base-command.js'
+import {VsiCommand} from '../../cli/base-command.js'
+import {lazyKube} from '../../cli/connections.js'
+import {kubeFlags, vaultFlags} from '../../cli/flags.js'
+import {stderrNotice} from '../../cli/notice.js'
 import {usageError, VsiError} from '../../errors.js'
-import {kubeFlags, vaultFlags} from '../../flags.js'
+import {readStdin} from '../../stdin.js'
 import {loadTemplateInput} from '../../template-preview/input.js'
 import {previewPassed, previewTemplate} from '../../template-preview/preview.js'
 import type {TemplateRenderResult} from '../../template-preview/report.js'
 import {renderTemplateReport} from '../../template-preview/report.js'
 import type {SecretSource} from '../../template-preview/secret-source.js'
 import {fixtureSecretSource, readFixture, vaultSecretSource} from '../../template-preview/secret-source.js'
-import {stderrNotice} from '../../vault/notice.js'
-import {lazyKube, openVaultSession, type VaultSession} from '../../vault/session.js'
-
-async function readAllStdin(): Promise<string> {
-  if (process.stdin.isTTY) throw usageError('"-" reads the manifest or template from stdin, but stdin is a terminal')
-  const chunks: Buffer[] = []
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
-  return Buffer.concat(chunks).toString('utf8')
-}
+import {openVaultSession, type VaultSession} from '../../vault/session.js'
 
 export default class TemplateRender extends VsiCommand<TemplateRenderResult> {
   static override summary = 'Show what Vault Agent will write for a secret, before deploying.'
@@ -61,7 +56,7 @@ Exit codes: 0 every template renders with every key present, 1 a template has a 
     const kvVersion = flags['kv-version'] === undefined ? undefined : (Number(flags['kv-version']) as 1 | 2)
     if (kvVersion !== undefined && !flags.data) throw usageError('--kv-version applies to --data fixtures; live secrets take the version of their mount')
     const kube = lazyKube(flags)
-    const input = await loadTemplateInput(args.source, {kube, namespace: flags.namespace, readStdin: readAllStdin})
+    const input = await loadTemplateInput(args.source, {kube, namespace: flags.namespace, readStdin: () => readStdin('the manifest or template')})
     const wanted = flags.secret ?? []
     const templates = wanted.length === 0 ? input.templates : input.templates.filter((t) => wanted.includes(t.name))
     if (templates.length === 0) {

@@ -1,14 +1,14 @@
 import type {V1Deployment, V1MutatingWebhook} from '@kubernetes/client-node'
 
 import type {KubeClient} from '../../kube/client.js'
-import {INJECTOR_WEBHOOK} from '../../kube/injector.js'
+import {INJECTOR_WEBHOOK} from '../../kube/injector-webhook.js'
 import {labelSelectorToString} from '../../kube/selector.js'
-import type {DoctorCheck} from '../types.js'
 import {isUnavailable, linkChecks} from '../check.js'
 import type {DoctorContext} from '../context.js'
-import type {InjectorFacts} from '../injector.js'
-import {forbiddenReason} from '../injector.js'
+import type {InjectorFacts} from '../injector-facts.js'
+import {forbiddenReason} from '../injector-facts.js'
 import {selectorMatches} from '../match.js'
+import type {DoctorCheck} from '../types.js'
 
 const on = linkChecks('injector')
 

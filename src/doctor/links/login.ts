@@ -1,11 +1,11 @@
 import {VsiError} from '../../errors.js'
 import {kubernetesLogin, revokeSelf} from '../../vault/kubernetes-auth.js'
-import type {DoctorCheck} from '../types.js'
-import {isUnavailable, linkChecks} from '../check.js'
 import type {Diagnosis} from '../causes.js'
 import {diagnose} from '../causes.js'
+import {isUnavailable, linkChecks} from '../check.js'
 import type {DoctorContext} from '../context.js'
-import {forbiddenReason} from '../injector.js'
+import {forbiddenReason} from '../injector-facts.js'
+import type {DoctorCheck} from '../types.js'
 import {projectedToken, UNKNOWN_ACCOUNT} from './service-account.js'
 
 const on = linkChecks('login')

@@ -3,13 +3,13 @@ import type {V1Pod} from '@kubernetes/client-node'
 import type {KubeClient} from '../../kube/client.js'
 import {AGENT_CONTAINER, AGENT_INIT_CONTAINER, annotation, annotationIsTrue, containerStatus, describeContainerState, initCompleted, isTerminating} from '../../kube/pod-state.js'
 import {recreateCommand} from '../../verify/checks.js'
-import type {DoctorCheck} from '../types.js'
-import {isUnavailable, linkChecks} from '../check.js'
 import type {CauseContext} from '../causes.js'
 import {diagnose, lastAgentError, oneLine} from '../causes.js'
+import {isUnavailable, linkChecks} from '../check.js'
 import type {DoctorContext} from '../context.js'
-import {forbiddenReason} from '../injector.js'
+import {forbiddenReason} from '../injector-facts.js'
 import {selectorMatches} from '../match.js'
+import type {DoctorCheck} from '../types.js'
 
 const on = linkChecks('pods')
 

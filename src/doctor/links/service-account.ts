@@ -1,11 +1,11 @@
 import type {V1ServiceAccount, V1ServiceAccountTokenProjection} from '@kubernetes/client-node'
 
 import {ANNOTATION_PREFIX} from '../../kube/pod-state.js'
-import type {DoctorCheck} from '../types.js'
 import type {Fact} from '../check.js'
 import {isUnavailable, linkChecks} from '../check.js'
 import type {DoctorContext} from '../context.js'
-import {forbiddenReason} from '../injector.js'
+import {forbiddenReason} from '../injector-facts.js'
+import type {DoctorCheck} from '../types.js'
 
 const on = linkChecks('service-account')
 

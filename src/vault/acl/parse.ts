@@ -1,8 +1,8 @@
 // Vault's reading of an ACL policy document (hashicorp/vault vault/policy.go
 // parseACLPolicyWithTemplating / parsePaths): which keys are allowed, how paths become exact,
 // prefix (`*`) or segment-wildcard (`+`) rules, and how capabilities map to a bitmap.
+import {DurationError, parseDurationSecond} from '../../duration.js'
 import {multierror} from '../go-errors.js'
-import {DurationError, parseDurationSecond} from '../go-duration.js'
 import {HclError, parseHcl, type HclItem, type HclValue} from './hcl.js'
 
 export const CAP = {

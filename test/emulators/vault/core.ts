@@ -8,7 +8,7 @@ import {sysBackend, type MountSettings, type SysCore, type Table} from './backen
 import {tokenBackend} from './backends/token.js'
 import type {KubeTarget} from './backends/token-review.js'
 import {Clock} from './clock.js'
-import {parseDurationSecond} from '../../../src/vault/go-duration.js'
+import {parseDurationSecond} from '../../../src/duration.js'
 import {dispatch, matchesSpecial, resolveWriteOperation, type Backend, type BackendRequest} from './framework.js'
 import {multierror} from '../../../src/vault/go-errors.js'
 import type {WireRequest, WireResponse} from './http-wire.js'

@@ -1,6 +1,7 @@
 // Typed request fields as Vault's sdk/framework FieldData converts them, with the same
 // conversion errors ("error converting input <v> for field \"<name>\": …").
-import {DurationError, goQuote, parseDurationSecond} from '../../../src/vault/go-duration.js'
+import {DurationError, parseDurationSecond} from '../../../src/duration.js'
+import {goQuote} from '../../../src/go-template/quote.js'
 
 export type FieldType = 'string' | 'lowerString' | 'bool' | 'int' | 'duration' | 'commaStrings' | 'strings' | 'map' | 'kvPairs' | 'commaInts'
 

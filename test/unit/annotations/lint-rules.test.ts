@@ -2,8 +2,8 @@ import {readdirSync, readFileSync} from 'node:fs'
 import path from 'node:path'
 import {describe, expect, it} from 'vitest'
 
-import {lintLiveAnnotations, lintYaml, RULE_IDS, YamlSyntaxError} from '../../../src/annotations/lint/index.js'
-import type {LintProblem} from '../../../src/annotations/lint/index.js'
+import {lintLiveAnnotations, lintYaml, RULE_IDS, YamlSyntaxError} from '../../../src/lint/index.js'
+import type {LintProblem} from '../../../src/lint/index.js'
 import {projectRoot, seedDir} from '../../helpers/cli.js'
 
 const fixtures = path.join(projectRoot, 'test/fixtures/lint')

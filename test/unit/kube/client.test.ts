@@ -8,7 +8,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {KubeClient} from '../../../src/kube/client.js'
 import {connectKube} from '../../../src/kube/client.js'
 import {isAlreadyExists} from '../../../src/kube/errors.js'
-import {checkInjector} from '../../../src/kube/injector.js'
+import {checkInjector} from '../../../src/kube/injector-webhook.js'
 import type {KubeEmulator} from '../../emulators/kube/index.js'
 import {startKubeEmulator} from '../../emulators/kube/index.js'
 

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {formatSeconds, parseTtlSeconds} from '../../../src/vault/duration.js'
+import {formatSeconds, parseTtlSeconds} from '../../../src/duration.js'
 
 describe('TTL parsing', () => {
   it('reads seconds and Go durations as Vault does', () => {

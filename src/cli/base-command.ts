@@ -1,10 +1,10 @@
 import {Command, Flags} from '@oclif/core'
 
-import {toVsiError} from './errors.js'
-import {debug, enableDebug} from './output/debug.js'
-import {errorEnvelope, successEnvelope} from './output/envelope.js'
-import {redact, redactDeep} from './output/redact.js'
-import {errColor} from './output/terminal.js'
+import {toVsiError} from '../errors.js'
+import {debug, enableDebug} from '../output/debug.js'
+import {errorEnvelope, successEnvelope} from '../output/envelope.js'
+import {redact, redactDeep} from '../output/redact.js'
+import {errColor} from '../output/terminal.js'
 
 /**
  * Every vsi command extends this: `--json` with one envelope, `--debug`, one error path that maps to exit codes,

@@ -1,5 +1,5 @@
 /** Rules about annotation values: YAML types the API server refuses, and values the injector or Agent refuses. */
-import {checkValue} from '../../values.js'
+import {checkValue} from '../../annotations/values.js'
 import {shortKey, specOf} from '../pod.js'
 import type {AnnotationEntry, Finding, PodTarget} from '../types.js'
 

@@ -23,7 +23,7 @@ export interface InjectorState {
  */
 export async function checkInjector(kube: KubeClient): Promise<InjectorState | undefined> {
   try {
-    return await inspectInjector(kube)
+    return await webhookReadiness(kube)
   } catch (error) {
     if (error instanceof KubeApiError && error.status === 403) return undefined
     throw error
@@ -55,7 +55,7 @@ export async function findInjectorWebhook(kube: KubeClient): Promise<InjectorWeb
   return {...found, service, readyEndpoints}
 }
 
-async function inspectInjector(kube: KubeClient): Promise<InjectorState> {
+async function webhookReadiness(kube: KubeClient): Promise<InjectorState> {
   const found = await findInjectorWebhook(kube)
   if (!found) {
     return {

@@ -2,7 +2,7 @@ import type {V1Deployment, V1MutatingWebhook, V1Service} from '@kubernetes/clien
 
 import {VsiError} from '../errors.js'
 import type {KubeClient} from '../kube/client.js'
-import {findInjectorWebhook} from '../kube/injector.js'
+import {findInjectorWebhook} from '../kube/injector-webhook.js'
 import type {Fact} from './check.js'
 import {selectorMatches} from './match.js'
 import type {InjectorDefaults} from './spec.js'
@@ -35,7 +35,7 @@ function injectorDefaults(deployment: V1Deployment | undefined): InjectorDefault
 }
 
 /** Reads the webhook configuration, its Service and endpoints, and the injector Deployment (the one the Service selects). */
-export async function inspectInjector(kube: KubeClient): Promise<Fact<InjectorFacts>> {
+export async function readInjectorFacts(kube: KubeClient): Promise<Fact<InjectorFacts>> {
   try {
     const found = await findInjectorWebhook(kube)
     const {configuration, webhook, service: serviceRef, readyEndpoints = 0} = found ?? {}

@@ -1,8 +1,8 @@
 /** Rules about inline templates (agent-inject-template-NAME), checked with vsi's Go text/template parser. */
-import type {ParsedTemplate} from '../../../go-template/index.js'
-import {fieldReferences, parseTemplate, secretCalls, TemplateSyntaxError} from '../../../go-template/index.js'
-import {annotationKey} from '../../catalog.js'
-import type {InjectedSecret} from '../../secrets.js'
+import {annotationKey} from '../../annotations/catalog.js'
+import type {InjectedSecret} from '../../annotations/secrets.js'
+import type {ParsedTemplate} from '../../go-template/index.js'
+import {fieldReferences, parseTemplate, secretCalls, TemplateSyntaxError} from '../../go-template/index.js'
 import {secretsOf} from '../pod.js'
 import type {AnnotationEntry, Finding, Location, PodTarget} from '../types.js'
 

@@ -1,8 +1,8 @@
-import type {ApplyResult} from './apply.js'
-import {applyWorkloadPatch} from './apply.js'
-import {connectKube} from './client.js'
+import type {ApplyResult} from '../kube/apply.js'
+import {applyWorkloadPatch} from '../kube/apply.js'
+import {connectKube} from '../kube/client.js'
+import {parseWorkloadRef} from '../kube/workload.js'
 import {startProgress} from './progress.js'
-import {parseWorkloadRef} from './workload.js'
 
 export interface ApplyFlagValues {
   apply?: string

@@ -5,8 +5,8 @@ import {
   annotationKeyProblem,
   lookupAnnotation,
   maxSecretNameLength,
-} from '../../catalog.js'
-import {distance, MAX_DOMAIN_DISTANCE, nearestAnnotation} from '../../nearest.js'
+} from '../../annotations/catalog.js'
+import {distance, MAX_DOMAIN_DISTANCE, nearestAnnotation} from '../../annotations/nearest.js'
 import {secretsOf, specOf} from '../pod.js'
 import type {AnnotationEntry, Finding, PodTarget} from '../types.js'
 

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 
-import {usageError} from './errors.js'
+import {parseTimeout} from '../duration.js'
 
 /** Cluster selection, spelled as kubectl spells it. */
 export const kubeFlags = {
@@ -29,16 +29,29 @@ export const vaultFlags = {
   'vault-namespace': Flags.string({description: 'Vault Enterprise namespace (default: $VAULT_NAMESPACE).', helpGroup: 'VAULT'}),
 }
 
-export interface Assignment {
-  key: string
-  value: string
-}
+/** A kubectl-style --timeout, in milliseconds. */
+export const timeoutFlag = (description: string, defaultValue: string) =>
+  Flags.custom<number>({
+    description,
+    default: async () => parseTimeout(defaultValue),
+    defaultHelp: async () => defaultValue,
+    parse: async (input) => parseTimeout(input),
+  })()
 
-/** Parses `key=value` as given to flags like `--secret` and `--expect`; the value may itself contain `=`. */
-export function parseAssignment(raw: string, flag: string, what = 'key=value'): Assignment {
-  const at = raw.indexOf('=')
-  if (at < 0) throw usageError(`--${flag} ${JSON.stringify(raw)}: expected ${what}`)
-  const key = raw.slice(0, at).trim()
-  if (key === '') throw usageError(`--${flag} ${JSON.stringify(raw)}: the name before "=" is empty`)
-  return {key, value: raw.slice(at + 1)}
+/** The flags `vsi patch` gains for applying its patch to a live workload. */
+export const applyFlags = {
+  apply: Flags.string({
+    exclusive: ['filename'],
+    description: 'Apply the patch to this workload (deployment/NAME, statefulset/NAME or daemonset/NAME) as `kubectl patch` does, then wait for the rollout.',
+    helpValue: 'WORKLOAD',
+    helpGroup: 'APPLY',
+  }),
+  timeout: timeoutFlag('With --apply: how long to wait for the rollout (e.g. 90s, 5m).', '5m'),
+  wait: Flags.boolean({
+    description: 'With --apply: wait until the rollout is complete (--no-wait returns once the patch is written).',
+    default: true,
+    allowNo: true,
+    helpGroup: 'APPLY',
+  }),
+  ...kubeFlags,
 }

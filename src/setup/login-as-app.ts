@@ -1,8 +1,8 @@
 import {VsiError} from '../errors.js'
 import {kubernetesLogin, revokeSelf} from '../vault/kubernetes-auth.js'
-import {readKvSecret, sameSecret} from '../vault/kv.js'
 import {kvV2Location} from '../vault/kv-path.js'
-import type {SetupContext} from './plan.js'
+import {readKvSecret, sameSecret} from '../vault/kv.js'
+import type {SetupContext} from './context.js'
 import type {Step} from './steps.js'
 
 /**
@@ -10,7 +10,7 @@ import type {Step} from './steps.js'
  * (TokenRequest), the Kubernetes auth login with it, and a read of the secret with the Vault token it gives. The
  * login token is revoked afterwards.
  */
-export function verifyStep(context: SetupContext, after: string[]): Step {
+export function loginAsAppStep(context: SetupContext, after: string[]): Step {
   const {vault, kube, inputs} = context
   const app = inputs.app!
   const secret = inputs.secret!

@@ -1,6 +1,6 @@
 /** Rules about where the annotations sit and whether the pod will actually be injected and admitted. */
-import {ANNOTATION_PREFIX, annotationKey} from '../../catalog.js'
-import {goBool} from '../../go-parse.js'
+import {ANNOTATION_PREFIX, annotationKey} from '../../annotations/catalog.js'
+import {goBool} from '../../annotations/go-parse.js'
 import {creatingEntry, entryFor, injectionEnabled, secretsOf, shortKey} from '../pod.js'
 import type {Finding, PodTarget} from '../types.js'
 

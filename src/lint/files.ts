@@ -2,7 +2,7 @@
 import {readdir, readFile, stat} from 'node:fs/promises'
 import path from 'node:path'
 
-import {inputError, usageError} from '../../errors.js'
+import {inputError, usageError} from '../errors.js'
 
 export interface LintInput {
   /** As shown in problems: the path as given, or joined onto the directory given; `<stdin>` for `-`. */
