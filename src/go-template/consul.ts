@@ -20,7 +20,7 @@ import {
   toTitle,
 } from './gostd.js'
 import {goQuote} from './quote.js'
-import {goTypeName, JsonNumber, stringSlice, toSecretStruct} from './values.js'
+import {goTypeName, isDeletedKvV2, JsonNumber, stringSlice, toSecretStruct} from './values.js'
 
 const fn = (params: ParamType[], call: GoFunc['call'], variadic?: ParamType): GoFunc => ({params, variadic, call})
 const str = (value: unknown): string => value as string
@@ -37,7 +37,9 @@ function secret(args: unknown[], context: CallContext): unknown {
     params.push(`${key.trim()}=${value.join('=').trim()}`)
   }
   if (!context.secret) throw new Error(`no Vault secret source is configured to read ${goQuote(path)}`)
-  return toSecretStruct(context.secret(path, ...params))
+  const raw = context.secret(path, ...params)
+  if (isDeletedKvV2(raw, context.now())) throw new Error(`no secret exists at ${path}`)
+  return toSecretStruct(raw)
 }
 
 function secrets(args: unknown[], context: CallContext): unknown {

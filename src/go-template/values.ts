@@ -159,6 +159,21 @@ export function toSecretStruct(raw: unknown): GoStruct | null {
   return new GoStruct('*dependency.Secret', SECRET_FIELDS.map((name, i) => [name, values[i]] as const))
 }
 
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/
+
+/**
+ * consul-template's deletedKVv2 (dependency/vault_read.go): a KV v2 read whose metadata has a deletion_time that
+ * has passed is "no secret" (a destroyed version without one is rendered, with no data).
+ */
+export function isDeletedKvV2(raw: unknown, now: Date): boolean {
+  if (!isGoMap(raw)) return false
+  const data = raw.Data ?? raw.data
+  const metadata = isGoMap(data) ? data.metadata : undefined
+  const deletionTime = isGoMap(metadata) ? metadata.deletion_time : undefined
+  if (typeof deletionTime !== 'string' || !RFC3339.test(deletionTime)) return false
+  return now.getTime() > Date.parse(deletionTime)
+}
+
 function structFrom(typeName: string, names: readonly string[], raw: Record<string, unknown>): GoStruct {
   const snake = (name: string): string => name.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase()
   return new GoStruct(typeName, names.map((name) => [name, vaultJson(raw[name] ?? raw[snake(name)] ?? null)] as const))

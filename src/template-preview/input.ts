@@ -8,7 +8,8 @@ import {ANNOTATION_PREFIX} from '../kube/pod-state.js'
 import {formatRef, parseTargetRef} from '../kube/workload.js'
 import type {AgentTemplate} from './agent-templates.js'
 import {agentTemplates} from './agent-templates.js'
-import {looksLikeManifest, podTemplatesFromManifest} from './manifest.js'
+import type {InputKind} from './manifest.js'
+import {inputKindOf, podTemplatesFromManifest} from './manifest.js'
 
 /** The templates to render, and where they came from. */
 export interface TemplateInput {
@@ -21,6 +22,8 @@ export interface InputOptions {
   kube: () => Promise<KubeClient>
   namespace?: string
   readStdin: () => Promise<string>
+  /** `--as`: what a file or stdin is, when its extension and content should not decide. */
+  as?: InputKind
 }
 
 const hasVaultAnnotation = (annotations: Record<string, string> | undefined) => Object.keys(annotations ?? {}).some((key) => key.startsWith(ANNOTATION_PREFIX))
@@ -59,7 +62,8 @@ export async function loadTemplateInput(source: string, options: InputOptions): 
     } catch (error) {
       throw inputError(`cannot read ${label}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
     }
-    return {source: label, templates: looksLikeManifest(text) ? fromManifest(text, label) : fromTemplateText(text, label)}
+    const kind = options.as ?? inputKindOf(text, label)
+    return {source: label, templates: kind === 'manifest' ? fromManifest(text, label) : fromTemplateText(text, label)}
   }
   if (!source.includes('/') || /\.(ya?ml|json|tpl|tmpl|ctmpl)$/i.test(source)) {
     throw usageError(`${source}: no such file`, 'Give a manifest, patch or template file, or a workload such as deployment/NAME.')

@@ -2,6 +2,7 @@ import type {V1ObjectMeta, V1PodSpec} from '@kubernetes/client-node'
 import {parseAllDocuments} from 'yaml'
 
 import {inputError} from '../errors.js'
+import {ANNOTATION_PREFIX} from '../kube/pod-state.js'
 import {annotationPathOf, POD_TEMPLATE_PATH} from '../patch/workloads.js'
 
 /** One pod template found in a manifest or patch file, where the injector would see it. */
@@ -59,15 +60,49 @@ function podTemplateOf(object: Obj, index: number): ManifestPodTemplate | undefi
   return {...base, podMetadata: podMetadataOf(template), podSpec: asObject(template.spec) as V1PodSpec | undefined}
 }
 
-/** Whether a YAML text is made of Kubernetes objects or patches (rather than, say, a template that parses as a string). */
-export function looksLikeManifest(text: string): boolean {
+/** What the input is: a Kubernetes manifest or patch, or a template (which may well parse as YAML). */
+export type InputKind = 'manifest' | 'template'
+
+/** The YAML library warns on stderr (e.g. "Keys with collection values will be stringified"); vsi speaks alone. */
+const QUIET = {logLevel: 'silent'} as const
+
+/** Each document's object (undefined for a scalar or list document); throws an input error for bad YAML. */
+function documentsOf(text: string, file: string): Array<Obj | undefined> {
+  const hint = text.includes('{{') ? 'If it is a template, say so with --as template.' : undefined
+  const values: Array<Obj | undefined> = []
+  for (const doc of parseAllDocuments(text, QUIET)) {
+    if (doc.errors.length > 0) throw inputError(`${file} is not valid YAML: ${doc.errors[0].message.split('\n')[0]}`, hint)
+    let value: unknown
+    try {
+      value = doc.toJS(QUIET)
+    } catch (error) {
+      // Alias bombs ("Excessive alias count") and the like: refused, never rendered as a template.
+      throw inputError(`${file} is not a usable manifest: ${(error as Error).message}`, hint)
+    }
+    values.push(asObject(value))
+  }
+  return values
+}
+
+/** A Kubernetes object (apiVersion and kind), or a patch that puts vault.hashicorp.com annotations on a pod template. */
+function isManifestDocument(value: Obj): boolean {
+  if (typeof value.apiVersion === 'string' && typeof value.kind === 'string') return true
+  const annotations = asObject(at(value, POD_TEMPLATE_PATH.slice(0, -1)))
+  return Object.keys(annotations ?? {}).some((key) => key.startsWith(ANNOTATION_PREFIX))
+}
+
+/**
+ * Decides what a file is when `--as` does not say: `.ctmpl`, `.tmpl` and `.tpl` are templates, `.yaml`, `.yml`
+ * and `.json` manifests; anything else (stdin included) is a manifest only if it parses as YAML into a Kubernetes
+ * object or a patch with injector annotations. A `key: {{ … }}` config or a kubeconfig template stays a template.
+ */
+export function inputKindOf(text: string, file: string): InputKind {
+  if (/\.(c?tmpl|tpl)$/i.test(file)) return 'template'
+  if (/\.(ya?ml|json)$/i.test(file)) return 'manifest'
   try {
-    return parseAllDocuments(text).some((doc) => {
-      const value = asObject(doc.toJS())
-      return value !== undefined && ('kind' in value || 'spec' in value || 'metadata' in value || 'items' in value)
-    })
+    return documentsOf(text, file).some((value) => value !== undefined && isManifestDocument(value)) ? 'manifest' : 'template'
   } catch {
-    return false
+    return 'template'
   }
 }
 
@@ -76,11 +111,8 @@ export function looksLikeManifest(text: string): boolean {
  * `kubectl apply` or `kubectl patch` would deliver it to the API server.
  */
 export function podTemplatesFromManifest(text: string, file: string): ManifestPodTemplate[] {
-  const documents = parseAllDocuments(text)
   const found: ManifestPodTemplate[] = []
-  documents.forEach((doc, index) => {
-    if (doc.errors.length > 0) throw inputError(`${file}: ${doc.errors[0].message.split('\n')[0]}`)
-    const value = asObject(doc.toJS())
+  documentsOf(text, file).forEach((value, index) => {
     if (!value) return
     const items = value.kind === 'List' && Array.isArray(value.items) ? value.items.map(asObject).filter((item) => item !== undefined) : [value]
     for (const item of items) {

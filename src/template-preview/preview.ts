@@ -1,9 +1,11 @@
 import {ANNOTATION_PREFIX} from '../kube/pod-state.js'
-import type {ParsedTemplate} from '../go-template/index.js'
+import type {ParsedTemplate, RenderContext} from '../go-template/index.js'
 import {parseTemplate, renderTemplate, secretCalls, TemplateExecError, TemplateSyntaxError} from '../go-template/index.js'
 import type {AgentTemplate} from './agent-templates.js'
 import type {MissingKey} from './missing-keys.js'
 import {findMissingKeys} from './missing-keys.js'
+import type {OutputShape} from './placeholders.js'
+import {placeholderResponse, shapeOf} from './placeholders.js'
 import type {SecretLookup, SecretSource} from './secret-source.js'
 
 /** A secret a template read, without its values. */
@@ -21,8 +23,12 @@ export interface TemplatePreview {
   name: string
   file?: string
   origin: string
-  /** What Vault Agent would write; values of live secrets are registered for redaction unless --show-secrets. */
+  /** What Vault Agent would write; for masked live secrets, what it writes with each value replaced by a marker. */
   output?: string
+  /** Masked: the size of what the agent would really write (shown when even the marker render cannot be shown). */
+  shape?: OutputShape
+  /** Why the output (or the error's detail) is hidden: it depends on the values of a masked secret. */
+  hidden?: string
   /** Why Vault Agent would fail on this template (Go's message), e.g. `function "toUpperr" not defined`. */
   error?: string
   /** Whether `error` is the template's syntax (it never ran) or its execution. */
@@ -87,7 +93,12 @@ function notesFor(template: AgentTemplate, reads: SecretRead[], missing: Missing
  * Renders one agent template as Vault Agent would: Go text/template with consul-template's functions, secrets from
  * `source`, `missingkey=zero` (or `error` with error-on-missing-key). Never throws for a template problem.
  */
-export async function previewTemplate(template: AgentTemplate, source: SecretSource): Promise<TemplatePreview> {
+export interface PreviewOptions {
+  /** The environment `env`, `mustEnv` and `envOrDefault` see (the agent's, never vsi's own). */
+  env?: Record<string, string>
+}
+
+export async function previewTemplate(template: AgentTemplate, source: SecretSource, options: PreviewOptions = {}): Promise<TemplatePreview> {
   const base = {name: template.name, ...(template.file ? {file: template.file} : {}), origin: template.origin}
   if (template.text === undefined) {
     return {...base, skipped: `the template is the file ${template.templateFile} inside the vault-agent container, which vsi cannot read`, missingKeys: [], notes: [], secrets: []}
@@ -106,37 +117,95 @@ export async function previewTemplate(template: AgentTemplate, source: SecretSou
   }
   await fetch(secretCalls(parsed).map((call) => call.path))
 
-  let output: string | undefined
-  let error: string | undefined
+  const missingKey = template.errorOnMissingKey ? 'error' : 'zero'
+  let real: RenderAttempt = {pending: new Set()}
   for (let pass = 0; pass < MAX_PASSES; pass++) {
-    const pending = new Set<string>()
-    try {
-      output = renderTemplate(parsed, {
-        missingKey: template.errorOnMissingKey ? 'error' : 'zero',
-        secret: (path) => {
-          const lookup = lookups.get(path)
-          if (!lookup) {
-            pending.add(path)
-            return null
-          }
-          if (lookup.state !== 'ok') throw new Error(lookup.problem ?? `no secret exists at ${lookup.apiPath}`)
-          return lookup.response
-        },
-      })
-      error = undefined
-    } catch (caught) {
-      if (!(caught instanceof TemplateExecError)) throw caught
-      output = undefined
-      error = caught.message
-    }
-    if (pending.size === 0) break
-    await fetch(pending)
+    real = attemptRender(parsed, {missingKey, env: options.env}, lookups, (lookup) => lookup.response)
+    if (real.pending.size === 0) break
+    await fetch(real.pending)
   }
+  const shown: ShownRender = source.masked
+    ? maskedView(real, attemptRender(parsed, {missingKey, env: options.env}, lookups, (lookup) => lookup.response && placeholderResponse(lookup.response, lookup.kvVersion)))
+    : {output: real.output, error: real.error}
+  const {output, error} = shown
 
   const responses = new Map([...lookups].flatMap(([path, lookup]) => (lookup.response ? [[path, {response: lookup.response, kvVersion: lookup.kvVersion}] as const] : [])))
   const missingKeys = findMissingKeys(parsed, responses)
   const secrets = [...lookups.values()].map(summarizeRead)
-  return {...base, ...(output === undefined ? {} : {output}), ...(error ? {error, errorStage: 'render' as const} : {}), missingKeys, notes: notesFor(template, secrets, missingKeys, output), secrets}
+  return {
+    ...base,
+    ...(output === undefined ? {} : {output}),
+    ...(shown.shape ? {shape: shown.shape} : {}),
+    ...(shown.hidden ? {hidden: shown.hidden} : {}),
+    ...(error ? {error, errorStage: 'render' as const} : {}),
+    missingKeys,
+    notes: notesFor(template, secrets, missingKeys, real.output),
+    secrets,
+  }
+}
+
+interface RenderAttempt {
+  output?: string
+  error?: string
+  /** Paths computed while rendering (`secret (printf …)`) that were not read yet. */
+  pending: Set<string>
+}
+
+interface ShownRender {
+  output?: string
+  error?: string
+  shape?: OutputShape
+  hidden?: string
+}
+
+/** One render with each secret answered by `responseOf` (the real response, or its placeholder version). */
+function attemptRender(
+  parsed: ParsedTemplate,
+  context: Pick<RenderContext, 'missingKey' | 'env'>,
+  lookups: ReadonlyMap<string, SecretLookup>,
+  responseOf: (lookup: SecretLookup) => Record<string, unknown> | undefined,
+): RenderAttempt {
+  const pending = new Set<string>()
+  try {
+    const output = renderTemplate(parsed, {
+      ...context,
+      secret: (path) => {
+        const lookup = lookups.get(path)
+        if (!lookup) {
+          pending.add(path)
+          return null
+        }
+        const response = responseOf(lookup)
+        if (response) return response
+        // The agent's own words (consul-template dependency/vault_read.go); vsi's explanation is on the secret's line.
+        if (lookup.state === 'missing' || lookup.state === 'deleted') throw new Error(`no secret exists at ${lookup.apiPath}`)
+        throw new Error(lookup.problem ?? `no secret exists at ${lookup.apiPath}`)
+      },
+    })
+    return {output, pending}
+  } catch (caught) {
+    if (!(caught instanceof TemplateExecError)) throw caught
+    return {error: caught.message, pending}
+  }
+}
+
+const HIDDEN_DETAIL = 'hidden: it depends on the values of a secret read from Vault; --show-secrets shows it'
+
+/**
+ * What a masked preview shows: the placeholder render's output when the real render succeeds and so does the
+ * placeholder one; the real error when the placeholder render fails with the very same message (then no value is
+ * in it); otherwise only where it failed, or the output's shape.
+ */
+function maskedView(real: RenderAttempt, masked: RenderAttempt): ShownRender {
+  if (real.error !== undefined) {
+    if (masked.error === real.error) return {error: real.error}
+    // Go's ExecError starts with the template position and the node (`template: :1:3: executing "" at <…>:`).
+    const where = /^template: [^\n]*?executing "[^"]*" at <.*?>: /.exec(real.error)?.[0] ?? ''
+    return {error: `${where}${where ? '' : 'the template fails on the real secret: '}[${HIDDEN_DETAIL}]`, hidden: 'the error message depends on secret values'}
+  }
+  const shape = shapeOf(real.output ?? '')
+  if (masked.output !== undefined) return {output: masked.output, shape}
+  return {shape, hidden: `the output is computed from secret values (with markers in their place the template fails: ${masked.error}); ${HIDDEN_DETAIL.slice('hidden: '.length)}`}
 }
 
 /** Whether the agent would write this file as the template means it: rendered, every key present (a skipped one is not judged). */

@@ -37,6 +37,10 @@ function renderOne(preview: TemplatePreview): string[] {
     for (const line of body.split('\n')) lines.push(`  ${color.dim('│')} ${line}`)
     lines.push(`  ${color.dim('└──')}${preview.output.endsWith('\n') ? '' : color.dim(' (no final newline)')}`)
   }
+  if (preview.output === undefined && preview.shape && preview.hidden) {
+    const {lines: count, bytes} = preview.shape
+    lines.push(`  ${label('hidden')} ${count} line${count === 1 ? '' : 's'}, ${bytes} byte${bytes === 1 ? '' : 's'}: ${indentBlock(preview.hidden, ' '.repeat(12)).join('\n')}`)
+  }
   for (const missing of preview.missingKeys) {
     const available = missing.available.length > 0 ? `keys: ${missing.available.join(', ')}` : 'no keys'
     lines.push(
@@ -49,10 +53,12 @@ function renderOne(preview: TemplatePreview): string[] {
 }
 
 /** The human output of `vsi template render`: per file, its template, the secrets read, the rendered text and the problems. */
-export function renderTemplateReport(result: TemplateRenderResult): string {
+export function renderTemplateReport(result: TemplateRenderResult, outputFile?: string): string {
   const lines = result.templates.flatMap((preview, index) => [...(index > 0 ? [''] : []), ...renderOne(preview)])
   const failed = result.templates.filter((preview) => !previewPassed(preview)).length
   lines.push('', `${result.templates.length} template${result.templates.length === 1 ? '' : 's'} from ${result.source}: ${failed === 0 ? 'all render' : `${failed} with problems`}`)
-  if (result.masked) lines.push(color.dim('Values read from Vault are masked; --show-secrets prints them.'))
+  const written = result.templates[0]?.output
+  if (outputFile !== undefined) lines.push(written === undefined ? `Nothing written to ${outputFile}: the template does not render.` : `Wrote ${outputFile} (${Buffer.byteLength(written, 'utf8')} bytes).`)
+  if (result.masked) lines.push(color.dim('Values read from Vault are shown as [redacted:KEY]; --show-secrets prints them.'))
   return lines.join('\n')
 }

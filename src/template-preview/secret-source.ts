@@ -6,6 +6,7 @@ import type {KvLocation} from '../vault/kv-path.js'
 import {kvApiPath, kvLocationOf} from '../vault/kv-path.js'
 import {trimSlashes} from '../vault/mounts.js'
 import {registerValue} from '../vault/secret-input.js'
+import {parseVaultJson} from '../go-template/index.js'
 
 export type SecretState = 'ok' | 'missing' | 'deleted' | 'destroyed' | 'not-kv' | 'error'
 
@@ -26,6 +27,8 @@ export interface SecretLookup {
 /** Where `secret "path"` is answered from: the live Vault, or fixture files. */
 export interface SecretSource {
   kind: 'vault' | 'fixture'
+  /** Its values must not be shown (read from Vault without --show-secrets). */
+  masked: boolean
   lookup(path: string): Promise<SecretLookup>
 }
 
@@ -80,13 +83,21 @@ export function vaultSecretSource(vault: VaultClient, reveal: boolean): SecretSo
     const missing: SecretLookup = {...base, state: 'missing', problem: `no secret exists at ${apiPath}`}
     if (location.version === 1) return missing
     const metadata = (await vault.read<KvMetadata>(metadataPath(location)).catch(() => undefined))?.data
-    const current = metadata?.versions?.[String(metadata.current_version)]
-    if (current?.destroyed) return {...missing, state: 'destroyed', problem: `${missing.problem}: version ${metadata?.current_version} was destroyed`}
-    if (current?.deletion_time) return {...missing, state: 'deleted', problem: `${missing.problem}: version ${metadata?.current_version} was deleted at ${current.deletion_time}`}
+    const version = metadata?.current_version
+    const current = metadata?.versions?.[String(version)]
+    if (current?.deletion_time) return {...missing, state: 'deleted', problem: `${missing.problem}: version ${version} was deleted at ${current.deletion_time}`}
+    if (current?.destroyed) {
+      // Vault answers 404 with {data: null, metadata}; the agent's client takes that as a secret, and
+      // consul-template (dependency/vault_read.go deletedKVv2) only refuses versions with a deletion_time.
+      const destroyed = {created_time: '', custom_metadata: null, deletion_time: '', destroyed: true, version}
+      const response = {request_id: '', lease_id: '', lease_duration: 0, renewable: false, data: {data: null, metadata: destroyed}, warnings: null}
+      return {...base, state: 'destroyed', response, problem: `version ${version} was destroyed: Vault Agent renders it with no data`}
+    }
     return missing
   }
   return {
     kind: 'vault',
+    masked: !reveal,
     lookup: (path) => {
       const key = trimSlashes(path)
       if (!cache.has(key)) cache.set(key, lookup(path))
@@ -115,7 +126,9 @@ export async function readFixture(spec: string): Promise<SecretFixture> {
   }
   let body: unknown
   try {
-    body = JSON.parse(text)
+    JSON.parse(text)
+    // Numbers keep their written form (1.50, 1e3), as Vault's client decodes them (json.Number).
+    body = parseVaultJson(text)
   } catch (error) {
     throw inputError(`--data ${file} is not JSON: ${(error as Error).message}`, 'Give the secret as a JSON object: {"username": "…", "password": "…"}, or the output of `vault kv get -format=json`.')
   }
@@ -142,6 +155,7 @@ function kvV2Response(values: Record<string, unknown>): Record<string, unknown> 
 export function fixtureSecretSource(fixtures: SecretFixture[], kvVersion?: 1 | 2): SecretSource {
   return {
     kind: 'fixture',
+    masked: false,
     lookup: async (path) => {
       const clean = trimSlashes(path)
       const fixture = fixtures.find((f) => f.path === clean) ?? fixtures.find((f) => f.path === undefined)

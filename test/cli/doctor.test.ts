@@ -285,7 +285,7 @@ describe('vsi template render on a live workload', () => {
     )
     expect(orgchart.exitCode, orgchart.stderr).toBe(0)
     expect(orgchart.json.result).toMatchObject({source: 'deployment/orgchart', secrets: 'vault', masked: true, passed: true})
-    expect(orgchart.json.result.templates[0].output).toBe('postgresql://[redacted]:[redacted]@postgres:5432/wizard')
+    expect(orgchart.json.result.templates[0].output).toBe('postgresql://[redacted:username]:[redacted:password]@postgres:5432/wizard')
     expect(typo.exitCode).toBe(1)
     expect(typo.json.result.templates[0].missingKeys[0]).toMatchObject({key: 'usernme', available: ['password', 'username']})
   })

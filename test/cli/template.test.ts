@@ -99,10 +99,10 @@ describe('vsi template render against Vault', () => {
   it('masks the values unless --show-secrets', async () => {
     const [masked, json, shown] = await Promise.all([render(asTemplate), render(asTemplate, '--json'), render(asTemplate, '--show-secrets')])
     expect(masked.exitCode, masked.stderr).toBe(0)
-    expect(masked.stdout).toContain('│ postgresql://[redacted]:[redacted]@postgres:5432/wizard')
-    expect(masked.stdout).toContain('--show-secrets prints them')
+    expect(masked.stdout).toContain('│ postgresql://[redacted:username]:[redacted:password]@postgres:5432/wizard')
+    expect(masked.stdout).toContain('Values read from Vault are shown as [redacted:KEY]; --show-secrets prints them.')
     expect(json.json.result).toMatchObject({secrets: 'vault', masked: true})
-    expect(json.json.result.templates[0].output).toBe('postgresql://[redacted]:[redacted]@postgres:5432/wizard')
+    expect(json.json.result.templates[0].output).toBe('postgresql://[redacted:username]:[redacted:password]@postgres:5432/wizard')
     for (const run of [masked, json]) expect(run.stdout + run.stderr).not.toContain('db-secret-password')
     expect(shown.stdout).toContain(`│ ${CONNECTION}`)
   })

@@ -5,14 +5,27 @@ import {lazyKube} from '../../cli/connections.js'
 import {kubeFlags, vaultFlags} from '../../cli/flags.js'
 import {stderrNotice} from '../../cli/notice.js'
 import {usageError, VsiError} from '../../errors.js'
+import {writeFileAtomic} from '../../output/files.js'
 import {readStdin} from '../../stdin.js'
 import {loadTemplateInput} from '../../template-preview/input.js'
+import type {InputKind} from '../../template-preview/manifest.js'
 import {previewPassed, previewTemplate} from '../../template-preview/preview.js'
 import type {TemplateRenderResult} from '../../template-preview/report.js'
 import {renderTemplateReport} from '../../template-preview/report.js'
 import type {SecretSource} from '../../template-preview/secret-source.js'
 import {fixtureSecretSource, readFixture, vaultSecretSource} from '../../template-preview/secret-source.js'
 import {openVaultSession, type VaultSession} from '../../vault/session.js'
+
+/** `--env KEY=VALUE` flags as the agent's environment. */
+function parseEnv(specs: string[]): Record<string, string> {
+  const env: Record<string, string> = {}
+  for (const spec of specs) {
+    const at = spec.indexOf('=')
+    if (at <= 0) throw usageError(`--env ${spec}: expected KEY=VALUE`)
+    env[spec.slice(0, at)] = spec.slice(at + 1)
+  }
+  return env
+}
 
 export default class TemplateRender extends VsiCommand<TemplateRenderResult> {
   static override summary = 'Show what Vault Agent will write for a secret, before deploying.'
@@ -30,6 +43,7 @@ Exit codes: 0 every template renders with every key present, 1 a template has a 
     {description: 'The patch of the tutorial, against a fixture (nothing to connect to):', command: '<%= config.bin %> <%= command.id %> patch-inject-secrets-as-template.yaml --data secret.json'},
     {description: 'A live deployment, against the secret in Vault (values masked):', command: '<%= config.bin %> <%= command.id %> deployment/orgchart'},
     {description: 'A bare template file, one fixture per path:', command: '<%= config.bin %> <%= command.id %> db.ctmpl --data internal/data/database/config=secret.json --show-secrets'},
+    {description: 'The exact bytes the agent writes, for a golden file:', command: '<%= config.bin %> <%= command.id %> db.ctmpl --data secret.json -o db.golden'},
   ]
 
   static override args = {
@@ -47,6 +61,16 @@ Exit codes: 0 every template renders with every key present, 1 a template has a 
     }),
     'kv-version': Flags.string({description: 'KV version of the fixtures given as bare key/values (default: 2 when the path has data/ after the mount, else 1).', options: ['1', '2']}),
     'show-secrets': Flags.boolean({description: 'Print the values read from Vault (fixture values are always shown).'}),
+    as: Flags.string({
+      description: 'What SOURCE is, when its extension and content should not decide (default: .ctmpl/.tmpl/.tpl are templates, .yaml/.yml/.json manifests, anything else a manifest only if it is a Kubernetes object or patch with injector annotations).',
+      options: ['template', 'manifest'],
+    }),
+    output: Flags.string({
+      char: 'o',
+      description: 'Write exactly the bytes Vault Agent would write for the one template selected, to FILE or - for stdout (values read from Vault need --show-secrets).',
+      helpValue: 'FILE|-',
+    }),
+    env: Flags.string({description: 'An environment variable the agent would see, for env/mustEnv/envOrDefault: KEY=VALUE. Repeatable (nothing is read from your own environment).', multiple: true}),
     ...vaultFlags,
     ...kubeFlags,
   }
@@ -55,12 +79,25 @@ Exit codes: 0 every template renders with every key present, 1 a template has a 
     const {args, flags} = await this.parse(TemplateRender)
     const kvVersion = flags['kv-version'] === undefined ? undefined : (Number(flags['kv-version']) as 1 | 2)
     if (kvVersion !== undefined && !flags.data) throw usageError('--kv-version applies to --data fixtures; live secrets take the version of their mount')
+    const env = parseEnv(flags.env ?? [])
+    if (flags.output !== undefined && flags.json) throw usageError('-o writes the rendered bytes; --json prints the report: give one of them')
+    if (flags.output !== undefined && !flags.data && !flags['show-secrets']) {
+      throw usageError('-o writes what Vault Agent would write, values included: with secrets read from Vault it needs --show-secrets', 'Or render against fixtures with --data.')
+    }
     const kube = lazyKube(flags)
-    const input = await loadTemplateInput(args.source, {kube, namespace: flags.namespace, readStdin: () => readStdin('the manifest or template')})
+    const input = await loadTemplateInput(args.source, {
+      kube,
+      namespace: flags.namespace,
+      readStdin: () => readStdin('the manifest or template'),
+      as: flags.as as InputKind | undefined,
+    })
     const wanted = flags.secret ?? []
     const templates = wanted.length === 0 ? input.templates : input.templates.filter((t) => wanted.includes(t.name))
     if (templates.length === 0) {
       throw usageError(`no secret named ${wanted.join(', ')} in ${input.source}`, `Its secrets: ${input.templates.map((t) => t.name).join(', ')}.`)
+    }
+    if (flags.output !== undefined && templates.length > 1) {
+      throw usageError(`-o writes one file, and ${input.source} has ${templates.length} templates`, `Choose one with --secret: ${templates.map((t) => t.name).join(', ')}.`)
     }
 
     let session: VaultSession | undefined
@@ -73,7 +110,7 @@ Exit codes: 0 every template renders with every key present, 1 a template has a 
     }
     let result: TemplateRenderResult
     try {
-      const previews = await Promise.all(templates.map((template) => previewTemplate(template, source)))
+      const previews = await Promise.all(templates.map((template) => previewTemplate(template, source, {env})))
       result = {
         source: input.source,
         secrets: source.kind,
@@ -84,7 +121,15 @@ Exit codes: 0 every template renders with every key present, 1 a template has a 
     } finally {
       await session?.close()
     }
-    if (!this.jsonEnabled()) this.log(renderTemplateReport(result))
+    if (flags.output === '-') {
+      const output = result.templates[0].output
+      if (output !== undefined) process.stdout.write(output)
+    } else {
+      if (flags.output !== undefined && result.templates[0].output !== undefined) {
+        await writeFileAtomic(flags.output, result.templates[0].output)
+      }
+      if (!this.jsonEnabled()) this.log(renderTemplateReport(result, flags.output))
+    }
     if (!result.passed) {
       const failed = result.templates.filter((preview) => !previewPassed(preview)).map((preview) => preview.name)
       throw new VsiError(`${failed.length} of ${result.templates.length} templates would not render as intended: ${failed.join(', ')}`, {

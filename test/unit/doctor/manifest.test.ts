@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {agentTemplates} from '../../../src/template-preview/agent-templates.js'
-import {looksLikeManifest, podTemplatesFromManifest} from '../../../src/template-preview/manifest.js'
+import {inputKindOf, podTemplatesFromManifest} from '../../../src/template-preview/manifest.js'
 
 const P = 'vault.hashicorp.com/'
 
@@ -42,8 +42,8 @@ spec:
       ['document 4', undefined, {}],
     ])
     expect(found[1].podSpec?.serviceAccountName).toBe('app')
-    expect(looksLikeManifest(text)).toBe(true)
-    expect(looksLikeManifest('{{ with secret "a/b" }}{{ .Data.x }}{{ end }}')).toBe(false)
+    expect(inputKindOf(text, 'stdin')).toBe('manifest')
+    expect(inputKindOf('{{ with secret "a/b" }}{{ .Data.x }}{{ end }}', 'stdin')).toBe('template')
     expect(() => podTemplatesFromManifest('a: [', 'bad.yaml')).toThrow(/bad\.yaml/)
   })
 })

@@ -1,0 +1,178 @@
+import {existsSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import path from 'node:path'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import type {VaultEmulator} from '../emulators/vault/index.js'
+import {startVaultEmulator} from '../emulators/vault/index.js'
+import {runVsi} from '../helpers/cli.js'
+
+const dir = mkdtempSync(path.join(tmpdir(), 'vsi-template-fidelity-'))
+const PASSWORD = 'db-secret-password'
+const DECODED = 'decoded-value'
+/** Every form of the password a template below derives: none may appear without --show-secrets. */
+const DERIVED = [PASSWORD, PASSWORD.toUpperCase(), Buffer.from(PASSWORD).toString('base64'), PASSWORD.replaceAll('secret', 's3cr3t'), DECODED]
+
+let vault: VaultEmulator
+let env: Record<string, string>
+
+const render = (...args: string[]) => runVsi(['template', 'render', ...args], {env})
+
+function file(name: string, text: string): string {
+  const target = path.join(dir, name)
+  writeFileSync(target, text)
+  return target
+}
+
+async function vaultCall(method: string, apiPath: string, body?: object): Promise<void> {
+  const response = await fetch(`${vault.url}/v1/${apiPath}`, {method, headers: {'X-Vault-Token': vault.rootToken}, body: body && JSON.stringify(body)})
+  if (!response.ok) throw new Error(`${method} ${apiPath}: ${response.status} ${await response.text()}`)
+}
+
+beforeAll(async () => {
+  vault = await startVaultEmulator()
+  env = {VAULT_ADDR: vault.url, VAULT_TOKEN: vault.rootToken}
+  await vaultCall('POST', 'sys/mounts/internal', {type: 'kv', options: {version: '2'}})
+  await vaultCall('POST', 'internal/data/app', {data: {username: 'db-user', password: PASSWORD, encoded: Buffer.from(DECODED).toString('base64')}})
+  await vaultCall('POST', 'internal/data/gone', {data: {password: 'old'}})
+  await vaultCall('DELETE', 'internal/data/gone')
+  await vaultCall('POST', 'internal/data/shredded', {data: {password: 'old'}})
+  await vaultCall('PUT', 'internal/destroy/shredded', {versions: [1]})
+})
+
+afterAll(async () => {
+  await vault?.stop()
+})
+
+describe('vsi template render never shows a live secret, in any form', () => {
+  const transformed = file(
+    'transformed.ctmpl',
+    '{{ with secret "internal/data/app" }}{{ .Data.data.password | toUpper }}\n{{ .Data.data.password | base64Encode }}\n' +
+      '{{ .Data.data.password | replaceAll "secret" "s3cr3t" }}\n{{ .Data.data.username }}{{ end }}\n',
+  )
+
+  it('renders over markers naming each key: plain, --json and --debug', async () => {
+    const runs = await Promise.all([render(transformed), render(transformed, '--json'), render(transformed, '--debug')])
+    for (const run of runs) {
+      expect(run.exitCode, run.stderr).toBe(0)
+      for (const form of DERIVED) expect(run.stdout + run.stderr).not.toContain(form)
+    }
+    const marker = '[redacted:password]'
+    expect(runs[0].stdout).toContain(`│ ${marker.toUpperCase()}\n`)
+    expect(runs[0].stdout).toContain(`│ ${Buffer.from(marker).toString('base64')}\n`)
+    expect(runs[0].stdout).toContain(`│ ${marker}\n`)
+    expect(runs[0].stdout).toContain('│ [redacted:username]\n')
+    expect(runs[1].json.result.templates[0]).toMatchObject({output: `${marker.toUpperCase()}\n${Buffer.from(marker).toString('base64')}\n${marker}\n[redacted:username]\n`, shape: {lines: 4}})
+  })
+
+  it('shows only the shape of an output computed from a value, and why', async () => {
+    const decoding = file('decode.ctmpl', '{{ with secret "internal/data/app" }}{{ .Data.data.encoded | base64Decode }}{{ end }}')
+    const [plain, json, shown] = await Promise.all([render(decoding), render(decoding, '--json', '--debug'), render(decoding, '--show-secrets')])
+    expect(plain.exitCode, plain.stderr).toBe(0)
+    expect(plain.stdout).toContain(`hidden    1 line, ${DECODED.length} bytes: the output is computed from secret values`)
+    expect(json.json.result.templates[0]).toMatchObject({shape: {lines: 1, bytes: DECODED.length}})
+    expect(json.json.result.templates[0].output).toBeUndefined()
+    for (const run of [plain, json]) expect(run.stdout + run.stderr).not.toContain(DECODED)
+    expect(shown.stdout).toContain(`│ ${DECODED}\n`)
+  })
+
+  it('hides the detail of an error that quotes a value, keeping where it failed (exit 1)', async () => {
+    const failing = file('fail.ctmpl', '{{ with secret "internal/data/app" }}{{ .Data.data.password | parseInt }}{{ end }}')
+    const [plain, json, shown] = await Promise.all([render(failing), render(failing, '--json', '--debug'), render(failing, '--show-secrets')])
+    expect(plain.exitCode).toBe(1)
+    expect(plain.stdout).toContain('executing "" at <parseInt>: [hidden: it depends on the values of a secret read from Vault; --show-secrets shows it]')
+    expect(json.json.result.templates[0].error).toContain('at <parseInt>: [hidden')
+    for (const run of [plain, json]) expect(run.stdout + run.stderr).not.toContain(PASSWORD)
+    expect(shown.stdout).toContain(`parsing "${PASSWORD}": invalid syntax`)
+  })
+})
+
+describe('vsi template render writes what Vault Agent writes', () => {
+  it('keeps numbers of a --data fixture as written (json.Number)', async () => {
+    const data = file('numbers.json', '{"ratio": 1.50, "thousand": 1e3, "big": 12345678901234567890, "zero": -0}')
+    const template = file('numbers.ctmpl', '{{ with secret "kv/data/n" }}{{ .Data.data.ratio }} {{ .Data.data.thousand }} {{ .Data.data.big }} {{ printf "%v" .Data.data.zero }} {{ .Data.data | toJSON }}{{ end }}')
+    const result = await render(template, '--data', data, '--json')
+    expect(result.exitCode, result.stderr).toBe(0)
+    expect(result.json.result.templates[0].output).toBe('1.50 1e3 12345678901234567890 -0 {"big":12345678901234567890,"ratio":1.50,"thousand":1e3,"zero":-0}')
+  })
+
+  it('-o FILE and -o - write exactly the rendered bytes', async () => {
+    const data = file('db.json', JSON.stringify({password: PASSWORD}))
+    const template = file('db.tmpl', '{{- with secret "internal/data/db" -}}pw={{ .Data.data.password }}{{- end -}}')
+    const target = path.join(dir, 'db.golden')
+    const [toFile, toStdout] = await Promise.all([render(template, '--data', data, '-o', target), render(template, '--data', data, '-o', '-')])
+    expect(toFile.exitCode, toFile.stderr).toBe(0)
+    expect(readFileSync(target, 'utf8')).toBe(`pw=${PASSWORD}`)
+    expect(toFile.stdout).toContain(`Wrote ${target} (${`pw=${PASSWORD}`.length} bytes).`)
+    expect(toStdout.exitCode, toStdout.stderr).toBe(0)
+    expect(toStdout.stdout).toBe(`pw=${PASSWORD}`)
+  })
+
+  it('-o refuses masked values and more than one template, and writes nothing for a failing template', async () => {
+    const data = file('any.json', '{"a": "b"}')
+    const broken = file('broken.tmpl', '{{ with secret "kv/data/x" }}{{ .Data.data.a | parseInt }}{{ end }}')
+    const target = path.join(dir, 'never.txt')
+    const [masked, failing] = await Promise.all([render(broken, '-o', target), render(broken, '--data', data, '-o', target)])
+    expect(masked.exitCode).toBe(2)
+    expect(masked.stderr).toContain('needs --show-secrets')
+    expect(failing.exitCode).toBe(1)
+    expect(existsSync(target)).toBe(false)
+  })
+
+  it('reads env from --env only', async () => {
+    const template = file('env.tmpl', '{{ env "APP_MODE" }}|{{ env "HOME" }}|{{ envOrDefault "NOPE" "dflt" }}')
+    const result = await render(template, '--data', file('e.json', '{}'), '--env', 'APP_MODE=prod', '-o', '-')
+    expect(result.exitCode, result.stderr).toBe(0)
+    expect(result.stdout).toBe('prod||dflt')
+  })
+
+  it('fails on a deleted version with the agent\'s words, and renders a destroyed one with no data (so .Data.data.x fails)', async () => {
+    const deleted = file('deleted.tmpl', '{{ with secret "internal/data/gone" }}{{ .Data.data.password }}{{ end }}')
+    const destroyed = file('destroyed.tmpl', '{{ with secret "internal/data/shredded" }}[{{ .Data.data.password }}]{{ end }}')
+    const [gone, shredded] = await Promise.all([render(deleted, '--json'), render(destroyed, '--json')])
+    expect(gone.exitCode).toBe(1)
+    expect(gone.json.result.templates[0].error).toBe('template: :1:8: executing "" at <secret "internal/data/gone">: error calling secret: no secret exists at internal/data/gone')
+    expect(gone.json.result.templates[0].secrets[0]).toMatchObject({state: 'deleted'})
+    expect(shredded.exitCode).toBe(1)
+    // Vault answers 404 with {data: null, metadata}; the agent renders that, and Go fails on a field of nil.
+    expect(shredded.json.result.templates[0]).toMatchObject({
+      error: 'template: :1:51: executing "" at <.Data.data.password>: nil pointer evaluating interface {}.password',
+      secrets: [{state: 'destroyed', problem: 'version 1 was destroyed: Vault Agent renders it with no data'}],
+    })
+  })
+})
+
+describe('vsi template render takes files for what they are', () => {
+  const kubeconfig = 'apiVersion: v1\nkind: Config\nusers:\n- name: app\n  user:\n    token: {{ with secret "kv/data/k" }}{{ .Data.data.token }}{{ end }}\n'
+
+  it('renders a YAML-looking template (unknown extension) without a library warning', async () => {
+    const config = file('app.conf', 'key: {{ with secret "kv/data/k" }}{{ .Data.data.token }}{{ end }}\nother: {{ "x" }}\n')
+    const target = path.join(dir, 'app.conf.out')
+    const result = await render(config, '--data', file('k.json', '{"token": "t-1"}'), '-o', target)
+    expect(result.exitCode, result.stderr).toBe(0)
+    expect(readFileSync(target, 'utf8')).toBe('key: t-1\nother: x\n')
+    expect(result.stderr).toBe('')
+  })
+
+  it('--as template renders a .yaml template; without it, it is a manifest that does not parse (exit 2)', async () => {
+    const yamlFile = file('kubeconfig.yaml', kubeconfig)
+    const data = file('t.json', '{"token": "t-2"}')
+    const target = path.join(dir, 'kubeconfig.out')
+    const [asTemplate, asManifest] = await Promise.all([render(yamlFile, '--data', data, '--as', 'template', '-o', target), render(yamlFile, '--data', data)])
+    expect(asTemplate.exitCode, asTemplate.stderr).toBe(0)
+    expect(readFileSync(target, 'utf8')).toBe(kubeconfig.replace(/\{\{.*\}\}/, 't-2'))
+    expect(asManifest.exitCode).toBe(2)
+    expect(asManifest.stderr).toContain('kubeconfig.yaml is not valid YAML')
+    expect(asManifest.stderr).toContain('If it is a template, say so with --as template.')
+  })
+
+  it('refuses a manifest that does not parse, or an alias bomb (exit 2)', async () => {
+    const bomb = file('bomb.yaml', 'a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n')
+    const bad = file('bad.yml', 'spec: [\n')
+    const [bombed, broken] = await Promise.all([render(bomb, '--data', file('b.json', '{}')), render(bad, '--data', file('c.json', '{}'))])
+    expect(bombed.exitCode).toBe(2)
+    expect(bombed.stderr).toContain('bomb.yaml is not a usable manifest: Excessive alias count')
+    expect(broken.exitCode).toBe(2)
+    expect(broken.stderr).toContain('bad.yml is not valid YAML')
+  })
+})
