@@ -1,7 +1,7 @@
 /** text/template's predefined functions (text/template/funcs.go). */
 import {formatGoValue, sprint, sprintf, sprintln} from './fmt.js'
 import type {GoFunc} from './functions.js'
-import {GoStruct, compareCodePoints, goTypeName, isGoMap, isStringSlice, isTrue, JsonNumber, mapEntry, NilPointer, stringSlice} from './values.js'
+import {GoChannel, GoStruct, compareCodePoints, goTypeName, isGoMap, isStringMap, isStringSlice, isTrue, JsonNumber, mapEntry, NilPointer, stringSlice} from './values.js'
 
 type Kind = 'bool' | 'int' | 'float' | 'string' | 'invalid'
 
@@ -79,6 +79,8 @@ function length(value: unknown): bigint {
   if (value === undefined) throw new Error('reflect: call of reflect.Value.Type on zero Value')
   if (typeof value === 'string' || value instanceof JsonNumber) return BigInt(Buffer.byteLength(stringOf(value), 'utf8'))
   if (Array.isArray(value)) return BigInt(value.length)
+  // An unbuffered channel holds nothing until it is received from.
+  if (value instanceof GoChannel) return 0n
   if (isGoMap(value)) return BigInt(Object.keys(value).length)
   throw new Error(`len of type ${goTypeName(value)}`)
 }
@@ -109,7 +111,8 @@ function index(item: unknown, ...indexes: unknown[]): unknown {
       const key = concrete(rawIndex)
       if (key === undefined) throw new Error('value is nil; should be of type string')
       if (typeof key !== 'string') throw new Error(`value has type ${goTypeName(key)}; should be string`)
-      current = mapEntry(current, key).value ?? null
+      // index gives the element type's zero value for a missing key.
+      current = mapEntry(current, key).value ?? (isStringMap(current) ? '' : null)
     } else {
       throw new Error(`can't index item of type ${goTypeName(current)}`)
     }

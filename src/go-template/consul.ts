@@ -6,6 +6,7 @@
 import {createHash} from 'node:crypto'
 
 import {encodeJson, encodeYaml} from './encode.js'
+import {sprintf} from './fmt.js'
 import type {CallContext, GoFunc, ParamType} from './functions.js'
 import {
   compileGoRegexp,
@@ -20,7 +21,7 @@ import {
   toTitle,
 } from './gostd.js'
 import {goQuote} from './quote.js'
-import {goTypeName, isDeletedKvV2, JsonNumber, stringSlice, toSecretStruct} from './values.js'
+import {GoChannel, goTypeName, isDeletedKvV2, JsonNumber, stringMap, stringSlice, toSecretStruct} from './values.js'
 
 const fn = (params: ParamType[], call: GoFunc['call'], variadic?: ParamType): GoFunc => ({params, variadic, call})
 const str = (value: unknown): string => value as string
@@ -101,8 +102,8 @@ function split(separator: string, text: string): string[] {
   return stringSlice(separator === '' ? [...trimmed] : trimmed.split(separator))
 }
 
-function splitToMap(outer: string, inner: string, text: string): Record<string, unknown> {
-  const map: Record<string, unknown> = {}
+function splitToMap(outer: string, inner: string, text: string): Record<string, string> {
+  const map = stringMap({})
   const trimmed = text.trim()
   if (trimmed === '') return map
   for (const part of trimmed.split(outer)) {
@@ -128,19 +129,20 @@ function timestamp(args: unknown[], context: CallContext): string {
   return formatGoTime(now, args.length === 0 ? '2006-01-02T15:04:05Z07:00' : str(args[0]))
 }
 
-function loop(args: unknown[]): bigint[] {
+function loop(args: unknown[]): GoChannel {
   if (args.length < 1 || args.length > 2) {
     throw new Error(`loop: wrong number of arguments, expected 1 or 2, but got ${args.length}`)
   }
   const toInt = (value: unknown): bigint => {
     if (typeof value === 'bigint') return value
-    if (typeof value === 'string') return value === '' ? 0n : parseInt64(value)
+    // A string kind, json.Number included, goes through consul-template's parseInt.
+    if (typeof value === 'string' || value instanceof JsonNumber) return parseWrapped('parseInt', String(value), 0n, parseInt64)
     throw new Error(`loop: bad argument type: ${goTypeName(value)}`)
   }
   const [start, stop] = args.length === 1 ? [0n, toInt(args[0])] : [toInt(args[0]), toInt(args[1])]
   const out: bigint[] = []
   for (let i = start; i < stop; i++) out.push(i)
-  return out
+  return new GoChannel('<-chan int64', out)
 }
 
 /** consul-template's math functions: `{{ add 1 2 }}` and `{{ 2 | add 1 }}` are a + b with b the first argument. */
@@ -148,12 +150,12 @@ function math(name: string, floatOp: (a: number, b: number) => number, intOp: (a
   return fn(['any', 'any'], ([b, a]) => {
     for (const v of [a, b]) {
       if (typeof v === 'bigint' || (floats && typeof v === 'number')) continue
-      const shown = v instanceof JsonNumber ? v.text : String(v)
-      throw new Error(`${name}: unknown type for ${goQuote(shown)} (${v === null ? '<nil>' : goTypeName(v)})`)
+      throw new Error(`${name}: unknown type for ${sprintf('%q', [v])} (${v === null ? '<nil>' : goTypeName(v)})`)
     }
     if (typeof a === 'bigint' && typeof b === 'bigint') {
       if (b === 0n && (name === 'divide' || name === 'modulo')) throw new Error('runtime error: integer divide by zero')
-      return intOp(a, b)
+      // int64 arithmetic wraps around, as Go's does.
+      return BigInt.asIntN(64, intOp(a, b))
     }
     return floatOp(Number(a), Number(b))
   })

@@ -1,6 +1,6 @@
 /** Go's encoding/json and gopkg.in/yaml.v2 output for template values (toJSON, toJSONPretty, toYAML). */
 import {formatGoValue} from './fmt.js'
-import {GoStruct, goTypeName, isGoMap, JsonNumber, NilPointer, sortedKeys} from './values.js'
+import {GoStruct, goTypeName, isGoMap, isNilSlice, JsonNumber, NilPointer, sortedKeys} from './values.js'
 
 const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/
 
@@ -34,7 +34,7 @@ export function encodeJson(value: unknown, options: {escapeHtml: boolean; indent
     const colon = indent ? ': ' : ':'
     const group = (open: string, items: string[], end: string): string =>
       items.length === 0 ? open + end : open + newline + items.join(',' + newline) + close + end
-    if (v === undefined || v === null || v instanceof NilPointer) return 'null'
+    if (v === undefined || v === null || v instanceof NilPointer || isNilSlice(v)) return 'null'
     switch (typeof v) {
       case 'string':
         return quoteJson(v, escapeHtml)
@@ -101,7 +101,7 @@ function yamlScalar(value: unknown, indent: string): string | null {
   }
   if (value instanceof JsonNumber) {
     // yaml.v2 encodes a json.Number as an integer, else a float, else a string.
-    if (/^-?\d+$/.test(value.text)) return value.text
+    if (/^[+-]?\d+$/.test(value.text) && BigInt.asIntN(64, BigInt(value.text)) === BigInt(value.text)) return BigInt(value.text).toString()
     return Number.isNaN(Number(value.text)) ? yamlString(value.text, indent) : yamlFloat(Number(value.text))
   }
   if (Array.isArray(value)) return value.length === 0 ? '[]' : null

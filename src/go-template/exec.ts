@@ -6,14 +6,17 @@ import type {BranchNode, ChainNode, CommandNode, FieldNode, Node, PipeNode, Tree
 import {nodeString} from './ast.js'
 import {TemplateExecError} from './errors.js'
 import {formatGoValue} from './fmt.js'
+import {parseFloat64, parseInt64} from './gostd.js'
 import type {CallContext, GoFunc, ParamType} from './functions.js'
 import {PARAM_TYPE_NAMES} from './functions.js'
 import type {TextPositions} from './positions.js'
 import {goQuote} from './quote.js'
 import {
+  GoChannel,
   GoStruct,
   goTypeName,
   isGoMap,
+  isStringMap,
   isStringSlice,
   isTrue,
   JsonNumber,
@@ -229,6 +232,10 @@ class Executor {
       for (let i = 0n; i < value; i++) each(undefined, i, false)
       return value > 0n
     }
+    if (value instanceof GoChannel) {
+      value.items.forEach((elem, i) => each(BigInt(i), elem, false))
+      return value.items.length > 0
+    }
     if (Array.isArray(value)) {
       const iface = !isStringSlice(value)
       value.forEach((elem, i) => each(BigInt(i), elem === undefined ? null : elem, iface))
@@ -405,7 +412,9 @@ class Executor {
       const entry = mapEntry(value, fieldName)
       if (entry.found) return {value: entry.value, iface: true}
       if (this.input.missingKey === 'error') this.errorf(`map has no entry for key ${goQuote(fieldName)}`)
-      return this.input.missingKey === 'zero' ? {value: null, iface: true} : {value: undefined, iface: false}
+      // missingkey=zero gives the element type's zero value: "" in a map[string]string, nil in an interface map.
+      if (this.input.missingKey === 'zero') return isStringMap(value) ? {value: '', iface: false} : {value: null, iface: true}
+      return {value: undefined, iface: false}
     }
     this.errorf(`can't evaluate field ${fieldName} in type ${typ}`)
   }
@@ -557,12 +566,6 @@ function matchesType(value: unknown, type: ParamType): boolean {
 /** json.Number's methods, callable as {{ .Data.data.port.Int64 }}. */
 const JSON_NUMBER_METHODS = {
   String: (n: JsonNumber): GoFunc => ({params: [], call: () => n.text}),
-  Int64: (n: JsonNumber): GoFunc => ({
-    params: [],
-    call: () => {
-      if (!/^[+-]?\d+$/.test(n.text)) throw new Error(`strconv.ParseInt: parsing ${goQuote(n.text)}: invalid syntax`)
-      return BigInt(n.text)
-    },
-  }),
-  Float64: (n: JsonNumber): GoFunc => ({params: [], call: () => Number(n.text)}),
+  Int64: (n: JsonNumber): GoFunc => ({params: [], call: () => parseInt64(n.text)}),
+  Float64: (n: JsonNumber): GoFunc => ({params: [], call: () => parseFloat64(n.text)}),
 }

@@ -1,6 +1,6 @@
 /** Go's fmt package for the values a template handles: Sprint, Sprintln, Sprintf and the %v form of every value. */
 import {formatRuneU, goQuote} from './quote.js'
-import {GoStruct, goTypeName, isGoMap, JsonNumber, NilPointer, sortedKeys} from './values.js'
+import {GoChannel, GoStruct, goTypeName, isGoMap, JsonNumber, NilPointer, sortedKeys} from './values.js'
 
 interface Flags {
   plus: boolean
@@ -157,6 +157,7 @@ function formatArg(value: unknown, verb: string, flags: Flags, depth: number): s
     if (flags.sharpV) return pad(goQuote(value.text), flags)
     return 'vsxXq'.includes(verb) ? formatString(value.text, verb, flags) : badVerb(verb, value)
   }
+  if (value instanceof GoChannel) return verb === 'v' || verb === 'p' ? pad('0xc000020000', flags) : badVerb(verb, value)
   if (value instanceof NilPointer) {
     return verb === 'v' ? pad(flags.sharpV ? `(${value.typeName})(nil)` : '<nil>', flags) : badVerb(verb, value)
   }

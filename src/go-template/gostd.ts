@@ -24,8 +24,17 @@ export function parseUint64(text: string): bigint {
 export function parseFloat64(text: string): number {
   if (/^[+-]?(inf|infinity)$/i.test(text)) return text.startsWith('-') ? -Infinity : Infinity
   if (/^nan$/i.test(text)) return NaN
-  if (!/^[+-]?(\d+(_\d+)*(\.(\d+(_\d+)*)?)?|\.\d+(_\d+)*)([eE][+-]?\d+)?$/.test(text)) throw syntaxError('ParseFloat', text)
-  const value = Number(text.replaceAll('_', ''))
+  const hex = /^([+-]?)0[xX]_?([0-9a-fA-F_]*)(?:\.([0-9a-fA-F_]*))?[pP]([+-]?\d+)$/.exec(text)
+  if (hex && /[0-9a-fA-F]/.test(hex[2] + (hex[3] ?? '')) && !/__|_$|_\./.test(text)) {
+    // Hexadecimal mantissa and binary exponent; underscores only ever with a base prefix.
+    const [, sign, whole, fraction = '', exponent] = hex
+    const digits = (whole + fraction).replaceAll('_', '')
+    const value = parseInt(digits, 16) * 2 ** (Number(exponent) - 4 * fraction.replaceAll('_', '').length)
+    if (!Number.isFinite(value)) throw rangeError('ParseFloat', text)
+    return sign === '-' ? -value : value
+  }
+  if (!/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(text)) throw syntaxError('ParseFloat', text)
+  const value = Number(text)
   if (!Number.isFinite(value)) throw rangeError('ParseFloat', text)
   return value
 }

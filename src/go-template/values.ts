@@ -45,6 +45,26 @@ export class NilPointer {
   ) {}
 }
 
+/** A receive-only channel (consul-template's `loop` returns `<-chan int64`): ranged over, never indexed; len is 0. */
+export class GoChannel {
+  constructor(
+    readonly typeName: string,
+    readonly items: readonly unknown[],
+  ) {}
+}
+
+const stringMaps = new WeakSet<object>()
+
+/** Marks a map as Go's `map[string]string` (what splitToMap returns): a missing key reads as "", not as no value. */
+export function stringMap(map: Record<string, string>): Record<string, string> {
+  stringMaps.add(map)
+  return map
+}
+
+export function isStringMap(value: unknown): value is Record<string, string> {
+  return typeof value === 'object' && value !== null && stringMaps.has(value)
+}
+
 const stringSlices = new WeakSet<readonly unknown[]>()
 
 /** Marks an array as a Go `[]string` rather than `[]interface{}`: Go refuses to pass one where the other is wanted. */
@@ -52,6 +72,19 @@ export function stringSlice(items: readonly string[]): string[] {
   const slice = [...items]
   stringSlices.add(slice)
   return slice
+}
+
+const nilSlices = new WeakSet<readonly unknown[]>()
+
+/** A nil `[]string`: prints `[]` and has len 0 like an empty one, but encoding/json writes it as null. */
+export function nilStringSlice(): string[] {
+  const slice = stringSlice([])
+  nilSlices.add(slice)
+  return slice
+}
+
+export function isNilSlice(value: unknown): boolean {
+  return Array.isArray(value) && nilSlices.has(value)
 }
 
 export function isStringSlice(value: unknown): value is string[] {
@@ -80,9 +113,9 @@ export function goTypeName(value: unknown): string {
       return 'func(...interface {}) (interface {}, error)'
   }
   if (value instanceof JsonNumber) return 'json.Number'
-  if (value instanceof GoStruct || value instanceof NilPointer) return value.typeName
+  if (value instanceof GoStruct || value instanceof NilPointer || value instanceof GoChannel) return value.typeName
   if (Array.isArray(value)) return isStringSlice(value) ? '[]string' : '[]interface {}'
-  return 'map[string]interface {}'
+  return isStringMap(value) ? 'map[string]string' : 'map[string]interface {}'
 }
 
 /** text/template's definition of truth: the zero value of any type is false. */
@@ -101,7 +134,7 @@ export function isTrue(value: unknown): boolean {
       return true
   }
   if (value instanceof JsonNumber) return value.text.length > 0
-  if (value instanceof GoStruct) return true
+  if (value instanceof GoStruct || value instanceof GoChannel) return true
   if (value instanceof NilPointer) return false
   if (Array.isArray(value)) return value.length > 0
   return Object.keys(value as object).length > 0
@@ -152,7 +185,8 @@ export function toSecretStruct(raw: unknown): GoStruct | null {
     toGoInt(pick('LeaseDuration', 'lease_duration')),
     pick('Renewable', 'renewable') === true,
     vaultJson(pick('Data', 'data') ?? null),
-    Array.isArray(warnings) ? stringSlice(warnings.map(String)) : null,
+    // A nil []string when Vault sent none: it prints [] and has len 0 (dependency.Secret.Warnings).
+    Array.isArray(warnings) && warnings.length > 0 ? stringSlice(warnings.map(String)) : nilStringSlice(),
     isGoMap(auth) ? structFrom('*dependency.SecretAuth', AUTH_FIELDS, auth) : new NilPointer('*dependency.SecretAuth', AUTH_FIELDS),
     isGoMap(wrap) ? structFrom('*dependency.SecretWrapInfo', WRAP_FIELDS, wrap) : new NilPointer('*dependency.SecretWrapInfo', WRAP_FIELDS),
   ]
