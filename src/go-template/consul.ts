@@ -9,18 +9,17 @@ import {encodeJson, encodeYaml} from './encode.js'
 import {sprintf} from './fmt.js'
 import type {CallContext, GoFunc, ParamType} from './functions.js'
 import {
-  compileGoRegexp,
   decodeBase64,
   encodeBase64,
-  expandGoReplacement,
   formatGoTime,
   parseFloat64,
   parseGoBool,
   parseInt64,
   parseUint64,
-  toTitle,
 } from './gostd.js'
 import {goQuote} from './quote.js'
+import {compileGoRegexp} from './regexp.js'
+import {goToLower, goToTitle, goToUpper, goTrimSpace} from './unicode.js'
 import {GoChannel, goTypeName, isDeletedKvV2, JsonNumber, stringMap, stringSlice, toSecretStruct} from './values.js'
 
 const fn = (params: ParamType[], call: GoFunc['call'], variadic?: ParamType): GoFunc => ({params, variadic, call})
@@ -35,7 +34,7 @@ function secret(args: unknown[], context: CallContext): unknown {
     if (pair.length === 0) continue
     if (!pair.includes('=')) throw new Error(`not k=v pair ${goQuote(pair)}`)
     const [key, ...value] = pair.split('=')
-    params.push(`${key.trim()}=${value.join('=').trim()}`)
+    params.push(`${goTrimSpace(key)}=${goTrimSpace(value.join('='))}`)
   }
   if (!context.secret) throw new Error(`no Vault secret source is configured to read ${goQuote(path)}`)
   const raw = context.secret(path, ...params)
@@ -97,14 +96,14 @@ function replaceAll(from: string, to: string, text: string): string {
 }
 
 function split(separator: string, text: string): string[] {
-  const trimmed = text.trim()
+  const trimmed = goTrimSpace(text)
   if (trimmed === '') return stringSlice([])
   return stringSlice(separator === '' ? [...trimmed] : trimmed.split(separator))
 }
 
 function splitToMap(outer: string, inner: string, text: string): Record<string, string> {
   const map = stringMap({})
-  const trimmed = text.trim()
+  const trimmed = goTrimSpace(text)
   if (trimmed === '') return map
   for (const part of trimmed.split(outer)) {
     const at = part.indexOf(inner)
@@ -262,29 +261,23 @@ const IMPLEMENTED: Record<string, GoFunc> = {
   trimSuffix: fn(['string', 'string'], ([suffix, s]) =>
     str(suffix) !== '' && str(s).endsWith(str(suffix)) ? str(s).slice(0, -str(suffix).length) : s,
   ),
-  trimSpace: fn(['string'], ([s]) => str(s).trim()),
+  trimSpace: fn(['string'], ([s]) => goTrimSpace(str(s))),
   parseBool: fn(['string'], ([s]) => parseWrapped('parseBool', str(s), false, parseGoBool)),
   parseFloat: fn(['string'], ([s]) => parseWrapped('parseFloat', str(s), 0, parseFloat64)),
   parseInt: fn(['string'], ([s]) => parseWrapped('parseInt', str(s), 0n, parseInt64)),
   parseUint: fn(['string'], ([s]) => parseWrapped('parseUint', str(s), 0n, parseUint64)),
   parseJSON: fn(['string'], ([s]) => parseJson(str(s))),
-  regexMatch: fn(['string', 'string'], ([re, s]) => compileGoRegexp(str(re)).test(str(s))),
-  regexReplaceAll: fn(['string', 'string', 'string'], ([re, replacement, s]) =>
-    str(s).replace(compileGoRegexp(str(re), true), (...match) => {
-      const groups = typeof match[match.length - 1] === 'object' ? (match[match.length - 1] as Record<string, string>) : undefined
-      const exec = Object.assign(match.slice(0, groups ? -3 : -2) as string[], {groups}) as unknown as RegExpExecArray
-      return expandGoReplacement(str(replacement), exec)
-    }),
-  ),
+  regexMatch: fn(['string', 'string'], ([re, s]) => compileGoRegexp(str(re)).matchString(str(s))),
+  regexReplaceAll: fn(['string', 'string', 'string'], ([re, replacement, s]) => compileGoRegexp(str(re)).replaceAllString(str(s), str(replacement))),
   replaceAll: fn(['string', 'string', 'string'], ([from, to, s]) => replaceAll(str(from), str(to), str(s))),
   sha256Hex: fn(['string'], ([s]) => createHash('sha256').update(str(s), 'utf8').digest('hex')),
   md5sum: fn(['string'], ([s]) => createHash('md5').update(str(s), 'utf8').digest('hex')),
   split: fn(['string', 'string'], ([sep, s]) => split(str(sep), str(s))),
   splitToMap: fn(['string', 'string', 'string'], ([outer, inner, s]) => splitToMap(str(outer), str(inner), str(s))),
   timestamp: fn([], timestamp, 'string'),
-  toLower: fn(['string'], ([s]) => str(s).toLowerCase()),
-  toUpper: fn(['string'], ([s]) => str(s).toUpperCase()),
-  toTitle: fn(['string'], ([s]) => toTitle(str(s))),
+  toLower: fn(['string'], ([s]) => goToLower(str(s))),
+  toUpper: fn(['string'], ([s]) => goToUpper(str(s))),
+  toTitle: fn(['string'], ([s]) => goToTitle(str(s))),
   toJSON: fn(['any'], ([v]) => jsonOrWrap('toJSON', v, true, '')),
   toJSONPretty: fn(['any'], ([v]) => jsonOrWrap('toJSONPretty', v, true, '  ')),
   toUnescapedJSON: fn(['any'], ([v]) => jsonOrWrap('toUnescapedJSON', v, false, '')),

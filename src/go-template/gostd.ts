@@ -78,67 +78,6 @@ export function encodeBase64(text: string, url: boolean): string {
   return url ? encoded.replaceAll('+', '-').replaceAll('/', '_') : encoded
 }
 
-const POSIX_CLASSES: Record<string, string> = {
-  alnum: '0-9A-Za-z',
-  alpha: 'A-Za-z',
-  ascii: '\\x00-\\x7F',
-  blank: '\\t ',
-  cntrl: '\\x00-\\x1F\\x7F',
-  digit: '0-9',
-  graph: '!-~',
-  lower: 'a-z',
-  print: ' -~',
-  punct: '!-\\/:-@[-`{-~',
-  space: '\\t\\n\\v\\f\\r ',
-  upper: 'A-Z',
-  word: '0-9A-Za-z_',
-  xdigit: '0-9A-Fa-f',
-}
-
-/** Compiles a Go (RE2) regular expression as a JS RegExp, translating the syntax that differs. */
-export function compileGoRegexp(source: string, global = false): RegExp {
-  let flags = global ? 'g' : ''
-  let body = source
-  const leading = /^\(\?([imsU]+)\)/.exec(body)
-  if (leading) {
-    body = body.slice(leading[0].length)
-    for (const flag of leading[1]) if (flag !== 'U' && !flags.includes(flag)) flags += flag
-  }
-  body = body
-    .replace(/\\Q(.*?)(\\E|$)/g, (_m, literal: string) => literal.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'))
-    .replace(/\(\?P</g, '(?<')
-    .replace(/\[:(\^?)(\w+):\]/g, (match, negate: string, name: string) => {
-      const range = POSIX_CLASSES[name]
-      return range === undefined ? match : negate ? `[^${range}]` : range
-    })
-    .replace(/\\A/g, '^')
-    .replace(/\\z/g, '(?![\\s\\S])')
-  try {
-    return new RegExp(body, flags + 'u')
-  } catch {
-    try {
-      return new RegExp(body, flags)
-    } catch (error) {
-      throw new Error(`error parsing regexp: ${(error as Error).message.replace(/^Invalid regular expression: /, '')}`)
-    }
-  }
-}
-
-/** regexp's Expand template: $1, ${1}, $name, ${name}; $$ is a dollar; an unknown name expands to "". */
-export function expandGoReplacement(template: string, match: RegExpExecArray): string {
-  return template.replace(/\$(\$|\{(\w+)\}|(\w+))/g, (whole, _all, braced?: string, bare?: string) => {
-    if (whole === '$$') return '$'
-    const name = braced ?? bare!
-    const value = /^\d+$/.test(name) ? match[Number(name)] : match.groups?.[name]
-    return value ?? ''
-  })
-}
-
-/** cases.Title(language.Und, cases.NoLower): upper-cases the first letter of each word, leaves the rest. */
-export function toTitle(text: string): string {
-  return text.replace(/(^|[^\p{L}\p{M}\p{N}'’])(\p{L})/gu, (_m, before: string, letter: string) => before + letter.toUpperCase())
-}
-
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December']
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday']
 
