@@ -9,6 +9,8 @@ export interface NumberValue {
   isComplex: boolean
   int: bigint
   float: number
+  /** The value of a complex constant (`1i`, `1+2i`). */
+  complex?: {re: number; im: number}
 }
 
 interface Base {

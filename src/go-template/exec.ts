@@ -13,6 +13,7 @@ import type {TextPositions} from './positions.js'
 import {goQuote} from './quote.js'
 import {
   GoChannel,
+  GoComplex,
   GoStruct,
   goTypeName,
   isGoMap,
@@ -336,7 +337,7 @@ class Executor {
     this.at(node)
     const {number} = node
     const {text} = number
-    if (number.isComplex) this.errorf(`complex constant ${text} is not supported by vsi`)
+    if (number.complex) return new GoComplex(number.complex.re, number.complex.im)
     const isHexInt = /^0[xX]/.test(text) && !/[pP]/.test(text)
     if (number.isFloat && !isHexInt && !text.startsWith("'") && /[.eEpP]/.test(text)) return number.float
     if (number.isInt) return number.int

@@ -1,6 +1,6 @@
 /** Go's fmt package for the values a template handles: Sprint, Sprintln, Sprintf and the %v form of every value. */
 import {formatRuneU, goQuote} from './quote.js'
-import {GoChannel, GoStruct, goTypeName, isGoMap, JsonNumber, NilPointer, sortedKeys} from './values.js'
+import {GoChannel, GoComplex, GoStruct, goTypeName, isGoMap, JsonNumber, NilPointer, sortedKeys} from './values.js'
 
 interface Flags {
   plus: boolean
@@ -47,14 +47,30 @@ export function sprintf(format: string, args: readonly unknown[]): string {
   let out = ''
   let argNum = 0
   let i = 0
+  let reordered = false
+  let goodArgNum = true
   const nextIntArg = (): number | undefined => {
     const arg = args[argNum]
-    if (typeof arg === 'bigint') {
-      argNum++
-      return Number(arg)
-    }
     argNum++
-    return undefined
+    return typeof arg === 'bigint' ? Number(arg) : undefined
+  }
+  /** An explicit argument index `[n]` at i (fmt's argNumber): moves argNum; returns whether one was there. */
+  const argNumber = (): boolean => {
+    if (format[i] !== '[') return false
+    reordered = true
+    const close = format.indexOf(']', i)
+    const digits = close < 0 ? '' : format.slice(i + 1, close)
+    if (close < 0 || !/^\d+$/.test(digits)) {
+      // No closing bracket skips just the '['; a bad number skips through the ']'.
+      i = close < 0 || format.length - i < 3 ? i + 1 : close + 1
+      goodArgNum = false
+      return close >= 0
+    }
+    i = close + 1
+    const index = Number(digits) - 1
+    if (index >= 0 && index < args.length) argNum = index
+    else goodArgNum = false
+    return true
   }
   while (i < format.length) {
     const percent = format.indexOf('%', i)
@@ -64,6 +80,7 @@ export function sprintf(format: string, args: readonly unknown[]): string {
     }
     out += format.slice(i, percent)
     i = percent + 1
+    goodArgNum = true
     const flags: Flags = {...NO_FLAGS}
     for (; i < format.length; i++) {
       const c = format[i]
@@ -74,6 +91,7 @@ export function sprintf(format: string, args: readonly unknown[]): string {
       else if (c === '0') flags.zero = !flags.minus
       else break
     }
+    let afterIndex = argNumber()
     if (format[i] === '*') {
       i++
       const width = nextIntArg()
@@ -82,26 +100,32 @@ export function sprintf(format: string, args: readonly unknown[]): string {
         flags.minus = true
         flags.width = -width
       } else flags.width = width
+      afterIndex = false
     } else {
       const digits = /^\d+/.exec(format.slice(i))
       if (digits) {
         flags.width = Number(digits[0])
         i += digits[0].length
+        if (afterIndex) goodArgNum = false
       }
     }
-    if (format[i] === '.') {
+    if (i + 1 < format.length && format[i] === '.') {
       i++
+      if (afterIndex) goodArgNum = false
+      afterIndex = argNumber()
       if (format[i] === '*') {
         i++
         const prec = nextIntArg()
         if (prec === undefined || prec < 0) out += '%!(BADPREC)'
         else flags.prec = prec
+        afterIndex = false
       } else {
         const digits = /^\d*/.exec(format.slice(i))![0]
         flags.prec = Number(digits || '0')
         i += digits.length
       }
     }
+    if (!afterIndex) argNumber()
     if (flags.minus) flags.zero = false
     if (i >= format.length) {
       out += '%!(NOVERB)'
@@ -111,6 +135,10 @@ export function sprintf(format: string, args: readonly unknown[]): string {
     i += verb.length
     if (verb === '%') {
       out += '%'
+      continue
+    }
+    if (!goodArgNum) {
+      out += `%!${verb}(BADINDEX)`
       continue
     }
     if (argNum >= args.length) {
@@ -125,7 +153,7 @@ export function sprintf(format: string, args: readonly unknown[]): string {
     }
     out += formatArg(args[argNum++], verb, flags, 0)
   }
-  if (argNum < args.length) {
+  if (!reordered && argNum < args.length) {
     const extra = args.slice(argNum).map((arg) => (arg === null ? '<nil>' : `${typeOf(arg)}=${formatArg(arg, 'v', NO_FLAGS, 0)}`))
     out += `%!(EXTRA ${extra.join(', ')})`
   }
@@ -139,11 +167,11 @@ function typeOf(value: unknown): string {
 function formatArg(value: unknown, verb: string, flags: Flags, depth: number): string {
   if (verb === 'T') return pad(typeOf(value), flags)
   if (value === null || value === undefined) {
-    return verb === 'v' ? pad(flags.sharpV ? 'interface {}(nil)' : '<nil>', flags) : badVerb(verb, value)
+    return verb === 'v' ? pad(flags.sharpV ? 'interface {}(nil)' : '<nil>', flags) : badVerb(verb, value, flags)
   }
   switch (typeof value) {
     case 'boolean':
-      return verb === 't' || verb === 'v' ? pad(String(value), flags) : badVerb(verb, value)
+      return verb === 't' || verb === 'v' ? pad(String(value), flags) : badVerb(verb, value, flags)
     case 'bigint':
       return formatInteger(value, verb, flags)
     case 'number':
@@ -151,15 +179,21 @@ function formatArg(value: unknown, verb: string, flags: Flags, depth: number): s
     case 'string':
       return formatString(value, verb, flags)
     case 'function':
-      return verb === 'v' || verb === 'p' ? pad('0xc000000000', flags) : badVerb(verb, value)
+      return verb === 'v' || verb === 'p' ? pad('0xc000000000', flags) : badVerb(verb, value, flags)
   }
   if (value instanceof JsonNumber) {
     if (flags.sharpV) return pad(goQuote(value.text), flags)
-    return 'vsxXq'.includes(verb) ? formatString(value.text, verb, flags) : badVerb(verb, value)
+    return 'vsxXq'.includes(verb) ? formatString(value.text, verb, flags) : badVerb(verb, value, flags)
   }
-  if (value instanceof GoChannel) return verb === 'v' || verb === 'p' ? pad('0xc000020000', flags) : badVerb(verb, value)
+  if (value instanceof GoComplex) {
+    // fmtComplex: both parts with the verb, the imaginary one always signed, in parentheses.
+    if (!'vbgGxXfFeE'.includes(verb)) return badVerb(verb, value, flags)
+    const part = {...flags, width: undefined}
+    return pad(`(${formatFloat(value.re, verb, part)}${formatFloat(value.im, verb, {...part, plus: true})}i)`, flags)
+  }
+  if (value instanceof GoChannel) return verb === 'v' || verb === 'p' ? pad('0xc000020000', flags) : badVerb(verb, value, flags)
   if (value instanceof NilPointer) {
-    return verb === 'v' ? pad(flags.sharpV ? `(${value.typeName})(nil)` : '<nil>', flags) : badVerb(verb, value)
+    return verb === 'v' ? pad(flags.sharpV ? `(${value.typeName})(nil)` : '<nil>', flags) : badVerb(verb, value, flags)
   }
   if (value instanceof GoStruct) {
     if (depth > 0 && !flags.sharpV) return pad('0xc000010000', flags)
@@ -179,12 +213,13 @@ function formatArg(value: unknown, verb: string, flags: Flags, depth: number): s
     )
     return flags.sharpV ? `map[string]interface {}{${entries.join(', ')}}` : `map[${entries.join(' ')}]`
   }
-  return badVerb(verb, value)
+  return badVerb(verb, value, flags)
 }
 
-function badVerb(verb: string, value: unknown): string {
+/** Go's badVerb: the value is printed with %v under the same flags (`%.2z` of "hello" is `%!z(string=he)`). */
+function badVerb(verb: string, value: unknown, flags: Flags): string {
   if (value === null || value === undefined) return `%!${verb}(<nil>)`
-  return `%!${verb}(${goTypeName(value)}=${formatArg(value, 'v', NO_FLAGS, 0)})`
+  return `%!${verb}(${goTypeName(value)}=${formatArg(value, 'v', {...flags, sharpV: false, plusV: false}, 0)})`
 }
 
 /** Pads to the width in runes; zero padding goes after any sign. */
@@ -219,7 +254,7 @@ function formatInteger(value: bigint, verb: string, flags: Flags): string {
       return pad(formatRuneU(Number(magnitude), flags.sharp), flags)
   }
   const base = {v: 10, d: 10, b: 2, o: 8, O: 8, x: 16, X: 16}[verb]
-  if (base === undefined) return badVerb(verb, value)
+  if (base === undefined) return badVerb(verb, value, flags)
   let digits = magnitude.toString(base)
   if (verb === 'X') digits = digits.toUpperCase()
   if (flags.prec !== undefined) {
@@ -302,8 +337,34 @@ function placeDecimalPoint(digits: string, dp: number, decimals: number): string
   return decimals > 0 ? `${whole}.${fraction}` : whole
 }
 
+/** strconv.FormatFloat(f, 'x' or 'b', -1, 64) of |f|: `1.8p+00` (after 0x) and `4503599627370496p-52`. */
+function binaryFloat(value: number, verb: string): string {
+  const view = new DataView(new ArrayBuffer(8))
+  view.setFloat64(0, Math.abs(value))
+  const bits = view.getBigUint64(0)
+  let exp = Number((bits >> 52n) & 0x7ffn)
+  let mant = bits & ((1n << 52n) - 1n)
+  if (exp === 0) exp = 1
+  else mant |= 1n << 52n
+  exp -= 1075
+  if (verb === 'b') return `${mant}p${exp >= 0 ? '+' : '-'}${Math.abs(exp)}`
+  if (mant === 0n) return '0x0p+00'
+  // Normalize to 1.xxx (subnormals included), then print the 52 fraction bits as hex without trailing zeros.
+  while (mant < 1n << 52n) {
+    mant <<= 1n
+    exp--
+  }
+  exp += 52
+  const fraction = (mant & ((1n << 52n) - 1n)).toString(16).padStart(13, '0').replace(/0+$/, '')
+  const text = `0x1${fraction ? '.' + fraction : ''}p${exp >= 0 ? '+' : '-'}${String(Math.abs(exp)).padStart(2, '0')}`
+  return verb === 'X' ? text.toUpperCase() : text
+}
+
 function formatFloat(value: number, verb: string, flags: Flags): string {
-  if (!'vgGeEfF'.includes(verb)) return badVerb(verb, value)
+  if ('bxX'.includes(verb) && flags.prec === undefined && Number.isFinite(value)) {
+    return pad(signOf(value < 0 || Object.is(value, -0), flags) + binaryFloat(value, verb), flags)
+  }
+  if (!'vgGeEfF'.includes(verb)) return badVerb(verb, value, flags)
   if (Number.isNaN(value)) return pad(flags.plus ? '+NaN' : flags.space ? ' NaN' : 'NaN', flags, false)
   if (!Number.isFinite(value)) return pad(value > 0 ? (flags.space && !flags.plus ? ' Inf' : '+Inf') : '-Inf', flags, false)
   const negative = value < 0 || Object.is(value, -0)
@@ -341,7 +402,7 @@ function formatString(value: string, verb: string, flags: Flags): string {
       return pad(verb === 'X' ? joined.replaceAll('0x', '0X') : joined, flags)
     }
   }
-  return badVerb(verb, value)
+  return badVerb(verb, value, flags)
 }
 
 /** strconv.CanBackquote: no backquote and no control characters other than tab. */

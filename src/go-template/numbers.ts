@@ -44,7 +44,19 @@ export function parseNumberLiteral(text: string, kind: 'number' | 'char' | 'comp
     if (tail !== "'") throw new Error(`malformed character constant: ${text}`)
     return {...number, isInt: true, isUint: true, isFloat: true, int: BigInt(value), float: value}
   }
-  if (kind === 'complex' || text.endsWith('i')) return {...number, isComplex: true}
+  if (kind === 'complex') {
+    // parse.newNumber lets fmt.Sscan read "re±imi".
+    const parts = /^([+-]?[^+-]*?(?:[eEpP][+-]\d+)?)([+-][^+-]*?(?:[eEpP][+-]\d+)?)i$/.exec(text)
+    const re = parts ? parseGoFloat(parts[1]) : null
+    const im = parts ? parseGoFloat(parts[2]) : null
+    if (re === null || im === null) throw new Error(`illegal number syntax: ${goQuote(text)}`)
+    return {...number, isComplex: true, complex: {re, im}}
+  }
+  if (text.endsWith('i')) {
+    // An imaginary literal is strconv.ParseFloat of what precedes the i.
+    const im = parseGoFloat(text.slice(0, -1))
+    if (im !== null) return {...number, isComplex: true, complex: {re: 0, im}}
+  }
   const integer = parseGoInteger(text)
   if (integer !== null && integer >= INT64_MIN && integer <= UINT64_MAX) {
     const isInt = integer <= INT64_MAX

@@ -45,6 +45,14 @@ export class NilPointer {
   ) {}
 }
 
+/** Go's complex128, from a complex constant in a template. */
+export class GoComplex {
+  constructor(
+    readonly re: number,
+    readonly im: number,
+  ) {}
+}
+
 /** A receive-only channel (consul-template's `loop` returns `<-chan int64`): ranged over, never indexed; len is 0. */
 export class GoChannel {
   constructor(
@@ -113,6 +121,7 @@ export function goTypeName(value: unknown): string {
       return 'func(...interface {}) (interface {}, error)'
   }
   if (value instanceof JsonNumber) return 'json.Number'
+  if (value instanceof GoComplex) return 'complex128'
   if (value instanceof GoStruct || value instanceof NilPointer || value instanceof GoChannel) return value.typeName
   if (Array.isArray(value)) return isStringSlice(value) ? '[]string' : '[]interface {}'
   return isStringMap(value) ? 'map[string]string' : 'map[string]interface {}'
@@ -134,6 +143,7 @@ export function isTrue(value: unknown): boolean {
       return true
   }
   if (value instanceof JsonNumber) return value.text.length > 0
+  if (value instanceof GoComplex) return value.re !== 0 || value.im !== 0
   if (value instanceof GoStruct || value instanceof GoChannel) return true
   if (value instanceof NilPointer) return false
   if (Array.isArray(value)) return value.length > 0
