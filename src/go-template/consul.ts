@@ -3,8 +3,9 @@
  * types, argument order (the piped value comes last) and error texts. Functions that need Consul, Nomad, the file
  * system or a subprocess are known (so templates using them parse) but fail when rendered.
  */
-import {createHash} from 'node:crypto'
+import {createHash, createHmac} from 'node:crypto'
 
+import {explodeMap, mergeMaps, parseYaml, scratchOf} from './consul-data.js'
 import {encodeJson, encodeYaml} from './encode.js'
 import {sprintf} from './fmt.js'
 import type {CallContext, GoFunc, ParamType} from './functions.js'
@@ -117,7 +118,10 @@ function parseJson(text: string): unknown {
   try {
     return JSON.parse(text)
   } catch (error) {
-    throw new Error(/end of JSON input|Unexpected end/.test((error as Error).message) ? 'unexpected end of JSON input' : (error as Error).message)
+    const message = (error as Error).message
+    const position = /at position (\d+)/.exec(message)
+    const atEnd = /end of JSON input|Unexpected end/.test(message) || (position !== null && Number(position[1]) >= text.trimEnd().length)
+    throw new Error(atEnd ? 'unexpected end of JSON input' : message)
   }
 }
 
@@ -206,11 +210,6 @@ const UNSUPPORTED: Record<string, string> = {
   pkiCert: 'Vault Agent issues the certificate and caches it on disk',
   plugin: NEEDS.exec,
   sockaddr: 'it inspects the host network',
-  scratch: 'not implemented',
-  explodeMap: 'not implemented',
-  mergeMap: 'not implemented',
-  mergeMapWithOverride: 'not implemented',
-  parseYAML: 'not implemented',
   toTOML: 'not implemented',
   spew_dump: 'not implemented',
   spew_printf: 'not implemented',
@@ -270,6 +269,12 @@ const IMPLEMENTED: Record<string, GoFunc> = {
   regexMatch: fn(['string', 'string'], ([re, s]) => compileGoRegexp(str(re)).matchString(str(s))),
   regexReplaceAll: fn(['string', 'string', 'string'], ([re, replacement, s]) => compileGoRegexp(str(re)).replaceAllString(str(s), str(replacement))),
   replaceAll: fn(['string', 'string', 'string'], ([from, to, s]) => replaceAll(str(from), str(to), str(s))),
+  hmacSHA256Hex: fn(['string', 'string'], ([message, key]) => createHmac('sha256', Buffer.from(str(key), 'utf8')).update(str(message), 'utf8').digest('hex')),
+  parseYAML: fn(['string'], ([s]) => parseYaml(str(s))),
+  explodeMap: fn(['map'], ([m]) => explodeMap(m as Record<string, unknown>)),
+  mergeMap: fn(['map', 'map'], ([dst, src]) => mergeMaps(dst as Record<string, unknown>, src as Record<string, unknown>, false)),
+  mergeMapWithOverride: fn(['map', 'map'], ([dst, src]) => mergeMaps(dst as Record<string, unknown>, src as Record<string, unknown>, true)),
+  scratch: fn([], (_args, context) => scratchOf(context)),
   sha256Hex: fn(['string'], ([s]) => createHash('sha256').update(str(s), 'utf8').digest('hex')),
   md5sum: fn(['string'], ([s]) => createHash('md5').update(str(s), 'utf8').digest('hex')),
   split: fn(['string', 'string'], ([sep, s]) => split(str(sep), str(s))),

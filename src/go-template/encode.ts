@@ -67,7 +67,7 @@ export function encodeJson(value: unknown, options: {escapeHtml: boolean; indent
 
 /** Plain scalars that YAML 1.1 would read as something other than a string, so yaml.v2 double-quotes them. */
 const NON_STRING_SCALAR =
-  /^(~|null|Null|NULL|y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)|[-+]?(0|[1-9][0-9_]*)|[-+]?0b[01_]+|[-+]?0[0-7_]+|[-+]?0x[0-9a-fA-F_]+|[-+]?([0-9][0-9_]*)?\.[0-9_]*([eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+|[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?|<<)$/
+  /^(~|null|Null|NULL|y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)|[-+]?(0|[1-9][0-9_]*)|[-+]?0b[01_]+|[-+]?0[0-7_]+|[-+]?0x[0-9a-fA-F_]+|[-+]?([0-9][0-9_]*)?\.[0-9_]*([eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+|[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?|\d{4}-\d{1,2}-\d{1,2}(([Tt]|[ \t]+)\d{1,2}:\d{1,2}:\d{1,2}(\.\d*)?([ \t]*(Z|[-+]\d{1,2}(:?\d{2})?))?)?)$/
 
 /** Shapes the emitter will not write as a plain scalar in block context; it falls back to single quotes. */
 function needsQuotes(text: string): boolean {
@@ -76,23 +76,63 @@ function needsQuotes(text: string): boolean {
   return /: | #|:$/.test(text)
 }
 
-function yamlString(text: string, indent: string): string {
+/** Characters libyaml will not write unescaped (is_printable), so the scalar is double-quoted. */
+function isNonPrintable(text: string): boolean {
+  for (const char of text) {
+    const code = char.codePointAt(0)!
+    if (code === 0x09 || (code < 0x20 && code !== 0x0a) || (code >= 0x7f && code <= 0x9f && code !== 0x85)) return true
+    if ((code >= 0xd800 && code <= 0xdfff) || code === 0xfffe || code === 0xffff) return true
+  }
+  return false
+}
+
+/** The emitter's best width: plain and single-quoted scalars fold at a space past this column. */
+const BEST_WIDTH = 80
+
+/** Writes a scalar starting at `column`, folding at spaces as libyaml's writer does (continuation at `indent` + 2). */
+function folded(text: string, column: number, indent: string): string {
+  let out = ''
+  let col = column
+  let previousSpace = false
+  const chars = [...text]
+  chars.forEach((char, i) => {
+    if (char === ' ') {
+      if (!previousSpace && col > BEST_WIDTH && chars[i + 1] !== ' ' && i > 0 && i < chars.length - 1) {
+        out += '\n' + indent + '  '
+        col = indent.length + 2
+      } else {
+        out += char
+        col++
+      }
+      previousSpace = true
+    } else {
+      out += char
+      col++
+      previousSpace = false
+    }
+  })
+  return out
+}
+
+function yamlString(text: string, indent: string, column = 0): string {
   if (NON_STRING_SCALAR.test(text) || text === '') return JSON.stringify(text)
+  if (isNonPrintable(text)) return JSON.stringify(text)
   if (text.includes('\n')) {
     const chomp = text.endsWith('\n') ? (text.endsWith('\n\n') ? '+' : '') : '-'
     const body = text.endsWith('\n') ? text.slice(0, -1) : text
     const lines = body.split('\n').map((line) => (line === '' ? '' : indent + '  ' + line))
     return `|${chomp}\n${lines.join('\n')}`
   }
-  if (needsQuotes(text)) return `'${text.replaceAll("'", "''")}'`
-  return text
+  // U+0085, U+2028 and U+2029 are line breaks to YAML: no plain scalar, single quotes keep them.
+  if (needsQuotes(text) || /[\u0085\u2028\u2029]/.test(text)) return `'${folded(text.replaceAll("'", "''"), column + 1, indent)}'`
+  return folded(text, column, indent)
 }
 
-function yamlScalar(value: unknown, indent: string): string | null {
+function yamlScalar(value: unknown, indent: string, column = 0): string | null {
   if (value === undefined || value === null || value instanceof NilPointer) return 'null'
   switch (typeof value) {
     case 'string':
-      return yamlString(value, indent)
+      return yamlString(value, indent, column)
     case 'boolean':
     case 'bigint':
       return String(value)
@@ -125,8 +165,10 @@ function yamlLines(value: unknown, indent: string): string[] {
       : sortedKeys(value as Record<string, unknown>).map((k) => [k, (value as Record<string, unknown>)[k]])
   const lines: string[] = []
   for (const [key, item] of entries) {
-    const lead = key === null ? `${indent}- ` : `${indent}${yamlString(key, indent)}:`
-    const scalar = yamlScalar(item, indent)
+    // yaml.v2 names a struct's fields in lower case.
+    const name = key !== null && value instanceof GoStruct ? key.toLowerCase() : key
+    const lead = name === null ? `${indent}- ` : `${indent}${yamlString(name, indent)}:`
+    const scalar = yamlScalar(item, indent, name === null ? lead.length : lead.length + 1)
     if (scalar !== null) {
       lines.push(key === null ? lead + scalar : `${lead} ${scalar}`)
       continue

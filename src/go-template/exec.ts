@@ -14,6 +14,7 @@ import {goQuote} from './quote.js'
 import {
   GoChannel,
   GoComplex,
+  GoObject,
   GoStruct,
   goTypeName,
   isGoMap,
@@ -398,6 +399,9 @@ class Executor {
     if (value instanceof JsonNumber && fieldName in JSON_NUMBER_METHODS) {
       const method = JSON_NUMBER_METHODS[fieldName as keyof typeof JSON_NUMBER_METHODS](value)
       return {value: this.evalCall(dot, method, node, fieldName, args, final), iface: false}
+    }
+    if (value instanceof GoObject && Object.hasOwn(value.methods, fieldName)) {
+      return {value: this.evalCall(dot, value.methods[fieldName], node, fieldName, args, final), iface: false}
     }
     const hasArgs = (args !== null && args.length > 1) || final !== MISSING
     if (value instanceof GoStruct) {

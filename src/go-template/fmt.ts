@@ -1,6 +1,6 @@
 /** Go's fmt package for the values a template handles: Sprint, Sprintln, Sprintf and the %v form of every value. */
 import {formatRuneU, goQuote} from './quote.js'
-import {GoChannel, GoComplex, GoStruct, goTypeName, isGoMap, JsonNumber, NilPointer, sortedKeys} from './values.js'
+import {GoChannel, GoComplex, GoObject, GoStruct, goTypeName, isGoMap, JsonNumber, NilPointer, sortedKeys} from './values.js'
 
 interface Flags {
   plus: boolean
@@ -191,6 +191,7 @@ function formatArg(value: unknown, verb: string, flags: Flags, depth: number): s
     const part = {...flags, width: undefined}
     return pad(`(${formatFloat(value.re, verb, part)}${formatFloat(value.im, verb, {...part, plus: true})}i)`, flags)
   }
+  if (value instanceof GoObject) return verb === 'v' || verb === 'p' ? pad('0xc000030000', flags) : badVerb(verb, value, flags)
   if (value instanceof GoChannel) return verb === 'v' || verb === 'p' ? pad('0xc000020000', flags) : badVerb(verb, value, flags)
   if (value instanceof NilPointer) {
     return verb === 'v' ? pad(flags.sharpV ? `(${value.typeName})(nil)` : '<nil>', flags) : badVerb(verb, value, flags)

@@ -1,5 +1,7 @@
 import {randomUUID} from 'node:crypto'
 
+import type {GoFunc} from './functions.js'
+
 /**
  * How Go values are represented while a template runs. Plain JS values stand for the Go types that decoded JSON
  * and consul-template produce:
@@ -43,6 +45,22 @@ export class NilPointer {
     readonly typeName: string,
     readonly fieldNames: readonly string[],
   ) {}
+}
+
+/** A pointer to a Go value with methods and no fields the template can see (consul-template's *Scratch). */
+export class GoObject {
+  constructor(
+    readonly typeName: string,
+    readonly methods: Readonly<Record<string, GoFunc>>,
+  ) {}
+}
+
+const interfaceMaps = new WeakSet<object>()
+
+/** Marks a map as yaml.v2's `map[interface {}]interface {}` (what parseYAML returns). */
+export function interfaceMap<T extends object>(map: T): T {
+  interfaceMaps.add(map)
+  return map
 }
 
 /** Go's complex128, from a complex constant in a template. */
@@ -122,8 +140,9 @@ export function goTypeName(value: unknown): string {
   }
   if (value instanceof JsonNumber) return 'json.Number'
   if (value instanceof GoComplex) return 'complex128'
-  if (value instanceof GoStruct || value instanceof NilPointer || value instanceof GoChannel) return value.typeName
+  if (value instanceof GoStruct || value instanceof NilPointer || value instanceof GoChannel || value instanceof GoObject) return value.typeName
   if (Array.isArray(value)) return isStringSlice(value) ? '[]string' : '[]interface {}'
+  if (interfaceMaps.has(value as object)) return 'map[interface {}]interface {}'
   return isStringMap(value) ? 'map[string]string' : 'map[string]interface {}'
 }
 
@@ -144,7 +163,7 @@ export function isTrue(value: unknown): boolean {
   }
   if (value instanceof JsonNumber) return value.text.length > 0
   if (value instanceof GoComplex) return value.re !== 0 || value.im !== 0
-  if (value instanceof GoStruct || value instanceof GoChannel) return true
+  if (value instanceof GoStruct || value instanceof GoChannel || value instanceof GoObject) return true
   if (value instanceof NilPointer) return false
   if (Array.isArray(value)) return value.length > 0
   return Object.keys(value as object).length > 0
