@@ -17,6 +17,7 @@ import {
   repoUpdateArgs,
   upgradeInstallArgs,
   type HelmRun,
+  type ReleaseInfo,
 } from './helm.js'
 import {localClusterKind} from './local-cluster.js'
 import {desiredValues, sameValues} from './values.js'
@@ -77,7 +78,7 @@ export function dryRunInstall(kube: Pick<KubeClient, 'context' | 'server'>, requ
     changed: false,
     dryRun: true,
     commands: installCommands(request).map((args) => formatCommandLine(HELM, args)),
-    localCluster: localClusterKind(kube.context, kube.server),
+    localCluster: localClusterKind(kube.context),
   }
 }
 
@@ -85,7 +86,7 @@ export async function installVault(kube: KubeClient, request: InstallRequest, ho
   // A reachable cluster first: helm's own message for an unreachable one is long and ambiguous.
   hooks.step(`checking the cluster${kube.context ? ` (context ${kube.context})` : ''}`)
   await (hooks.signal ? kube.withSignal(hooks.signal) : kube).findNamespace(request.namespace)
-  const localCluster = localClusterKind(kube.context, kube.server)
+  const localCluster = localClusterKind(kube.context)
   if (!localCluster) {
     hooks.warn(`context ${kube.context ?? '(none)'} (${kube.server}) does not look like a local cluster (minikube, kind, k3d, Docker Desktop): Vault's dev mode keeps secrets in memory with the root token "root" and is for development only`)
   }
@@ -104,9 +105,10 @@ export async function installVault(kube: KubeClient, request: InstallRequest, ho
   await run(updateArgs)
 
   const cluster = {namespace: request.namespace, kubeContext: request.kubeContext, kubeconfig: request.kubeconfig}
-  const unchanged = await releaseAsAsked(helm, request, cluster)
+  const current = await findRelease(helm, cluster)
+  const unchanged = current !== undefined && (await releaseAsAsked(helm, current, request, cluster))
   if (!unchanged) await run(upgradeArgs)
-  const release = await findRelease(helm, cluster)
+  const release = unchanged ? current : await findRelease(helm, cluster)
 
   const result: InstallResult = {
     release: RELEASE,
@@ -128,9 +130,13 @@ export async function installVault(kube: KubeClient, request: InstallRequest, ho
 }
 
 /** A deployed release of the chart version asked for, with exactly the values asked for: nothing to upgrade. */
-async function releaseAsAsked(helm: HelmRun, request: InstallRequest, cluster: {namespace: string; kubeContext?: string; kubeconfig?: string}): Promise<boolean> {
-  const release = await findRelease(helm, cluster)
-  if (release?.status !== 'deployed') return false
+async function releaseAsAsked(
+  helm: HelmRun,
+  release: ReleaseInfo,
+  request: InstallRequest,
+  cluster: {namespace: string; kubeContext?: string; kubeconfig?: string},
+): Promise<boolean> {
+  if (release.status !== 'deployed') return false
   const version = await chartVersion(helm, request.version)
   if (!version || release.chart !== `vault-${version}`) return false
   const wanted = await desiredValues(request.valuesFiles, [...DEV_MODE_VALUES, ...request.set])

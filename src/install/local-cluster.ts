@@ -1,6 +1,7 @@
 /**
  * Dev mode keeps Vault's data in memory with a known root token: fine on a laptop cluster, wrong anywhere else.
- * These are the context names and API addresses the local distributions write into the kubeconfig.
+ * These are the context names the local distributions write into the kubeconfig. The API address is no guide:
+ * a tunnel to a shared cluster is also 127.0.0.1, so an unknown name gets the warning.
  */
 const LOCAL_CONTEXTS: Array<[RegExp, string]> = [
   [/^minikube$/, 'minikube'],
@@ -13,18 +14,7 @@ const LOCAL_CONTEXTS: Array<[RegExp, string]> = [
   [/^microk8s$/, 'MicroK8s'],
 ]
 
-/** The local distribution the context looks like, or undefined when it looks like a shared cluster. */
-export function localClusterKind(context: string | undefined, server: string): string | undefined {
-  for (const [pattern, kind] of LOCAL_CONTEXTS) if (context && pattern.test(context)) return kind
-  const host = hostOf(server)
-  if (host === 'localhost' || host === 'host.docker.internal' || host === '::1' || host?.startsWith('127.')) return 'a cluster on this machine'
-  return undefined
-}
-
-function hostOf(server: string): string | undefined {
-  try {
-    return new URL(server).hostname.replace(/^\[|\]$/g, '')
-  } catch {
-    return undefined
-  }
+/** The local distribution the context looks like, or undefined when it may be a shared cluster. */
+export function localClusterKind(context: string | undefined): string | undefined {
+  return LOCAL_CONTEXTS.find(([pattern]) => context !== undefined && pattern.test(context))?.[1]
 }
