@@ -1,4 +1,4 @@
-import {startProgress} from '../kube/progress.js'
+import {startProgress} from './progress.js'
 import {redact} from '../output/redact.js'
 
 export interface StepReporter {

@@ -1,12 +1,11 @@
 import {Flags} from '@oclif/core'
 
-import {VsiCommand} from '../base-command.js'
+import {VsiCommand} from '../cli/base-command.js'
 import {stepReporter} from '../cli/step-reporter.js'
 import {interruptSignal} from '../exec/run.js'
-import {kubeFlags} from '../flags.js'
+import {kubeFlags, timeoutFlag} from '../cli/flags.js'
 import {checkValuesFiles, installRequest, renderInstall} from '../install/command-support.js'
 import type {InstallResult} from '../install/install.js'
-import {timeoutFlag} from '../kube/flags.js'
 
 export default class Install extends VsiCommand<InstallResult> {
   static override summary = 'Install Vault in dev mode and the Vault Agent Injector with Helm, and wait until both are ready.'

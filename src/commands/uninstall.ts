@@ -1,12 +1,11 @@
 import {Flags} from '@oclif/core'
 
-import {VsiCommand} from '../base-command.js'
+import {VsiCommand} from '../cli/base-command.js'
 import {stepReporter} from '../cli/step-reporter.js'
 import {usageError, VsiError} from '../errors.js'
 import {interruptSignal} from '../exec/run.js'
-import {kubeFlags} from '../flags.js'
+import {kubeFlags, timeoutFlag} from '../cli/flags.js'
 import type {UninstallResult} from '../install/uninstall.js'
-import {timeoutFlag} from '../kube/flags.js'
 import {canPrompt} from '../output/terminal.js'
 
 export default class Uninstall extends VsiCommand<UninstallResult> {
