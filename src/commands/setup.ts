@@ -10,6 +10,7 @@ import {canPrompt} from '../output/terminal.js'
 import type {SetupInputs} from '../setup/inputs.js'
 import {planSetup} from '../setup/plan.js'
 import {askApp, askSecretPath, askSecretValues} from '../setup/prompts.js'
+import {installArgs, offerInstall} from '../setup/offer-install.js'
 import {formatAction, summaryLine, tally} from '../setup/render.js'
 import {applySteps, inStepOrder, planned, type Action} from '../setup/steps.js'
 import {findVaultServerPod} from '../vault/discover.js'
@@ -107,7 +108,16 @@ With --app, setup ends by logging in as the app's service account and reading th
       }
       return result(actions)
     }
-    return withVaultSession(flags, stderrNotice(this.jsonEnabled()), work, kube)
+    try {
+      return await withVaultSession(flags, stderrNotice(this.jsonEnabled()), work, kube)
+    } catch (error) {
+      // A fresh cluster: the tutorial starts with the Helm install, which vsi install does (after asking).
+      if (!(error instanceof VsiError && error.code === 'vault-not-in-cluster' && interactive && !dryRun)) throw error
+      if (!(await offerInstall(error.message))) throw error
+      await this.config.runCommand('install', installArgs(flags))
+      if (process.exitCode) throw new VsiError('vsi install did not finish, so setup did not start', {code: 'install-failed', hint: 'Fix what vsi install reported and run vsi setup again.'})
+      return withVaultSession(flags, stderrNotice(this.jsonEnabled()), work, kube)
+    }
   }
 
   /** Everything decided before contacting anything: paths, TTL, secret data, and the answers to prompts. */

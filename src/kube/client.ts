@@ -27,6 +27,7 @@ import type {
   V1Endpoints,
   V1MutatingWebhookConfiguration,
   V1Namespace,
+  V1PersistentVolumeClaim,
   V1Pod,
   V1Secret,
   V1Service,
@@ -125,6 +126,11 @@ export interface KubeClient {
   findClusterRoleBinding(name: string): Promise<V1ClusterRoleBinding | undefined>
   createClusterRoleBinding(binding: V1ClusterRoleBinding): Promise<V1ClusterRoleBinding>
   listMutatingWebhookConfigurations(labelSelector?: string): Promise<V1MutatingWebhookConfiguration[]>
+  /** false when it was already gone. */
+  deleteMutatingWebhookConfiguration(name: string): Promise<boolean>
+  listPersistentVolumeClaims(options?: ListOptions): Promise<V1PersistentVolumeClaim[]>
+  /** false when it was already gone. */
+  deletePersistentVolumeClaim(name: string, namespace?: string): Promise<boolean>
   findService(name: string, namespace?: string): Promise<V1Service | undefined>
   findEndpoints(name: string, namespace?: string): Promise<V1Endpoints | undefined>
 
@@ -350,6 +356,21 @@ function makeClient(apis: Apis, defaultNamespace: string, kubeConfig: KubeConfig
           admission.listMutatingWebhookConfiguration({labelSelector}, o),
         )
       ).items,
+    deleteMutatingWebhookConfiguration: async (name) =>
+      (await find(
+        {verb: 'delete', resource: 'mutatingwebhookconfigurations.admissionregistration.k8s.io', kind: 'mutating webhook configuration', name},
+        (o) => admission.deleteMutatingWebhookConfiguration({name}, o),
+      )) !== undefined,
+    listPersistentVolumeClaims: async (options = {}) =>
+      (
+        await call(listOp('persistentvolumeclaims', options), (o) =>
+          core.listNamespacedPersistentVolumeClaim({namespace: ns(options.namespace), ...selectors(options)}, o),
+        )
+      ).items,
+    deletePersistentVolumeClaim: async (name, namespace) =>
+      (await find({verb: 'delete', resource: 'persistentvolumeclaims', kind: 'persistent volume claim', name, namespace: ns(namespace)}, (o) =>
+        core.deleteNamespacedPersistentVolumeClaim({name, namespace: ns(namespace)}, o),
+      )) !== undefined,
     findService: (name, namespace) =>
       find({verb: 'get', resource: 'services', kind: 'service', name, namespace: ns(namespace)}, (o) =>
         core.readNamespacedService({name, namespace: ns(namespace)}, o),

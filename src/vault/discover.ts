@@ -38,7 +38,7 @@ export async function discoverVault(kube: KubeClient): Promise<DiscoveredVault> 
   if (!pod) {
     throw new VsiError(`VAULT_ADDR is not set and no Vault server pod (${VAULT_SERVER_SELECTOR}) runs in the cluster${kube.context ? ` of context "${kube.context}"` : ''}`, {
       code: 'vault-not-in-cluster',
-      hint: 'Install Vault (helm install vault hashicorp/vault --set server.dev.enabled=true), or point vsi at your Vault with VAULT_ADDR or --vault-addr.',
+      hint: 'Install Vault in dev mode and the Agent Injector with: vsi install (it runs helm for you), or point vsi at your Vault with VAULT_ADDR or --vault-addr.',
     })
   }
   const {namespace, pod: name, serviceAccount} = describePod(pod, kube)

@@ -6,6 +6,7 @@ import type {Container, KubeObject, PodSpec} from '../types.js'
 import {ISSUER} from '../auth.js'
 import {NODE_IP, NODE_NAME} from '../cluster.js'
 import {runAgent} from '../injector/agent.js'
+import {crashLoopStatus, crashLooping, markUnschedulable, unschedulableMessage} from './faults.js'
 import {now, setCondition, type Condition} from './util.js'
 
 /**
@@ -39,6 +40,8 @@ export function reconcilePod(cluster: Cluster, namespace: string, name: string):
   const pod = cluster.store.get('pods', namespace, name)
   if (!pod || pod.metadata.deletionTimestamp) return
   if (!pod.spec.nodeName) {
+    const unschedulable = unschedulableMessage(cluster, pod)
+    if (unschedulable) return markUnschedulable(cluster, pod, unschedulable)
     cluster.store.update('pods', {...pod, spec: {...pod.spec, nodeName: NODE_NAME}})
     cluster.event(pod, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${NODE_NAME}`, 'default-scheduler')
     return
@@ -149,6 +152,10 @@ function runInit(cluster: Cluster, pod: KubeObject, c: Container, rt: PodRuntime
 function runContainer(cluster: Cluster, pod: KubeObject, c: Container, rt: PodRuntime): ContainerStatus {
   if (unpullable(c.image)) return status(c, pullFailure(cluster, pod, c), false)
   const info = start(cluster, pod, c, rt)
+  if (crashLooping(c.image)) {
+    const crash = crashLoopStatus(cluster, pod, c, rt, info)
+    return status(c, crash.state, false, rt, {lastState: crash.lastState, restartCount: crash.restartCount})
+  }
   if (isAgent(c)) driveAgent(cluster, pod, c, rt)
   const injectorPod = pod.metadata.labels?.[INJECTOR_LABEL] === 'vault-agent-injector'
   const ready = !neverReady(c.image) && (!injectorPod || cluster.injectorReady)
