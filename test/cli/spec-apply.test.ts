@@ -54,6 +54,13 @@ apps:
           user: {value: reports-reader}
       - file: shared.txt
         path: internal/shared/config
+  - name: batch
+    namespace: team-b
+    secrets:
+      - file: job.txt
+        path: internal/batch/job
+        data:
+          token: {fromEnv: DB_PASSWORD}
 `
 const specFile = path.join(dir, 'vsi.yaml')
 writeFileSync(specFile, SPEC)
@@ -83,10 +90,18 @@ beforeAll(async () => {
   await world.vaultRequest('POST', 'sys/mounts/internal', {type: 'kv', options: {version: '2'}})
   await world.vaultRequest('POST', 'internal/data/shared/config', {data: {region: 'eu'}})
   world.kube.store.create({apiVersion: 'v1', kind: 'ServiceAccount', metadata: {name: 'reports-sa', namespace: 'team-b'}})
+  await world.vaultRequest('POST', 'sys/auth/kubernetes', {type: 'kubernetes'})
+  await world.vaultRequest('POST', 'sys/policies/acl/reports', {policy: 'path "internal/data/reports/db" {\n  capabilities = ["read"]\n}\n'})
+  await world.vaultRequest('POST', 'auth/kubernetes/role/reports', {
+    bound_service_account_names: ['reports-sa'],
+    bound_service_account_namespaces: ['team-b'],
+    token_policies: ['reports'],
+    token_ttl: 3600,
+  })
 })
 afterAll(() => world.stop())
 
-describe('vsi plan / apply / destroy -f vsi.yaml (3 apps in 2 namespaces)', () => {
+describe('vsi plan / apply / destroy -f vsi.yaml (4 apps in 2 namespaces, some objects made before vsi)', () => {
   it('plans every app without writing, exits 3 with --detailed-exitcode, and never prints a secret', async () => {
     const mark = world.mark()
     const plan = await runVsi(['plan', '-f', specFile, '--detailed-exitcode'], {env: env(world)})
@@ -97,7 +112,7 @@ describe('vsi plan / apply / destroy -f vsi.yaml (3 apps in 2 namespaces)', () =
     expect(plan.stdout).toMatch(/^ {2}unchanged +secret internal\/shared\/config$/m)
     expect(plan.stdout).toMatch(/^ {2}unchanged +service account team-b\/reports-sa$/m)
     expect(plan.stdout).toMatch(/^ {2}change +deployment\/billing in team-b \(annotations, rollout\): \+agent-inject .* \+vsi\.dev\/app$/m)
-    expect(plan.stdout).toMatch(/^Plan: \d+ to create, 2 to change, 0 to delete, \d+ unchanged\.$/m)
+    expect(plan.stdout).toMatch(/^Plan: 15 to create, 3 to change, 0 to delete, 6 unchanged\.$/m)
     expect(writes(mark.vault())).toEqual([])
     expect(writes(mark.kube())).toEqual([])
     expect(leakedSecrets(plan, [DB_PASSWORD, API_KEY])).toEqual([])
@@ -107,7 +122,7 @@ describe('vsi plan / apply / destroy -f vsi.yaml (3 apps in 2 namespaces)', () =
     const json = await runVsi(['plan', '-f', specFile, '--json'], {env: env(world)})
     expect(json.exitCode, json.stderr).toBe(0)
     expect(json.json.result.changes).toBe(true)
-    expect(json.json.result.apps.map((app: {name: string; namespace: string}) => `${app.namespace}/${app.name}`)).toEqual(['default/internal-app', 'team-b/billing', 'team-b/reports'])
+    expect(json.json.result.apps.map((app: {name: string; namespace: string}) => `${app.namespace}/${app.name}`)).toEqual(['default/internal-app', 'team-b/billing', 'team-b/reports', 'team-b/batch'])
     expect(json.json.result.apps[0].actions.map((a: {step: string; status: string}) => `${a.step}:${a.status}`)).toEqual([
       'secret:internal/database/config:create',
       'secret:internal/api/key:create',
@@ -124,7 +139,7 @@ describe('vsi plan / apply / destroy -f vsi.yaml (3 apps in 2 namespaces)', () =
     expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(0)
     expect(run.stdout).toMatch(/^ {2}verified +login as default\/internal-app and read 2 secrets: token policies: default, internal-app$/m)
     expect(run.stdout).toMatch(/^ {2}verified +login as team-b\/reports-sa and read 2 secrets/m)
-    expect(run.stdout).toMatch(/^Applied: \d+ created, 2 changed, \d+ unchanged; 3 apps proven by login\.$/m)
+    expect(run.stdout).toMatch(/^Applied: 15 created, 3 changed, 6 unchanged; 4 apps proven by login\.$/m)
     expect(leakedSecrets(run, [DB_PASSWORD, API_KEY])).toEqual([])
 
     const {state} = world.vault
@@ -157,4 +172,45 @@ describe('vsi plan / apply / destroy -f vsi.yaml (3 apps in 2 namespaces)', () =
     expect(plan.exitCode, plan.stderr).toBe(0)
     expect(plan.stdout).toMatch(/^No changes: Vault and the cluster match the file\.$/m)
   }, 60_000)
+
+  it('destroy plans first and, without a terminal, needs --yes', async () => {
+    const mark = world.mark()
+    const result = await runVsi(['destroy', '-f', specFile], {env: env(world)})
+    expect(result.exitCode).toBe(2)
+    expect(result.stdout).toMatch(/^ {2}delete +policy billing$/m)
+    expect(result.stdout).toMatch(/^Destroy: \d+ to delete\.$/m)
+    expect(result.stderr).toContain('confirm with --yes (stdin is not a terminal')
+    expect(writes(mark.vault())).toEqual([])
+    expect(writes(mark.kube())).toEqual([])
+  })
+
+  it('destroy --yes removes only what vsi created, and keeps what existed before', async () => {
+    const result = await runVsi(['destroy', '-f', specFile, '--yes', '--purge-secrets', '--purge-engines'], {env: env(world)})
+    expect(result.exitCode, `${result.stdout}\n${result.stderr}`).toBe(0)
+    expect(result.stdout).toMatch(/^ {2}unchanged +role reports \(auth\/kubernetes\): kept: vsi did not create it$/m)
+    expect(result.stdout).toMatch(/^ {2}unchanged +service account default\/internal-app: kept: deployment\/orgchart runs as it$/m)
+    expect(result.stdout).toMatch(/^ {2}unchanged +secrets engine internal\/ .*: kept: vsi did not enable it$/m)
+
+    const {state} = world.vault
+    expect(Object.keys(state.policies()).filter((name) => ['internal-app', 'billing', 'reports', 'batch'].includes(name))).toEqual(['reports'])
+    expect(state.policies()['reports']).toContain('path "internal/data/shared/config"')
+    expect(Object.keys(state.kubernetes()!.roles)).toEqual(['reports'])
+    const kv = state.kv('internal')!
+    expect(kv.version === 2 && Object.keys(kv.keys)).toEqual(['shared/config'])
+    expect(state.mounts()['internal/']).toBeDefined()
+    expect(state.authMounts()['kubernetes/']).toBeDefined()
+
+    const accounts = (namespace: string) => world.kube.store.list('ServiceAccount', namespace).map((sa) => sa.metadata.name)
+    expect(accounts('team-b')).toEqual(expect.arrayContaining(['billing', 'reports-sa']))
+    expect(accounts('team-b')).not.toContain('batch')
+    expect(accounts('default')).toContain('internal-app')
+    for (const [namespace, name] of [['default', 'orgchart'], ['team-b', 'billing']]) {
+      const annotations = world.kube.store.get('Deployment', namespace, name)!.spec.template.metadata.annotations ?? {}
+      expect(Object.keys(annotations).filter((key) => key.startsWith('vault.hashicorp.com/') || key.startsWith('vsi.dev/'))).toEqual([])
+    }
+
+    const again = await runVsi(['destroy', '-f', specFile, '--yes', '--purge-secrets', '--purge-engines'], {env: env(world)})
+    expect(again.exitCode, again.stderr).toBe(0)
+    expect(again.stdout).toMatch(/^Nothing to destroy: nothing the file declares was created by vsi\.$/m)
+  }, 90_000)
 })

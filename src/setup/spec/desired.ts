@@ -22,8 +22,8 @@ export function policyRules(spec: Spec, app: AppSpec): PolicyRule[] {
     .filter((rule) => !seen.has(rule.path) && seen.add(rule.path))
 }
 
-export function policyText(spec: Spec, app: AppSpec, ownsRole: boolean): string {
-  return policyHeader(app.name, ownsRole ? roleRef(spec, app) : undefined) + renderPolicy(policyRules(spec, app))
+export function policyText(spec: Spec, app: AppSpec, owns: {policy: boolean; role: boolean}): string {
+  return policyHeader(app.name, {createdPolicy: owns.policy, ...(owns.role ? {createdRole: roleRef(spec, app)} : {})}) + renderPolicy(policyRules(spec, app))
 }
 
 export function roleSpec(app: PlacedApp): RoleSpec {

@@ -23,9 +23,12 @@ export function ownsSecret(customMetadata: Record<string, string> | undefined): 
 
 const HEADER = '# managed-by: vsi'
 
-/** The comment lines a vsi policy starts with; `role` when vsi created the app's role (then destroy deletes it). */
-export function policyHeader(app: string, role?: string): string {
-  return [HEADER, `# app: ${app}`, ...(role ? [`# created: ${role}`] : [])].join('\n') + '\n'
+/**
+ * The comment lines a policy vsi writes starts with: the managed-by mark only when vsi created the policy (a policy
+ * that existed before is converged but stays on destroy), and `role` when vsi created the app's role.
+ */
+export function policyHeader(app: string, marks: {createdPolicy: boolean; createdRole?: string}): string {
+  return [...(marks.createdPolicy ? [HEADER] : []), `# app: ${app}`, ...(marks.createdRole ? [`# created: ${marks.createdRole}`] : [])].join('\n') + '\n'
 }
 
 export interface PolicyMarks {
@@ -36,7 +39,7 @@ export interface PolicyMarks {
 
 export function readPolicyMarks(hcl: string | undefined): PolicyMarks {
   const lines = (hcl ?? '').split('\n')
-  if (lines[0]?.trim() !== HEADER) return {managed: false}
-  const created = lines.slice(1).find((line) => line.startsWith('# created: '))
-  return {managed: true, ...(created ? {createdRole: created.slice('# created: '.length).trim()} : {})}
+  const comments = lines.slice(0, Math.max(lines.findIndex((line) => !line.startsWith('#')), 0))
+  const created = comments.find((line) => line.startsWith('# created: '))
+  return {managed: comments[0]?.trim() === HEADER, ...(created ? {createdRole: created.slice('# created: '.length).trim()} : {})}
 }

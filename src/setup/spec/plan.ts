@@ -155,9 +155,9 @@ function secretSteps(context: EngineContext, current: CurrentState, app: PlacedA
 
 function vaultSteps(context: EngineContext, app: PlacedApp, state: AppState): Step[] {
   const {vault, spec} = context
-  // vsi owns the role when it creates it now, or when its policy recorded creating it before.
-  const ownsRole = !state.role || readPolicyMarks(state.policy).createdRole === roleRef(spec, app)
-  const hcl = policyText(spec, app, ownsRole)
+  // vsi owns what it creates now, and what its policy header recorded it creating before.
+  const marks = readPolicyMarks(state.policy)
+  const hcl = policyText(spec, app, {policy: state.policy === undefined || marks.managed, role: !state.role || marks.createdRole === roleRef(spec, app)})
   const wantedRole = roleSpec(app)
   const roleDiff = state.role ? roleChanges(state.role, wantedRole) : []
   return [
