@@ -81,3 +81,16 @@ describe('vsi verify -f vsi.yaml', () => {
     expect(web.stderr).toContain('checks failed across 1 workloads of')
   })
 })
+
+describe('vsi doctor -f vsi.yaml', () => {
+  it('diagnoses every workload of every app in one report', async () => {
+    const result = await runVsi(['doctor', '-f', good, '--json'], {env: env()})
+    expect(result.exitCode, result.stderr).toBe(0)
+    const {apps, summary, passed} = result.json.result
+    expect(passed).toBe(true)
+    expect(apps.map((app: {app: string; namespace: string}) => `${app.namespace}/${app.app}`)).toEqual(['default/internal-app', 'apps/web'])
+    expect(apps[1].workloads[0]).toMatchObject({target: 'deployment/web', namespace: 'apps', serviceAccount: 'web', role: 'web'})
+    expect(summary).toMatchObject({workloads: 2, failed: 0})
+    expect(leakedSecrets(result, [PASSWORD])).toEqual([])
+  }, 60_000)
+})
