@@ -1,14 +1,15 @@
 import {Flags} from '@oclif/core'
 
-import {VsiCommand} from '../base-command.js'
+import {VsiCommand} from '../cli/base-command.js'
+import {lazyKube} from '../cli/connections.js'
 import {VsiError} from '../errors.js'
 import {canPrompt} from '../output/terminal.js'
-import {ttlFlagSeconds} from '../vault/duration.js'
-import {stderrNotice} from '../vault/notice.js'
+import {ttlFlagSeconds} from '../duration.js'
+import {stderrNotice} from '../cli/notice.js'
 import type {VaultConnectionInfo} from '../vault/session.js'
 import {tally} from '../setup/render.js'
 import {applySteps} from '../setup/steps.js'
-import {specFlags} from '../setup/spec/flags.js'
+import {specFlags} from '../cli/spec-flags.js'
 import {withSpec} from '../setup/spec/open.js'
 import {planApply} from '../setup/spec/plan.js'
 import {allActions, outcomeReport, reportLines, type SpecReport} from '../setup/spec/report.js'
@@ -46,6 +47,7 @@ Re-applying a file that is already applied writes nothing and says so.`
         file: flags.file,
         apps: flags.app,
         flags,
+        kube: lazyKube(flags),
         withData: true,
         interactive: canPrompt() && !this.jsonEnabled(),
         notice: stderrNotice(this.jsonEnabled()),

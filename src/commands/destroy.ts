@@ -1,15 +1,16 @@
 import {Flags} from '@oclif/core'
 
-import {VsiCommand} from '../base-command.js'
+import {VsiCommand} from '../cli/base-command.js'
+import {lazyKube} from '../cli/connections.js'
 import {usageError, VsiError} from '../errors.js'
 import {canPrompt} from '../output/terminal.js'
-import {ttlFlagSeconds} from '../vault/duration.js'
-import {stderrNotice} from '../vault/notice.js'
+import {ttlFlagSeconds} from '../duration.js'
+import {stderrNotice} from '../cli/notice.js'
 import type {VaultConnectionInfo} from '../vault/session.js'
 import {tally} from '../setup/render.js'
 import {applySteps} from '../setup/steps.js'
 import {planDestroy} from '../setup/spec/destroy.js'
-import {specFlags} from '../setup/spec/flags.js'
+import {specFlags} from '../cli/spec-flags.js'
 import {withSpec} from '../setup/spec/open.js'
 import {allActions, outcomeReport, plannedReport, reportLines, summarize, type SpecReport} from '../setup/spec/report.js'
 
@@ -47,7 +48,7 @@ The plan is printed first; on a terminal vsi asks, elsewhere it needs --yes.`
     const timeoutMs = ttlFlagSeconds(flags.timeout) * 1000
     const interactive = canPrompt() && !this.jsonEnabled()
     return withSpec(
-      {file: flags.file, apps: flags.app, flags, withData: false, interactive, notice: stderrNotice(this.jsonEnabled()), warn: (message) => this.warn(message)},
+      {file: flags.file, apps: flags.app, flags, kube: lazyKube(flags), withData: false, interactive, notice: stderrNotice(this.jsonEnabled()), warn: (message) => this.warn(message)},
       async ({context, current, vault}) => {
         const options = {purgeSecrets: flags['purge-secrets'], purgeEngines: flags['purge-engines'], timeoutMs, wait: flags.wait, warn: (message: string) => this.warn(message)}
         const plan = planDestroy(context, current, options)

@@ -1,10 +1,11 @@
 import {Flags} from '@oclif/core'
 
-import {VsiCommand} from '../base-command.js'
+import {VsiCommand} from '../cli/base-command.js'
+import {lazyKube} from '../cli/connections.js'
 import {canPrompt} from '../output/terminal.js'
-import {stderrNotice} from '../vault/notice.js'
+import {stderrNotice} from '../cli/notice.js'
 import type {VaultConnectionInfo} from '../vault/session.js'
-import {specFlags} from '../setup/spec/flags.js'
+import {specFlags} from '../cli/spec-flags.js'
 import {withSpec} from '../setup/spec/open.js'
 import {planApply} from '../setup/spec/plan.js'
 import {planSummaryLine, plannedReport, reportLines, summarize, type SpecReport, type Summary} from '../setup/spec/report.js'
@@ -43,6 +44,7 @@ The file is validated first: every problem is reported as file:line:col (exit 2)
         file: flags.file,
         apps: flags.app,
         flags,
+        kube: lazyKube(flags),
         withData: true,
         interactive: canPrompt() && !this.jsonEnabled(),
         notice: stderrNotice(this.jsonEnabled()),

@@ -38,12 +38,12 @@ export async function readKvSecret(vault: VaultClient, location: KvLocation, rev
 
 /** Sets a KV v2 secret's custom_metadata (the other metadata settings are left as they are). */
 export async function writeKvCustomMetadata(vault: VaultClient, location: KvLocation, custom: Record<string, string>): Promise<void> {
-  await vault.write(apiPathOf(location, 'metadata'), {custom_metadata: custom}, {idempotent: true})
+  await vault.write(kvLocationApiPath(location, 'metadata'), {custom_metadata: custom}, {idempotent: true})
 }
 
 /** Deletes a KV v2 secret with every version and its metadata (`vault kv metadata delete`). */
 export async function deleteKvSecret(vault: VaultClient, location: KvLocation): Promise<void> {
-  await vault.delete(apiPathOf(location, 'metadata'))
+  await vault.delete(kvLocationApiPath(location, 'metadata'))
 }
 
 export interface KvWriteResult {

@@ -9,7 +9,7 @@ import {isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type 
 import {ANNOTATION_PREFIX, annotationKeyProblem, secretNameProblem} from '../../annotations/index.js'
 import {VsiError, ExitCode, usageError} from '../../errors.js'
 import {parseWorkloadRef, type WorkloadRef} from '../../kube/workload.js'
-import {parseTtlSeconds} from '../../vault/duration.js'
+import {parseTtlSeconds} from '../../duration.js'
 import {trimSlashes} from '../../vault/mounts.js'
 import {SPEC_SCHEMA} from './schema.js'
 import {checkSchema, type JsonPath} from './schema-check.js'

@@ -5,9 +5,9 @@
 import path from 'node:path'
 
 import {usageError} from '../../errors.js'
-import type {KubeConfigOptions} from '../../kube/config.js'
+import type {KubeClient} from '../../kube/client.js'
 import {findVaultServerPod} from '../../vault/discover.js'
-import {lazyKube, withVaultSession, type VaultConnectionInfo} from '../../vault/session.js'
+import {openVaultSession, type VaultConnectionInfo} from '../../vault/session.js'
 import type {VaultFlagValues} from '../../vault/settings.js'
 import {readCurrent, type CurrentState, type EngineContext} from './current.js'
 import {resolveData, type ResolvedData} from './data.js'
@@ -17,7 +17,9 @@ export interface OpenOptions {
   file: string
   /** --app: only these apps. */
   apps?: string[]
-  flags: VaultFlagValues & KubeConfigOptions & {'vault-in-cluster'?: boolean}
+  flags: VaultFlagValues & {'vault-in-cluster'?: boolean}
+  /** The cluster, connected on first use (the command owns the connection). */
+  kube: () => Promise<KubeClient>
   /** Resolve `data:` sources (apply and plan; destroy never writes secrets). */
   withData: boolean
   interactive: boolean
@@ -50,27 +52,26 @@ export async function withSpec<T>(options: OpenOptions, work: (opened: Opened) =
   const data = options.withData
     ? await resolveData(spec, apps, {dir: path.dirname(path.resolve(options.file)), env: process.env, interactive: options.interactive, ask})
     : new Map()
-  const kube = lazyKube(options.flags)
+  const {kube} = options
+  // The cluster is always needed: loading its client (the slowest import) overlaps with connecting to Vault.
   kube().catch(() => undefined)
-  return withVaultSession(
-    options.flags,
-    options.notice,
-    async (session) => {
-      const cluster = await kube()
-      const inCluster = session.discovered !== undefined || options.flags['vault-in-cluster'] === true
-      const vaultPod = inCluster ? (session.discovered ?? (await findVaultServerPod(cluster))) : undefined
-      if (inCluster && !vaultPod) options.warn('could not find the Vault server pod to check that its service account may review tokens (system:auth-delegator)')
-      const context: EngineContext = {
-        vault: session.vault,
-        kube: cluster,
-        spec,
-        apps: apps.map((app) => ({...app, namespace: app.namespace ?? cluster.namespace})),
-        vaultInCluster: inCluster,
-        vaultPod,
-      }
-      const current = await readCurrent(context)
-      return work({context, current, data, vault: {...session.info, inCluster}})
-    },
-    kube,
-  )
+  const session = await openVaultSession({flags: options.flags, kube, notice: options.notice})
+  try {
+    const cluster = await kube()
+    const inCluster = session.discovered !== undefined || options.flags['vault-in-cluster'] === true
+    const vaultPod = inCluster ? (session.discovered ?? (await findVaultServerPod(cluster))) : undefined
+    if (inCluster && !vaultPod) options.warn('could not find the Vault server pod to check that its service account may review tokens (system:auth-delegator)')
+    const context: EngineContext = {
+      vault: session.vault,
+      kube: cluster,
+      spec,
+      apps: apps.map((app) => ({...app, namespace: app.namespace ?? cluster.namespace})),
+      vaultInCluster: inCluster,
+      vaultPod,
+    }
+    const current = await readCurrent(context)
+    return await work({context, current, data, vault: {...session.info, inCluster}})
+  } finally {
+    await session.close()
+  }
 }

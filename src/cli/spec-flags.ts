@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 
-import {kubeFlags, vaultFlags} from '../../flags.js'
+import {kubeFlags, vaultFlags} from './flags.js'
 
 /** The flags of every command that works from vsi.yaml. */
 export const specFlags = {
