@@ -8,8 +8,20 @@ import {startProgress} from '../cli/progress.js'
 import {renderDoctorReport} from '../doctor/report.js'
 import {doctorFailed, runDoctor} from '../doctor/run.js'
 import type {DoctorResult} from '../doctor/types.js'
+import {usageError, VsiError} from '../errors.js'
+import {formatRef} from '../kube/workload.js'
+import {loadSpec} from '../setup/spec/file.js'
+import {selectApps} from '../setup/spec/open.js'
 
-export default class Doctor extends VsiCommand<DoctorResult> {
+/** `vsi doctor -f vsi.yaml`: one diagnosis per workload of every app, and one verdict. */
+export interface SpecDoctorResult {
+  file: string
+  passed: boolean
+  apps: Array<{app: string; namespace: string; workloads: DoctorResult[]}>
+  summary: {workloads: number; checks: number; failed: number; warnings: number}
+}
+
+export default class Doctor extends VsiCommand<DoctorResult | SpecDoctorResult> {
   static override summary = 'Find the broken link when a pod does not get its Vault secrets.'
 
   static override description = `Checks every link the injection depends on and reports each as ok, warning, failed or skipped, with the
@@ -30,20 +42,28 @@ Exit codes: 0 no check failed, 1 a check failed, 2 usage error.`
     '<%= config.bin %> <%= command.id %> deployment/orgchart',
     '<%= config.bin %> <%= command.id %> orgchart-69697d9598-l878s -n apps --json',
     {description: 'Before deploying, without a cluster or Vault:', command: '<%= config.bin %> <%= command.id %> deployment.yaml --offline'},
+    {description: 'Every workload of every app of a vsi.yaml, in one report:', command: '<%= config.bin %> <%= command.id %> -f vsi.yaml'},
   ]
 
   static override args = {
-    target: Args.string({description: 'deployment/NAME, statefulset/NAME, daemonset/NAME, a pod name, or a manifest file.', required: true}),
+    target: Args.string({description: 'deployment/NAME, statefulset/NAME, daemonset/NAME, a pod name, or a manifest file (or -f vsi.yaml).'}),
   }
 
   static override flags = {
+    file: Flags.string({char: 'f', description: 'Diagnose every workload of every app of this vsi.yaml.'}),
+    app: Flags.string({description: 'With -f: only this app (repeatable).', multiple: true, dependsOn: ['file']}),
     offline: Flags.boolean({description: 'Run only the checks that need no cluster and no Vault (on a manifest file).'}),
     ...vaultFlags,
     ...kubeFlags,
   }
 
-  async run(): Promise<DoctorResult> {
+  async run(): Promise<DoctorResult | SpecDoctorResult> {
     const {args, flags} = await this.parse(Doctor)
+    if (flags.file) {
+      if (args.target) throw usageError('give either -f vsi.yaml or a target, not both')
+      return this.diagnoseSpec(flags.file, flags)
+    }
+    if (!args.target) throw usageError('nothing to diagnose: give deployment/NAME, a pod name, a manifest file, or -f vsi.yaml')
     const progress = startProgress(`Checking ${args.target}`, {json: this.jsonEnabled()})
     let result: DoctorResult
     try {
@@ -61,6 +81,54 @@ Exit codes: 0 no check failed, 1 a check failed, 2 usage error.`
     }
     if (!this.jsonEnabled()) this.log(renderDoctorReport(result))
     if (!result.passed) throw doctorFailed(result)
+    return result
+  }
+
+  /** Every workload at once; each diagnosis is the one `vsi doctor deployment/NAME -n NAMESPACE` gives. */
+  private async diagnoseSpec(file: string, flags: {app?: string[]; offline: boolean; namespace?: string} & Parameters<typeof runDoctor>[0]['flags']): Promise<SpecDoctorResult> {
+    const spec = await loadSpec(file)
+    const apps = selectApps(spec, flags.app)
+    const progress = startProgress(`Checking ${file}`, {json: this.jsonEnabled()})
+    let results: SpecDoctorResult['apps']
+    try {
+      results = await Promise.all(
+        apps.map(async (app) => {
+          const appFlags = {...flags, ...(app.namespace ? {namespace: app.namespace} : {})}
+          const kube = lazyKube(appFlags)
+          const workloads = await Promise.all(
+            app.workloads.map((ref) =>
+              runDoctor({
+                target: formatRef(ref),
+                offline: flags.offline,
+                flags: appFlags,
+                kube,
+                notice: stderrNotice(true),
+                warn: (message) => this.warn(message),
+              }),
+            ),
+          )
+          return {app: app.name, namespace: workloads[0]?.namespace ?? app.namespace ?? '', workloads}
+        }),
+      )
+    } finally {
+      progress.stop('done')
+    }
+    const all = results.flatMap((app) => app.workloads)
+    const summary = {
+      workloads: all.length,
+      checks: all.reduce((n, r) => n + r.summary.checks, 0),
+      failed: all.reduce((n, r) => n + r.summary.failed, 0),
+      warnings: all.reduce((n, r) => n + r.summary.warnings, 0),
+    }
+    const result: SpecDoctorResult = {file, passed: summary.failed === 0, apps: results, summary}
+    if (!this.jsonEnabled()) {
+      for (const app of results) {
+        this.log(`app ${app.app}${app.workloads.length === 0 ? ': no workloads' : ''}`)
+        for (const workload of app.workloads) this.log(`${renderDoctorReport(workload)}\n`)
+      }
+      this.log(`${file}: ${summary.workloads} workloads, ${summary.checks} checks, ${summary.failed} failed, ${summary.warnings} warnings`)
+    }
+    if (!result.passed) throw new VsiError(`${summary.failed} checks failed across ${summary.workloads} workloads of ${file}`, {code: 'doctor-failed', result})
     return result
   }
 }

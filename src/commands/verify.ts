@@ -3,15 +3,26 @@ import {Args, Flags} from '@oclif/core'
 import {VsiCommand} from '../cli/base-command.js'
 import {kubeFlags, timeoutFlag} from '../cli/flags.js'
 import {startProgress} from '../cli/progress.js'
-import {usageError} from '../errors.js'
+import {usageError, VsiError} from '../errors.js'
 import {connectKube} from '../kube/client.js'
-import {parseTargetRef} from '../kube/workload.js'
-import {parseExpectations} from '../verify/expectations.js'
+import {formatRef, parseTargetRef} from '../kube/workload.js'
+import {loadSpec} from '../setup/spec/file.js'
+import {selectApps} from '../setup/spec/open.js'
+import {parseExpectations, type Expectation} from '../verify/expectations.js'
 import {renderReport} from '../verify/report.js'
 import {verifyFailed, verifyPods} from '../verify/run.js'
 import type {VerifyResult} from '../verify/types.js'
 
-export default class Verify extends VsiCommand<VerifyResult> {
+/** `vsi verify -f vsi.yaml`: one result per workload of every app, and one verdict. */
+export interface SpecVerifyResult {
+  file: string
+  passed: boolean
+  apps: Array<{app: string; namespace: string; workloads: VerifyResult[]}>
+  summary: {workloads: number; pods: number; checks: number; failed: number}
+  seconds: number
+}
+
+export default class Verify extends VsiCommand<VerifyResult | SpecVerifyResult> {
   static override summary = 'Check that running pods received their Vault secrets (a CI smoke test).'
 
   static override description = [
@@ -25,6 +36,7 @@ export default class Verify extends VsiCommand<VerifyResult> {
     '<%= config.bin %> <%= command.id %> deployment/orgchart --expect-keys database-config.txt=username,password --timeout 3m',
     '<%= config.bin %> <%= command.id %> -l app=orgchart -n apps --expect-match database-config.txt=^postgresql:// --json',
     '<%= config.bin %> <%= command.id %> orgchart-69697d9598-l878s --expect database-config.txt=@expected/database-config.txt',
+    {description: 'Every workload of every app of a vsi.yaml, in one report (expected keys from the file):', command: '<%= config.bin %> <%= command.id %> -f vsi.yaml'},
   ]
 
   static override args = {
@@ -32,6 +44,8 @@ export default class Verify extends VsiCommand<VerifyResult> {
   }
 
   static override flags = {
+    file: Flags.string({char: 'f', description: 'Verify every workload of every app of this vsi.yaml (the keys it lists are expected).', exclusive: ['selector']}),
+    app: Flags.string({description: 'With -f: only this app (repeatable).', multiple: true, dependsOn: ['file']}),
     selector: Flags.string({char: 'l', description: 'Verify the pods matching this label selector (e.g. app=orgchart).'}),
     container: Flags.string({char: 'c', description: 'Container to read the secret files in (default: the first that is not vault-agent).'}),
     expect: Flags.string({
@@ -46,8 +60,12 @@ export default class Verify extends VsiCommand<VerifyResult> {
     ...kubeFlags,
   }
 
-  async run(): Promise<VerifyResult> {
+  async run(): Promise<VerifyResult | SpecVerifyResult> {
     const {args, flags} = await this.parse(Verify)
+    if (flags.file) {
+      if (args.target) throw usageError('give either -f vsi.yaml or a target, not both')
+      return this.verifySpec(flags.file, flags)
+    }
     if (args.target && flags.selector) throw usageError('give either a workload or pod name, or -l SELECTOR, not both')
     if (!args.target && !flags.selector) {
       throw usageError('nothing to verify: give deployment/NAME, statefulset/NAME, daemonset/NAME, a pod name, or -l SELECTOR')
@@ -74,6 +92,50 @@ export default class Verify extends VsiCommand<VerifyResult> {
     }
     if (!this.jsonEnabled()) this.log(renderReport(result))
     if (!result.passed) throw verifyFailed(result)
+    return result
+  }
+
+  /** All workloads at once: the time is that of the slowest, not the sum. */
+  private async verifySpec(file: string, flags: {app?: string[]; concurrency: number; timeout: number; container?: string; 'show-secrets': boolean; kubeconfig?: string; context?: string; namespace?: string}): Promise<SpecVerifyResult> {
+    const started = Date.now()
+    const spec = await loadSpec(file)
+    const apps = selectApps(spec, flags.app)
+    const kube = (await connectKube(flags)).withSignal(AbortSignal.timeout(flags.timeout))
+    const progress = startProgress(`Verifying ${file}`, {json: this.jsonEnabled()})
+    let results: SpecVerifyResult['apps']
+    try {
+      results = await Promise.all(
+        apps.map(async (app) => {
+          const namespace = app.namespace ?? kube.namespace
+          const expectations: Expectation[] = app.secrets
+            .filter((secret) => secret.keys.length > 0 && secret.format !== 'template')
+            .map((secret) => ({file: secret.file, kind: 'keys', keys: secret.keys, description: `keys ${secret.keys.join(',')}`}))
+          const workloads = await Promise.all(
+            app.workloads.map((ref) =>
+              verifyPods(kube, {ref, namespace, container: flags.container, expectations, showSecrets: flags['show-secrets'], concurrency: flags.concurrency, timeoutMs: flags.timeout}).catch((error: unknown) => {
+                throw Object.assign(error as Error, {message: `${app.name}: ${formatRef(ref)}: ${(error as Error).message}`})
+              }),
+            ),
+          )
+          return {app: app.name, namespace, workloads}
+        }),
+      )
+    } finally {
+      progress.stop('done')
+    }
+    const all = results.flatMap((app) => app.workloads)
+    const summary = {workloads: all.length, pods: all.reduce((n, r) => n + r.summary.pods, 0), checks: all.reduce((n, r) => n + r.summary.checks, 0), failed: all.reduce((n, r) => n + r.summary.failed, 0)}
+    const result: SpecVerifyResult = {file, passed: summary.failed === 0, apps: results, summary, seconds: Math.round((Date.now() - started) / 100) / 10}
+    if (!this.jsonEnabled()) {
+      for (const app of results) {
+        this.log(`app ${app.app} (namespace ${app.namespace})${app.workloads.length === 0 ? ': no workloads' : ''}`)
+        for (const workload of app.workloads) this.log(`${renderReport(workload)}\n`)
+      }
+      this.log(`${file}: ${summary.workloads} workloads, ${summary.pods} pods, ${summary.checks} checks, ${summary.failed} failed (${result.seconds}s)`)
+    }
+    if (!result.passed) {
+      throw new VsiError(`${summary.failed} of ${summary.checks} checks failed across ${summary.workloads} workloads of ${file}`, {code: 'verify-failed', result})
+    }
     return result
   }
 }

@@ -117,7 +117,9 @@ export interface KubeClient {
 
   findNamespace(name: string): Promise<V1Namespace | undefined>
   findServiceAccount(name: string, namespace?: string): Promise<V1ServiceAccount | undefined>
-  createServiceAccount(name: string, namespace?: string): Promise<V1ServiceAccount>
+  /** `metadata` adds labels and annotations (e.g. who created it). */
+  createServiceAccount(name: string, namespace?: string, metadata?: {labels?: Record<string, string>; annotations?: Record<string, string>}): Promise<V1ServiceAccount>
+  deleteServiceAccount(name: string, namespace?: string): Promise<void>
   /** A bound token for the service account (TokenRequest API, `POST …/serviceaccounts/NAME/token`). */
   requestServiceAccountToken(serviceAccount: string, options?: TokenRequestOptions): Promise<ServiceAccountToken>
   findSecret(name: string, namespace?: string): Promise<V1Secret | undefined>
@@ -308,13 +310,18 @@ function makeClient(apis: Apis, defaultNamespace: string, kubeConfig: KubeConfig
       find({verb: 'get', resource: 'serviceaccounts', kind: 'service account', name, namespace: ns(namespace)}, (o) =>
         core.readNamespacedServiceAccount({name, namespace: ns(namespace)}, o),
       ),
-    createServiceAccount: (name, namespace) =>
+    createServiceAccount: (name, namespace, metadata = {}) =>
       call({verb: 'create', resource: 'serviceaccounts', kind: 'service account', name, namespace: ns(namespace)}, (o) =>
         core.createNamespacedServiceAccount(
-          {namespace: ns(namespace), body: {apiVersion: 'v1', kind: 'ServiceAccount', metadata: {name, namespace: ns(namespace)}}},
+          {namespace: ns(namespace), body: {apiVersion: 'v1', kind: 'ServiceAccount', metadata: {name, namespace: ns(namespace), ...metadata}}},
           o,
         ),
       ),
+    deleteServiceAccount: async (name, namespace) => {
+      await call({verb: 'delete', resource: 'serviceaccounts', kind: 'service account', name, namespace: ns(namespace)}, (o) =>
+        core.deleteNamespacedServiceAccount({name, namespace: ns(namespace)}, o),
+      )
+    },
     requestServiceAccountToken: async (serviceAccount, options = {}) => {
       const namespace = ns(options.namespace)
       const body: AuthenticationV1TokenRequest = {

@@ -6,8 +6,8 @@ import {inputError, usageError} from '../errors.js'
 import type {KvVersion} from '../vault/mounts.js'
 import {annotationFromFlag} from './annotation-flag.js'
 import type {PatchRequest, SecretRequest} from './build.js'
-import type {TemplateFormat} from './formats.js'
-import {TEMPLATE_FORMATS} from './formats.js'
+import type {TemplateFormat} from '../annotations/formats.js'
+import {TEMPLATE_FORMATS} from '../annotations/formats.js'
 
 /** The `vsi patch` flags that describe the annotations (output flags aside). */
 export interface PatchFlagValues {

@@ -6,6 +6,8 @@ const PAINT: Record<Action['status'], (text: string) => string> = {
   created: color.green,
   change: color.yellow,
   changed: color.yellow,
+  delete: color.red,
+  deleted: color.red,
   unchanged: color.dim,
   check: color.cyan,
   verified: color.green,
@@ -30,7 +32,7 @@ export interface Tally {
 
 export function tally(actions: Action[]): Tally {
   const count = (...statuses: Action['status'][]) => actions.filter((action) => statuses.includes(action.status)).length
-  return {writes: count('created', 'changed'), failed: count('failed'), skipped: count('skipped')}
+  return {writes: count('created', 'changed', 'deleted'), failed: count('failed'), skipped: count('skipped')}
 }
 
 /** The last line of a run. */

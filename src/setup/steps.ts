@@ -1,9 +1,9 @@
 import {VsiError} from '../errors.js'
 
-/** What the plan found for one item: vsi creates or changes it, it is already right, or it is a prerequisite vsi does not create. */
-export type PlanState = 'create' | 'change' | 'unchanged' | 'missing' | 'check'
+/** What the plan found for one item: vsi creates, changes or deletes it, it is already right, or it is a prerequisite vsi does not create. */
+export type PlanState = 'create' | 'change' | 'delete' | 'unchanged' | 'missing' | 'check'
 /** What happened to it. */
-export type Outcome = 'created' | 'changed' | 'unchanged' | 'verified' | 'failed' | 'skipped'
+export type Outcome = 'created' | 'changed' | 'deleted' | 'unchanged' | 'verified' | 'failed' | 'skipped'
 
 /** One line of output and one entry of the `--json` result. */
 export interface Action {
@@ -69,7 +69,7 @@ async function runAfterDependencies(step: Step, dependency: (id: string) => Prom
   if (blocker) return {...base, status: 'skipped', detail: `needs ${blocker.target}`}
   try {
     const note = await step.run?.()
-    const status: Outcome = step.state === 'check' ? 'verified' : step.state === 'create' ? 'created' : 'changed'
+    const status: Outcome = step.state === 'check' ? 'verified' : step.state === 'create' ? 'created' : step.state === 'delete' ? 'deleted' : 'changed'
     const detail = note || step.detail
     return {...base, status, ...(detail ? {detail} : {})}
   } catch (error) {

@@ -87,6 +87,10 @@ export async function writeRole(vault: VaultClient, authPath: string, name: stri
   )
 }
 
+export async function deleteRole(vault: VaultClient, authPath: string, name: string): Promise<void> {
+  await vault.delete(`auth/${trimSlashes(authPath)}/role/${name}`)
+}
+
 /** Field-by-field differences, worded for the plan ("ttl 1h → 24h"); empty when the role is as wanted. */
 export function roleChanges(current: RoleSpec, wanted: RoleSpec): string[] {
   const changes: string[] = []

@@ -7,11 +7,13 @@ export interface KvSecret {
   /** KV v2 only. */
   version?: number
   createdTime?: string
+  /** KV v2 only: the secret's custom_metadata (vsi marks the secrets it created there). */
+  customMetadata?: Record<string, string>
 }
 
 interface KvV2ReadData {
   data: Record<string, unknown> | null
-  metadata?: {version?: number; created_time?: string}
+  metadata?: {version?: number; created_time?: string; custom_metadata?: Record<string, string> | null}
 }
 
 /**
@@ -26,7 +28,22 @@ export async function readKvSecret(vault: VaultClient, location: KvLocation, rev
   const response = await vault.read<KvV2ReadData>(kvLocationApiPath(location))
   if (!response?.data?.data) return undefined
   const metadata = response.data.metadata
-  return {data: secretValues(response.data.data, reveal), version: metadata?.version, createdTime: metadata?.created_time}
+  return {
+    data: secretValues(response.data.data, reveal),
+    version: metadata?.version,
+    createdTime: metadata?.created_time,
+    ...(metadata?.custom_metadata ? {customMetadata: metadata.custom_metadata} : {}),
+  }
+}
+
+/** Sets a KV v2 secret's custom_metadata (the other metadata settings are left as they are). */
+export async function writeKvCustomMetadata(vault: VaultClient, location: KvLocation, custom: Record<string, string>): Promise<void> {
+  await vault.write(kvLocationApiPath(location, 'metadata'), {custom_metadata: custom}, {idempotent: true})
+}
+
+/** Deletes a KV v2 secret with every version and its metadata (`vault kv metadata delete`). */
+export async function deleteKvSecret(vault: VaultClient, location: KvLocation): Promise<void> {
+  await vault.delete(kvLocationApiPath(location, 'metadata'))
 }
 
 export interface KvWriteResult {

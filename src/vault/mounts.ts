@@ -42,10 +42,20 @@ export function trimSlashes(path: string): string {
   return path.replace(/^\/+|\/+$/g, '')
 }
 
-export async function enableKvV2(vault: VaultClient, path: string): Promise<void> {
-  await vault.write(`sys/mounts/${trimSlashes(path)}`, {type: 'kv', options: {version: '2'}})
+export async function enableKvV2(vault: VaultClient, path: string, description?: string): Promise<void> {
+  await vault.write(`sys/mounts/${trimSlashes(path)}`, {type: 'kv', options: {version: '2'}, ...(description ? {description} : {})})
 }
 
-export async function enableAuthMethod(vault: VaultClient, path: string, type: string): Promise<void> {
-  await vault.write(`sys/auth/${trimSlashes(path)}`, {type})
+export async function enableAuthMethod(vault: VaultClient, path: string, type: string, description?: string): Promise<void> {
+  await vault.write(`sys/auth/${trimSlashes(path)}`, {type, ...(description ? {description} : {})})
+}
+
+/** `vault secrets disable`: the engine and every secret in it are gone. */
+export async function disableSecretsEngine(vault: VaultClient, path: string): Promise<void> {
+  await vault.delete(`sys/mounts/${trimSlashes(path)}`)
+}
+
+/** `vault auth disable`: the method, its config and roles are gone. */
+export async function disableAuthMethod(vault: VaultClient, path: string): Promise<void> {
+  await vault.delete(`sys/auth/${trimSlashes(path)}`)
 }

@@ -71,6 +71,10 @@ export async function writePolicy(vault: VaultClient, name: string, hcl: string)
   await vault.write(`sys/policies/acl/${name}`, {policy: hcl}, {idempotent: true})
 }
 
+export async function deletePolicy(vault: VaultClient, name: string): Promise<void> {
+  await vault.delete(`sys/policies/acl/${name}`)
+}
+
 /** Whitespace at the ends does not change a policy; anything else does. */
 export function samePolicy(a: string | undefined, b: string): boolean {
   return a !== undefined && a.trim() === b.trim()

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {envName, formatTemplate} from '../../../src/patch/formats.js'
+import {envName, formatTemplate} from '../../../src/annotations/formats.js'
 import {renderTemplate} from '../../../src/go-template/index.js'
 
 const V2 = {Data: {data: {username: 'db-readonly-username', password: 'p"w', 'api-key': 'k1'}, metadata: {version: 1}}}

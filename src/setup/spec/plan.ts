@@ -1,0 +1,231 @@
+/**
+ * `vsi plan` / `vsi apply`: the steps that take the live state to what vsi.yaml declares, grouped per app. The same
+ * Step model and runner as `vsi setup` (../steps.ts): each step runs as soon as the steps it needs are done, so the
+ * writes of every app go out together.
+ */
+import {VsiError} from '../../errors.js'
+import {applyWorkloadPatch} from '../../kube/apply.js'
+import {patchWouldChange} from '../../kube/strategic-merge.js'
+import {formatRef, type WorkloadRef} from '../../kube/workload.js'
+import {formatSeconds} from '../../duration.js'
+import {roleChanges, writeRole} from '../../vault/kubernetes-auth.js'
+import {kvV2Location} from '../../vault/kv-path.js'
+import {sameSecret, writeKvCustomMetadata, writeKvSecret} from '../../vault/kv.js'
+import {describeMount, enableAuthMethod, enableKvV2, kvVersionOfEntry, mountKey} from '../../vault/mounts.js'
+import {samePolicy, writePolicy} from '../../vault/policy.js'
+import {authConfigStep, reviewerAccountSteps} from '../auth-steps.js'
+import type {SetupContext} from '../context.js'
+import type {Step} from '../steps.js'
+import type {AppState, CurrentState, EngineContext} from './current.js'
+import type {ResolvedData} from './data.js'
+import {isInjectorAnnotation, podAnnotations, policyText, roleRef, roleSpec, type PlacedApp} from './desired.js'
+import {appLoginStep} from './login.js'
+import {APP_ANNOTATION, kvMarks, MOUNT_DESCRIPTION, readPolicyMarks, serviceAccountMarks} from './ownership.js'
+
+export interface AppPlan {
+  name: string
+  namespace: string
+  steps: Step[]
+}
+
+export interface SpecPlan {
+  /** The KV engine, the auth method and its configuration: shared by every app. */
+  shared: Step[]
+  apps: AppPlan[]
+}
+
+export interface ApplyOptions {
+  data: ResolvedData
+  /** true: log in as every app; false: never; undefined: as each app whose setup changed. */
+  verify?: boolean
+  /** Per workload rollout (the patch, and the wait for its pods). */
+  timeoutMs: number
+  wait: boolean
+  warn: (message: string) => void
+}
+
+export const isChange = (step: Step) => step.state === 'create' || step.state === 'change'
+
+/** The context the auth-method steps of `vsi setup` take: the reviewer account lives in the context's namespace. */
+export function setupContextOf(context: EngineContext): SetupContext {
+  const {spec, kube} = context
+  return {
+    vault: context.vault,
+    kube,
+    vaultPod: context.vaultPod,
+    inputs: {kvPath: spec.kvPath, authPath: spec.authPath, namespace: kube.namespace, vaultInCluster: context.vaultInCluster},
+  }
+}
+
+export function checkMountTypes(context: EngineContext, current: CurrentState): void {
+  const {spec} = context
+  const kvEntry = current.mounts.get(mountKey(spec.kvPath))
+  if (kvEntry && kvVersionOfEntry(kvEntry) !== 2) {
+    throw new VsiError(`${spec.kvPath}/ is a ${describeMount(kvEntry)} secrets engine; vsi.yaml needs kv v2 there`, {
+      code: 'kv-mount-wrong-type',
+      hint: `Set vault.kv.path to another path, or change the engine yourself (for kv v1: vault kv enable-versioning ${spec.kvPath}/). vsi never disables or re-creates an engine it did not create.`,
+    })
+  }
+  const authEntry = current.auths.get(mountKey(spec.authPath))
+  if (authEntry && authEntry.type !== 'kubernetes') {
+    throw new VsiError(`auth/${spec.authPath}/ is a ${authEntry.type} auth method, not kubernetes`, {code: 'auth-mount-wrong-type', hint: 'Set vault.auth.path to another path.'})
+  }
+}
+
+function sharedSteps(context: EngineContext, current: CurrentState): Step[] {
+  const {spec, vault, kube} = context
+  const steps: Step[] = [
+    {
+      id: 'kv-mount',
+      target: `secrets engine ${spec.kvPath}/ (kv v2)`,
+      state: current.mounts.has(mountKey(spec.kvPath)) ? 'unchanged' : 'create',
+      run: () => enableKvV2(vault, spec.kvPath, MOUNT_DESCRIPTION),
+    },
+    {
+      id: 'auth-method',
+      target: `auth method ${spec.authPath}/ (kubernetes)`,
+      state: current.auths.has(mountKey(spec.authPath)) ? 'unchanged' : 'create',
+      run: () => enableAuthMethod(vault, spec.authPath, 'kubernetes', MOUNT_DESCRIPTION),
+    },
+  ]
+  if (current.delegator) steps.push(current.delegator)
+  if (current.reviewer) steps.push(...reviewerAccountSteps(kube, kube.namespace, current.reviewer))
+  steps.push(authConfigStep(setupContextOf(context), current.authConfig, current.reviewer))
+  return steps
+}
+
+export function planApply(context: EngineContext, current: CurrentState, options: ApplyOptions): SpecPlan {
+  checkMountTypes(context, current)
+  const shared = sharedSteps(context, current)
+  const secretOwners = new Map<string, string>()
+  const apps = context.apps.map((app): AppPlan => {
+    const state = current.apps.get(app.name)!
+    const steps = [
+      ...secretSteps(context, current, app, options, secretOwners),
+      ...vaultSteps(context, app, state),
+      serviceAccountStep(context, app, state),
+    ]
+    const before = steps.map((step) => step.id)
+    steps.push(...app.workloads.map((ref) => workloadStep(context, app, state, ref, before, options)))
+    const changed = shared.some(isChange) || steps.some(isChange)
+    if (options.verify ?? changed) steps.push(appLoginStep(context, app, options.data, [...shared, ...steps].map((step) => step.id)))
+    return {name: app.name, namespace: app.namespace, steps}
+  })
+  return {shared, apps}
+}
+
+function secretSteps(context: EngineContext, current: CurrentState, app: PlacedApp, options: ApplyOptions, owners: Map<string, string>): Step[] {
+  const {vault, spec} = context
+  const steps: Step[] = []
+  for (const secret of app.secrets) {
+    // A secret several apps read is written once, by the first app that gives its data.
+    const wanted = options.data.get(secret)
+    if (owners.has(secret.path) || (!wanted && context.apps.some((other) => other !== app && other.secrets.some((s) => s.path === secret.path && s.data)))) continue
+    owners.set(secret.path, app.name)
+    const location = kvV2Location(spec.kvPath, secret.path)
+    const live = current.secrets.get(secret.path)
+    const id = `secret:${secret.path}`
+    if (!wanted) {
+      steps.push({
+        id,
+        target: `secret ${secret.path}`,
+        state: live ? 'unchanged' : 'missing',
+        detail: live ? undefined : 'it does not exist and vsi.yaml gives no data: add data to the secret, or write it with vault kv put',
+        after: ['kv-mount'],
+      })
+      continue
+    }
+    const changedKeys = live && !sameSecret(live.data, wanted) ? [...new Set([...Object.keys(live.data), ...Object.keys(wanted)])].filter((key) => live.data[key] !== wanted[key]).sort() : []
+    steps.push({
+      id,
+      target: `secret ${secret.path}`,
+      state: !live ? 'create' : changedKeys.length > 0 ? 'change' : 'unchanged',
+      detail: changedKeys.length > 0 ? `keys ${changedKeys.join(', ')}` : undefined,
+      after: ['kv-mount'],
+      run: async () => {
+        const {version} = await writeKvSecret(vault, location, wanted)
+        // Marked as vsi's only when vsi created it: destroy --purge-secrets leaves secrets it found.
+        if (!live) await writeKvCustomMetadata(vault, location, kvMarks(app.name))
+        return version === undefined ? undefined : `version ${version}`
+      },
+    })
+  }
+  return steps
+}
+
+function vaultSteps(context: EngineContext, app: PlacedApp, state: AppState): Step[] {
+  const {vault, spec} = context
+  // vsi owns what it creates now, and what its policy header recorded it creating before.
+  const marks = readPolicyMarks(state.policy)
+  const hcl = policyText(spec, app, {policy: state.policy === undefined || marks.managed, role: !state.role || marks.createdRole === roleRef(spec, app)})
+  const wantedRole = roleSpec(app)
+  const roleDiff = state.role ? roleChanges(state.role, wantedRole) : []
+  return [
+    {
+      id: `${app.name}/policy`,
+      target: `policy ${app.name}`,
+      state: state.policy === undefined ? 'create' : samePolicy(state.policy, hcl) ? 'unchanged' : 'change',
+      detail: state.policy !== undefined && !samePolicy(state.policy, hcl) ? 'rules' : undefined,
+      run: () => writePolicy(vault, app.name, hcl),
+    },
+    {
+      id: `${app.name}/role`,
+      target: `role ${app.name} (auth/${spec.authPath}, ${app.namespace}/${app.serviceAccount}, ttl ${formatSeconds(app.ttlSeconds)})`,
+      state: !state.role ? 'create' : roleDiff.length > 0 ? 'change' : 'unchanged',
+      detail: roleDiff.join('; ') || undefined,
+      after: ['auth-method'],
+      run: () => writeRole(vault, spec.authPath, app.name, wantedRole),
+    },
+  ]
+}
+
+function serviceAccountStep(context: EngineContext, app: PlacedApp, state: AppState): Step {
+  const {kube} = context
+  return {
+    id: `${app.name}/service-account`,
+    target: `service account ${app.namespace}/${app.serviceAccount}`,
+    state: state.account ? 'unchanged' : 'create',
+    run: async () => {
+      await kube.createServiceAccount(app.serviceAccount, app.namespace, serviceAccountMarks(app.name))
+    },
+  }
+}
+
+/** The strategic merge patch that sets the app's annotations and, on a workload vsi annotated before, drops stale ones. */
+export function workloadPatch(current: Record<string, string>, wanted: Record<string, string>, app: string): {patch: object; detail: string[]} {
+  const owned = current[APP_ANNOTATION] === app
+  const stale = owned ? Object.keys(current).filter((key) => isInjectorAnnotation(key) && !Object.hasOwn(wanted, key)) : []
+  const short = (key: string) => (isInjectorAnnotation(key) ? key.slice(key.indexOf('/') + 1) : key)
+  const detail = [
+    ...Object.keys(wanted).filter((key) => !Object.hasOwn(current, key)).map((key) => `+${short(key)}`),
+    ...Object.keys(wanted).filter((key) => Object.hasOwn(current, key) && current[key] !== wanted[key]).map((key) => `~${short(key)}`),
+    ...stale.map((key) => `-${short(key)}`),
+  ]
+  const annotations: Record<string, string | null> = {...wanted, ...Object.fromEntries(stale.map((key) => [key, null]))}
+  return {patch: {spec: {template: {metadata: {annotations}}}}, detail}
+}
+
+function workloadStep(context: EngineContext, app: PlacedApp, state: AppState, ref: WorkloadRef, after: string[], options: ApplyOptions): Step {
+  const {kube, spec} = context
+  const name = formatRef(ref)
+  const workload = state.workloads.get(name)
+  const base = {id: `${app.name}/${name}`, target: `${name} in ${app.namespace} (annotations, rollout)`}
+  if (!workload) return {...base, state: 'missing', detail: `not found in namespace ${app.namespace}: create it first, or remove it from the app's workloads`}
+  const account = workload.spec?.template?.spec?.serviceAccountName ?? 'default'
+  if (account !== app.serviceAccount) {
+    return {...base, state: 'missing', detail: `its pods run as service account ${account}, but the role binds ${app.serviceAccount}: set serviceAccount: ${account} for the app, or change the workload`}
+  }
+  const current = (workload.spec?.template?.metadata?.annotations ?? {}) as Record<string, string>
+  const {patch, detail} = workloadPatch(current, podAnnotations(spec, app), app.name)
+  const changed = patchWouldChange(workload, patch)
+  return {
+    ...base,
+    state: changed ? 'change' : 'unchanged',
+    detail: changed ? detail.join(' ') : undefined,
+    after: ['auth-config', ...after],
+    run: async () => {
+      const result = await applyWorkloadPatch(kube, ref, patch, {namespace: app.namespace, timeoutMs: options.timeoutMs, wait: options.wait, warn: options.warn})
+      return result.rollout ? `rolled out (${result.rollout.ready}/${result.rollout.desired} pods ready)` : undefined
+    },
+  }
+}

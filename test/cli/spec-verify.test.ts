@@ -1,0 +1,96 @@
+import {mkdtempSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import path from 'node:path'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import type {KubeObject} from '../emulators/kube/index.js'
+import {runVsi} from '../helpers/cli.js'
+import {leakedSecrets, startVaultWorld, type VaultWorld} from '../helpers/vault-world.js'
+
+const dir = mkdtempSync(path.join(tmpdir(), 'vsi-spec-verify-'))
+const PASSWORD = 'verify-db-password-51c2'
+const spec = (keys: string) => `apiVersion: vsi/v1
+kind: Injection
+apps:
+  - name: internal-app
+    workloads: [deployment/orgchart]
+    secrets:
+      - file: database-config.txt
+        path: internal/database/config
+        keys: [username, password]
+        data:
+          username: {value: db-readonly-username}
+          password: {fromEnv: DB_PASSWORD}
+  - name: web
+    namespace: apps
+    workloads: [deployment/web]
+    secrets:
+      - file: web.env
+        path: internal/web/config
+        keys: [${keys}]
+        data:
+          token: {fromEnv: DB_PASSWORD}
+`
+// Map format (the injector's default): the emulated agent renders it itself, as the real one does.
+const good = path.join(dir, 'vsi.yaml')
+writeFileSync(good, spec('token'))
+
+let world: VaultWorld
+const env = () => ({...world.env(), DB_PASSWORD: PASSWORD})
+
+beforeAll(async () => {
+  world = await startVaultWorld()
+  // The emulated agents log in to this Vault and render for real.
+  world.kube.setVault({url: world.vault.url})
+  world.kube.store.create({apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'apps'}})
+  const web: KubeObject = structuredClone(world.kube.store.get('Deployment', 'default', 'orgchart')!)
+  web.metadata = {name: 'web', namespace: 'apps', labels: {app: 'web'}}
+  web.spec.replicas = 2
+  web.spec.selector = {matchLabels: {app: 'web'}}
+  web.spec.template.metadata = {labels: {app: 'web'}}
+  web.spec.template.spec.serviceAccountName = 'web'
+  delete web.status
+  world.kube.store.create(web)
+  await world.kube.settle()
+  const applied = await runVsi(['apply', '-f', good, '--timeout', '20s'], {env: env()})
+  if (applied.exitCode !== 0) throw new Error(`apply failed: ${applied.stdout}\n${applied.stderr}`)
+}, 90_000)
+afterAll(() => world.stop())
+
+describe('vsi verify -f vsi.yaml', () => {
+  it('checks every workload of every app in one report, with the keys the file lists', async () => {
+    const result = await runVsi(['verify', '-f', good, '--json'], {env: env()})
+    expect(result.exitCode, result.stderr).toBe(0)
+    const {apps, summary, passed} = result.json.result
+    expect(passed).toBe(true)
+    expect(apps.map((app: {app: string; namespace: string}) => `${app.namespace}/${app.app}`)).toEqual(['default/internal-app', 'apps/web'])
+    expect(summary).toMatchObject({workloads: 2, pods: 3, failed: 0})
+    const expects = apps[1].workloads[0].pods[0].checks.filter((check: {check: string}) => check.check === 'expect')
+    expect(expects.map((check: {expectation: string; status: string}) => `${check.expectation}:${check.status}`)).toEqual(['keys token:pass'])
+    expect(leakedSecrets(result, [PASSWORD])).toEqual([])
+  })
+
+  it('fails (exit 1) when a file lacks a key the vsi.yaml lists, naming the workload', async () => {
+    const bad = path.join(dir, 'missing-key.yaml')
+    writeFileSync(bad, spec('token, region').replace('          token: {fromEnv: DB_PASSWORD}\n', '          token: {fromEnv: DB_PASSWORD}\n          region: {value: eu}\n'))
+    const result = await runVsi(['verify', '-f', bad, '--app', 'internal-app'], {env: env()})
+    expect(result.exitCode, result.stderr).toBe(0)
+    const web = await runVsi(['verify', '-f', bad, '--app', 'web'], {env: env()})
+    expect(web.exitCode).toBe(1)
+    expect(web.stdout).toMatch(/^app web \(namespace apps\)$/m)
+    expect(web.stderr).toContain('checks failed across 1 workloads of')
+  })
+})
+
+describe('vsi doctor -f vsi.yaml', () => {
+  it('diagnoses every workload of every app in one report', async () => {
+    const result = await runVsi(['doctor', '-f', good, '--json'], {env: env()})
+    expect(result.exitCode, result.stderr).toBe(0)
+    const {apps, summary, passed} = result.json.result
+    expect(passed).toBe(true)
+    expect(apps.map((app: {app: string; namespace: string}) => `${app.namespace}/${app.app}`)).toEqual(['default/internal-app', 'apps/web'])
+    expect(apps[1].workloads[0]).toMatchObject({target: 'deployment/web', namespace: 'apps', serviceAccount: 'web', role: 'web'})
+    expect(summary).toMatchObject({workloads: 2, failed: 0})
+    expect(leakedSecrets(result, [PASSWORD])).toEqual([])
+  }, 60_000)
+})
