@@ -60,6 +60,11 @@ export abstract class VsiCommand<T> extends Command {
   }
 
   override async catch(error: unknown): Promise<void> {
+    // Ctrl-C at a prompt: the user chose to stop; exit as a shell does after SIGINT, with nothing to add.
+    if (error instanceof Error && error.name === 'ExitPromptError') {
+      process.exitCode = 130
+      return
+    }
     const vsiError = toVsiError(error)
     process.exitCode = vsiError.exitCode
     if (this.jsonEnabled()) {

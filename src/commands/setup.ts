@@ -15,7 +15,7 @@ import {formatAction, summaryLine, tally} from '../setup/render.js'
 import {applySteps, inStepOrder, planned, type Action} from '../setup/steps.js'
 import {findVaultServerPod} from '../vault/discover.js'
 import {trimSlashes} from '../vault/mounts.js'
-import {inlineValueWarning, readSecretAssignments} from '../vault/secret-input.js'
+import {inlineValueWarning, readSecretAssignments, trailingNewlineWarning} from '../vault/secret-input.js'
 import type {VaultConnectionInfo, VaultSession} from '../vault/session.js'
 
 export interface SetupResult {
@@ -134,6 +134,7 @@ With --app, setup ends by logging in as the app's service account and reading th
     if (dataArgs.length > 0 && !flags.secret) throw usageError('key=value arguments need --secret PATH')
     const secretInput = dataArgs.length > 0 ? await readSecretAssignments(dataArgs) : undefined
     if (secretInput && secretInput.inlineKeys.length > 0) this.warn(inlineValueWarning(secretInput.inlineKeys))
+    if (secretInput && secretInput.newlineKeys.length > 0) this.warn(trailingNewlineWarning(secretInput.newlineKeys))
 
     let secretPath = flags.secret === undefined ? undefined : trimSlashes(flags.secret)
     let app = flags.app

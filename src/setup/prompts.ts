@@ -10,7 +10,7 @@ export const TUTORIAL = {
 
 export interface PromptApi {
   input(options: {message: string; default?: string}): Promise<string>
-  password(options: {message: string; mask?: string}): Promise<string>
+  password(options: {message: string; mask?: string; validate?: (value: string) => boolean | string}): Promise<string>
 }
 
 async function inquirer(): Promise<PromptApi> {
@@ -36,8 +36,9 @@ export async function askApp(api?: PromptApi): Promise<string | undefined> {
 export async function askSecretValues(path: string, api?: PromptApi): Promise<Record<string, string>> {
   const prompts = api ?? (await inquirer())
   const username = await prompts.input({message: `${path}: username`, default: TUTORIAL.username})
-  const typed = await prompts.password({message: `${path}: password (empty: the tutorial's)`, mask: '*'})
-  const data = {username, password: typed === '' ? TUTORIAL.password : typed}
+  // No default: a password nobody typed would be a known one, stored where the app trusts it.
+  const password = await prompts.password({message: `${path}: password`, mask: '*', validate: (value) => value !== '' || 'Type the password (it is not echoed); an empty one is not stored'})
+  const data = {username, password}
   registerSecret(data.username)
   registerSecret(data.password)
   return data

@@ -11,6 +11,8 @@ export interface SecretInput {
   data: Record<string, string>
   /** Keys whose value was typed on the command line (visible in shell history and the process list). */
   inlineKeys: string[]
+  /** Keys read from stdin or a file whose value ends in a newline (kept, as `vault kv put` keeps it). */
+  newlineKeys: string[]
 }
 
 /**
@@ -20,6 +22,7 @@ export interface SecretInput {
 export async function readSecretAssignments(args: string[], readStdin: () => Promise<string> = readPipedValue): Promise<SecretInput> {
   const data: Record<string, string> = {}
   const inlineKeys: string[] = []
+  const newlineKeys: string[] = []
   let stdinUsedBy: string | undefined
   for (const [index, raw] of args.entries()) {
     const at = raw.indexOf('=')
@@ -32,15 +35,23 @@ export async function readSecretAssignments(args: string[], readStdin: () => Pro
       if (stdinUsedBy) throw usageError(`only one key can read stdin ("${stdinUsedBy}" and "${key}" both use "-")`)
       stdinUsedBy = key
       data[key] = await readStdin()
+      if (data[key].endsWith('\n')) newlineKeys.push(key)
     } else if (value.startsWith('@')) {
       data[key] = await readValueFile(key, value.slice(1))
+      if (data[key].endsWith('\n')) newlineKeys.push(key)
     } else {
       data[key] = value
       inlineKeys.push(key)
     }
     registerValue(data[key])
   }
-  return {data, inlineKeys}
+  return {data, inlineKeys, newlineKeys}
+}
+
+/** A here-string (`<<<`), `echo` or an editor adds a final newline the user rarely means to store. */
+export function trailingNewlineWarning(keys: string[]): string {
+  const names = keys.map((key) => `"${key}"`).join(', ')
+  return `the value of ${names} ends in a newline, which is stored as part of the secret (as vault kv put stores it); if it should not be, give the value without one, e.g. printf '%s' "$VALUE" | … ${keys[0]}=-`
 }
 
 export function inlineValueWarning(keys: string[]): string {

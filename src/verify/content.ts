@@ -37,29 +37,36 @@ export function describeSummary(summary: ContentSummary): string {
 }
 
 /**
- * The keys a rendered secret defines, whatever the template: a JSON object (also under `data`, as KV v2 renders it),
- * `key: value` / `key=value` / `export KEY=…` lines, or the default template's Go map (`data: map[password:… username:…]`).
+ * Which of the expected keys a rendered secret lacks, whatever the template: a JSON object (also under `data`, as
+ * KV v2 renders it), `key: value` / `key=value` / `export KEY=…` lines, or the default template's Go map
+ * (`data: map[password:… username:…]`). Go prints map values unquoted, so a value may hold spaces, newlines, colons
+ * or brackets and the map cannot be split into pairs; each expected key is looked for where Go writes a key: right
+ * after `map[` or after the space that ends the previous value.
  */
-export function extractKeys(content: string): Set<string> {
-  const keys = new Set<string>()
+export function missingKeys(content: string, expected: string[]): string[] {
+  const json = jsonKeys(content)
+  if (json) return expected.filter((key) => !json.has(key))
+  return expected.filter((key) => {
+    const name = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    const assignment = new RegExp(`^[ \\t]*(?:export[ \\t]+)?${name}[ \\t]*[:=]`, 'm')
+    const mapEntry = new RegExp(`(?:map\\[|\\s)${name}:`)
+    return !assignment.test(content) && !mapEntry.test(content)
+  })
+}
+
+/** The keys of a JSON object and of the objects it holds (KV v2's `data`), or undefined when it is not JSON. */
+function jsonKeys(content: string): Set<string> | undefined {
+  let parsed: unknown
   try {
-    const parsed = JSON.parse(content) as unknown
-    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) {
-      for (const [key, value] of Object.entries(parsed)) {
-        keys.add(key)
-        if (value !== null && typeof value === 'object' && !Array.isArray(value)) for (const inner of Object.keys(value)) keys.add(inner)
-      }
-      return keys
-    }
+    parsed = JSON.parse(content)
   } catch {
-    // Not JSON: fall through to the line formats.
+    return undefined
   }
-  for (const line of content.split('\n')) {
-    const assignment = /^\s*(?:export\s+)?([A-Za-z_][\w.-]*)\s*[:=]/.exec(line)
-    if (assignment) keys.add(assignment[1])
-    for (const map of line.matchAll(/map\[([^\]]*)\]/g)) {
-      for (const pair of map[1].matchAll(/(?:^|\s)([A-Za-z_][\w.-]*):/g)) keys.add(pair[1])
-    }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined
+  const keys = new Set<string>()
+  for (const [key, value] of Object.entries(parsed)) {
+    keys.add(key)
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) for (const inner of Object.keys(value)) keys.add(inner)
   }
   return keys
 }

@@ -3,7 +3,7 @@ import {readFileSync} from 'node:fs'
 import {parseAssignment} from '../assignment.js'
 import {inputError, usageError} from '../errors.js'
 import {registerSecret} from '../output/redact.js'
-import {extractKeys} from './content.js'
+import {missingKeys} from './content.js'
 import type {RenderedFile} from './rendered-files.js'
 import {fileMatches} from './rendered-files.js'
 
@@ -67,8 +67,7 @@ export function unmetReason(expectation: Expectation, content: string): string |
     case 'equals':
       return withoutFinalNewline(content) === withoutFinalNewline(expectation.value) ? undefined : `content differs from the expected value (${expectation.description})`
     case 'keys': {
-      const present = extractKeys(content)
-      const missing = expectation.keys.filter((k) => !present.has(k))
+      const missing = missingKeys(content, expectation.keys)
       return missing.length === 0 ? undefined : `missing key${missing.length === 1 ? '' : 's'} ${missing.join(', ')}`
     }
     case 'match':

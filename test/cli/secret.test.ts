@@ -11,6 +11,7 @@ const STDIN_VALUE = 'value-from-stdin'
 const INLINE_VALUE = 'value-on-the-command-line'
 const file = path.join(mkdtempSync(path.join(tmpdir(), 'vsi-secret-')), 'value.txt')
 writeFileSync(file, `${FILE_VALUE}\n`)
+const NEWLINE_WARNING = `the value of "password" ends in a newline, which is stored as part of the secret (as vault kv put stores it); if it should not be, give the value without one, e.g. printf '%s' "$VALUE" | … password=-`
 
 describe('vsi secret put / get', () => {
   let world: VaultWorld
@@ -30,15 +31,29 @@ describe('vsi secret put / get', () => {
     expect(v2.json.result).toEqual({path: 'secret/app/db', mount: 'secret', kvVersion: 2, apiPath: 'secret/data/app/db', version: 1, keys: ['password', 'token', 'user']})
     expect(v2.json.warnings).toEqual([
       'the value of "user" was given on the command line, where shell history and the process list can see it; prefer key=@file or key=- (stdin)',
+      NEWLINE_WARNING,
     ])
     expect(v1.exitCode, v1.stderr).toBe(0)
     expect(v1.stdout).toBe('Wrote kv1/app/db (kv v1): keys password')
-    expect(v1.stderr).toBe('')
+    expect(v1.stderr).toBe(`Warning: ${NEWLINE_WARNING}`)
     const kv2 = world.vault.state.kv('secret')
     expect(kv2?.version === 2 && kv2.keys['app/db'].versions[1].data).toEqual({user: INLINE_VALUE, password: `${FILE_VALUE}\n`, token: STDIN_VALUE})
     const kv1 = world.vault.state.kv('kv1')
     expect(kv1?.version === 1 && kv1.data['app/db']).toEqual({password: `${FILE_VALUE}\n`})
     expect(leakedSecrets(v2, [INLINE_VALUE, FILE_VALUE, STDIN_VALUE])).toEqual([])
+  })
+
+  it('keeps the final newline of a value piped with <<< or echo, and warns naming its key; printf %s gives none', async () => {
+    const env = world.env({direct: true})
+    const [hereString, printf] = await Promise.all([
+      runVsi(['secret', 'put', 'secret/app/newline', 'user=-'], {env, input: `${STDIN_VALUE}\n`}),
+      runVsi(['secret', 'put', 'secret/app/printf', 'user=-'], {env, input: STDIN_VALUE}),
+    ])
+    expect([hereString.exitCode, hereString.stderr]).toEqual([0, expect.stringMatching(/^Warning: the value of "user" ends in a newline, which is stored as part of the secret .*user=-$/)])
+    expect(hereString.stderr).not.toContain(STDIN_VALUE)
+    expect([printf.exitCode, printf.stderr]).toEqual([0, ''])
+    const kv = world.vault.state.kv('secret')
+    expect(kv?.version === 2 && [kv.keys['app/newline'].versions[1].data, kv.keys['app/printf'].versions[1].data]).toEqual([{user: `${STDIN_VALUE}\n`}, {user: STDIN_VALUE}])
   })
 
   it('masks values unless asked, and prints one field raw for scripts', async () => {

@@ -43,4 +43,24 @@ describe.skipIf(!hasScript)('vsi setup in a terminal', () => {
     const kv = world.vault.state.kv('internal')
     expect(kv?.version === 2 && kv.keys['database/config'].versions[1].data).toEqual({username: 'db-readonly-username', password: TYPED_PASSWORD})
   })
+  it('asks again when Enter is pressed at an empty password prompt: no default password is ever stored', async () => {
+    const {output, code} = await runInTerminal(['setup'], world.env(), [
+      ['Secret to create or keep', 'internal/other/config\r'],
+      ['App that may read it', '\r'],
+      ['internal/other/config: username', '\r'],
+      ['internal/other/config: password', '\r'],
+      ['an empty one is not stored', `${TYPED_PASSWORD}\r`],
+    ])
+    expect(code, output).toBe(0)
+    const kv = world.vault.state.kv('internal')
+    expect(kv?.version === 2 && kv.keys['other/config'].versions[1].data).toEqual({username: 'db-readonly-username', password: TYPED_PASSWORD})
+  })
+
+  it('exits 130 without an error message when Ctrl-C is pressed at a prompt', async () => {
+    const since = world.mark()
+    const {output, code} = await runInTerminal(['setup'], world.env(), [['Secret to create or keep', '\x03']])
+    expect(code).toBe(130)
+    expect(output).not.toMatch(/Error|at .*\.js:\d+/)
+    expect(since.vault().filter((request) => request.method !== 'GET')).toEqual([])
+  })
 })

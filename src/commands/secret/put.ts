@@ -7,7 +7,7 @@ import {stderrNotice} from '../../cli/notice.js'
 import {usageError, VsiError} from '../../errors.js'
 import {kvLocationApiPath, kvLocationOf} from '../../vault/kv-path.js'
 import {writeKvSecret} from '../../vault/kv.js'
-import {inlineValueWarning, readSecretAssignments} from '../../vault/secret-input.js'
+import {inlineValueWarning, readSecretAssignments, trailingNewlineWarning} from '../../vault/secret-input.js'
 
 export interface SecretPutResult {
   path: string
@@ -50,6 +50,7 @@ export default class SecretPut extends VsiCommand<SecretPutResult> {
     if (dataArgs.length === 0) throw usageError('no data: give key=value, key=@file or key=- arguments after the path')
     const input = await readSecretAssignments(dataArgs)
     if (input.inlineKeys.length > 0) this.warn(inlineValueWarning(input.inlineKeys))
+    if (input.newlineKeys.length > 0) this.warn(trailingNewlineWarning(input.newlineKeys))
 
     return withVaultSession(flags, stderrNotice(this.jsonEnabled()), async ({vault}) => {
       const location = await kvLocationOf(vault, args.path)

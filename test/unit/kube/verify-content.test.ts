@@ -4,7 +4,7 @@ import path from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {redact} from '../../../src/output/redact.js'
-import {extractKeys, maskLine, summarize} from '../../../src/verify/content.js'
+import {maskLine, missingKeys, summarize} from '../../../src/verify/content.js'
 import {checkExpectationsNameFiles, parseExpectations, unmetReason} from '../../../src/verify/expectations.js'
 import {fileMatches, renderedFiles} from '../../../src/verify/rendered-files.js'
 
@@ -53,12 +53,22 @@ describe('content summaries never carry the value', () => {
     expect(summarize('a: hello\nb: world\n', true).preview).toBe('a: h****\nb: w****')
   })
 
-  it('extracts keys from JSON, key: value lines and the default Go map template', () => {
-    expect([...extractKeys('{"data":{"username":"u","password":"p"},"metadata":{}}')]).toEqual(expect.arrayContaining(['username', 'password']))
-    expect([...extractKeys('data: map[password:db-secret-password username:db-readonly-username]\nmetadata: map[version:1]')]).toEqual(
-      expect.arrayContaining(['data', 'password', 'username', 'version']),
-    )
-    expect([...extractKeys('export DB_USER=u\nDB_PASS = p\n')]).toEqual(['DB_USER', 'DB_PASS'])
+  it('finds expected keys in JSON, key: value lines and the default Go map template', () => {
+    const keys = ['username', 'password']
+    expect(missingKeys('{"data":{"username":"u","password":"p"},"metadata":{}}', keys)).toEqual([])
+    expect(missingKeys('{"data":{"username":"u"},"metadata":{"password":1}}', keys)).toEqual([])
+    expect(missingKeys('{"data":{"username":"u"}}', keys)).toEqual(['password'])
+    expect(missingKeys('data: map[password:db-secret-password username:db-readonly-username]\nmetadata: map[version:1]', keys)).toEqual([])
+    expect(missingKeys('export DB_USER=u\nDB_PASS = p\n', ['DB_USER', 'DB_PASS', 'DB_HOST'])).toEqual(['DB_HOST'])
+  })
+
+  it('reads Go map output whose values hold spaces, newlines, colons and brackets', () => {
+    const keys = ['username', 'password']
+    // As the default template prints {password: "a b]\n:c[", username: "x:y"} under KV v2.
+    const rendered = 'data: map[password:a b]\n:c[ username:x:y]\nmetadata: map[created_time:2026-12-06T00:15:55Z version:1]\n'
+    expect(missingKeys(rendered, keys)).toEqual([])
+    expect(missingKeys('data: map[password:secret-with-newline\n]\nmetadata: map[version:1]\n', keys)).toEqual(['username'])
+    expect(missingKeys('data: map[passwords:x username:y]\n', keys)).toEqual(['password'])
   })
 })
 

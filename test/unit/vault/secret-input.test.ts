@@ -12,7 +12,7 @@ describe('secret data arguments', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'vsi-input-'))
     writeFileSync(path.join(dir, 'pw'), 'file-secret-value\n')
     const input = await readSecretAssignments(['user=inline-user-value', `password=@${path.join(dir, 'pw')}`, 'key=-'], async () => 'stdin-secret-value')
-    expect(input).toEqual({data: {user: 'inline-user-value', password: 'file-secret-value\n', key: 'stdin-secret-value'}, inlineKeys: ['user']})
+    expect(input).toEqual({data: {user: 'inline-user-value', password: 'file-secret-value\n', key: 'stdin-secret-value'}, inlineKeys: ['user'], newlineKeys: ['password']})
     expect(redact('x file-secret-value stdin-secret-value inline-user-value')).toBe('x [redacted] [redacted] [redacted]')
   })
 
@@ -31,7 +31,12 @@ describe('setup prompts', () => {
     const asked: string[] = []
     const api = {
       input: async (options: {message: string; default?: string}) => (asked.push(options.message), options.default ?? ''),
-      password: async () => 'typed-password-123',
+      password: async (options: {validate?: (value: string) => boolean | string}) => {
+        // An empty Enter is refused by the prompt itself (it asks again), never replaced by a default.
+        expect(options.validate?.('')).toMatch(/empty one is not stored/)
+        expect(options.validate?.('typed-password-123')).toBe(true)
+        return 'typed-password-123'
+      },
     }
     expect(await askSecretValues('internal/database/config', api)).toEqual({username: TUTORIAL.username, password: 'typed-password-123'})
     expect(redact('typed-password-123')).toBe('[redacted]')
