@@ -1,10 +1,14 @@
 import {Command, Flags} from '@oclif/core'
+import type {Input, ParserOutput} from '@oclif/core/interfaces'
 
 import {toVsiError} from '../errors.js'
 import {debug, enableDebug} from '../output/debug.js'
 import {errorEnvelope, successEnvelope} from '../output/envelope.js'
 import {redact, redactDeep} from '../output/redact.js'
 import {errColor} from '../output/terminal.js'
+
+/** oclif's FlagOutput and ArgOutput, which its package does not export. */
+type ParsedMap = {[name: string]: unknown}
 
 /**
  * Every vsi command extends this: `--json` with one envelope, `--debug`, one error path that maps to exit codes,
@@ -28,6 +32,18 @@ export abstract class VsiCommand<T> extends Command {
     await super.init()
     const argvBeforeDoubleDash = this.argv.slice(0, this.argv.includes('--') ? this.argv.indexOf('--') : undefined)
     if (argvBeforeDoubleDash.includes('--debug')) enableDebug()
+  }
+
+  /** Piped stdin is read only where `-` asks for it: oclif would otherwise take it as the first missing argument. */
+  protected override async parse<F extends ParsedMap, B extends ParsedMap, A extends ParsedMap>(
+    options?: Input<F, B, A>,
+    argv?: string[],
+  ): Promise<ParserOutput<F, B, A>> {
+    const input = options ?? (this.ctor as unknown as Input<F, B, A>)
+    const args = Object.fromEntries(Object.entries(input.args ?? {}).map(([name, arg]) => [name, {...arg, ignoreStdin: true}]))
+    // A command class's inherited statics (baseFlags, enableJsonFlag, strict) are not copied by a spread.
+    const {baseFlags, enableJsonFlag, strict} = input
+    return super.parse<F, B, A>({...input, baseFlags, enableJsonFlag, strict, args} as Input<F, B, A>, argv)
   }
 
   override log(message = '', ...args: unknown[]): void {
@@ -65,7 +81,7 @@ export abstract class VsiCommand<T> extends Command {
       process.exitCode = 130
       return
     }
-    const vsiError = toVsiError(error)
+    const vsiError = toVsiError(error, Object.keys(this.ctor.flags ?? {}))
     process.exitCode = vsiError.exitCode
     if (this.jsonEnabled()) {
       this.logJson(this.toErrorJson(vsiError))

@@ -2,13 +2,21 @@ import {Flags} from '@oclif/core'
 
 import {parseTimeout} from '../duration.js'
 
-/** Cluster selection, spelled as kubectl spells it. */
-export const kubeFlags = {
+/**
+ * Cluster selection, spelled as kubectl spells it, for commands that reach the cluster only to find the Vault server
+ * in it: no namespace applies there, so they offer no -n.
+ */
+export const clusterFlags = {
   kubeconfig: Flags.string({
     description: 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config).',
     helpGroup: 'KUBERNETES',
   }),
   context: Flags.string({description: 'The kubeconfig context to use.', helpGroup: 'KUBERNETES'}),
+}
+
+/** Cluster selection with the Kubernetes namespace (-n), for commands that act on objects in a namespace. */
+export const kubeFlags = {
+  ...clusterFlags,
   namespace: Flags.string({
     char: 'n',
     description: "Namespace (default: the context's namespace, then default).",

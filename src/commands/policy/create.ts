@@ -4,7 +4,7 @@ import {readFile} from 'node:fs/promises'
 import {settleAll} from '../../async.js'
 import {VsiCommand} from '../../cli/base-command.js'
 import {withVaultSession} from '../../cli/connections.js'
-import {kubeFlags, vaultFlags} from '../../cli/flags.js'
+import {clusterFlags, vaultFlags} from '../../cli/flags.js'
 import {stderrNotice} from '../../cli/notice.js'
 import {inputError, usageError, VsiError} from '../../errors.js'
 import {readStdin} from '../../stdin.js'
@@ -41,7 +41,7 @@ export default class PolicyCreate extends VsiCommand<PolicyCreateResult> {
     file: Flags.string({description: 'Write this HCL file (or - for stdin) as the policy, instead of --path.', exactlyOne: ['path', 'file']}),
     'dry-run': Flags.boolean({description: 'Print the HCL and whether it would be created or changed; write nothing.'}),
     ...vaultFlags,
-    ...kubeFlags,
+    ...clusterFlags,
   }
 
   async run(): Promise<PolicyCreateResult> {

@@ -2,7 +2,7 @@ import {Args} from '@oclif/core'
 
 import {VsiCommand} from '../../cli/base-command.js'
 import {withVaultSession} from '../../cli/connections.js'
-import {kubeFlags, vaultFlags} from '../../cli/flags.js'
+import {clusterFlags, vaultFlags} from '../../cli/flags.js'
 import {stderrNotice} from '../../cli/notice.js'
 import {VsiError} from '../../errors.js'
 import {normalizePolicyName, readPolicy} from '../../vault/policy.js'
@@ -21,7 +21,7 @@ export default class PolicyShow extends VsiCommand<PolicyShowResult> {
     name: Args.string({description: 'Policy name.', required: true}),
   }
 
-  static override flags = {...vaultFlags, ...kubeFlags}
+  static override flags = {...vaultFlags, ...clusterFlags}
 
   async run(): Promise<PolicyShowResult> {
     const {args, flags} = await this.parse(PolicyShow)

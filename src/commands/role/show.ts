@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {VsiCommand} from '../../cli/base-command.js'
 import {withVaultSession} from '../../cli/connections.js'
-import {kubeFlags, vaultFlags} from '../../cli/flags.js'
+import {clusterFlags, vaultFlags} from '../../cli/flags.js'
 import {stderrNotice} from '../../cli/notice.js'
 import {formatSeconds} from '../../duration.js'
 import {VsiError} from '../../errors.js'
@@ -33,7 +33,7 @@ export default class RoleShow extends VsiCommand<RoleShowResult> {
   static override flags = {
     'auth-path': Flags.string({description: 'Where the Kubernetes auth method is mounted.', default: 'kubernetes'}),
     ...vaultFlags,
-    ...kubeFlags,
+    ...clusterFlags,
   }
 
   async run(): Promise<RoleShowResult> {

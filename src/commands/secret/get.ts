@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {VsiCommand} from '../../cli/base-command.js'
 import {withVaultSession} from '../../cli/connections.js'
-import {kubeFlags, vaultFlags} from '../../cli/flags.js'
+import {clusterFlags, vaultFlags} from '../../cli/flags.js'
 import {stderrNotice} from '../../cli/notice.js'
 import {VsiError} from '../../errors.js'
 import {kvLocationOf} from '../../vault/kv-path.js'
@@ -36,7 +36,7 @@ export default class SecretGet extends VsiCommand<SecretGetResult | {path: strin
     field: Flags.string({description: 'Print only this key\'s value, unmasked (for scripts).'}),
     'show-secrets': Flags.boolean({description: 'Show the values instead of masking them.'}),
     ...vaultFlags,
-    ...kubeFlags,
+    ...clusterFlags,
   }
 
   async run(): Promise<SecretGetResult | {path: string; field: string; value: string}> {

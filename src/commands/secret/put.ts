@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {VsiCommand} from '../../cli/base-command.js'
 import {withVaultSession} from '../../cli/connections.js'
-import {kubeFlags, vaultFlags} from '../../cli/flags.js'
+import {clusterFlags, vaultFlags} from '../../cli/flags.js'
 import {stderrNotice} from '../../cli/notice.js'
 import {usageError, VsiError} from '../../errors.js'
 import {kvLocationApiPath, kvLocationOf} from '../../vault/kv-path.js'
@@ -41,7 +41,7 @@ export default class SecretPut extends VsiCommand<SecretPutResult> {
   static override flags = {
     cas: Flags.integer({description: 'Check-and-set (kv v2): write only if the current version is this (0: only if the secret does not exist).', min: 0}),
     ...vaultFlags,
-    ...kubeFlags,
+    ...clusterFlags,
   }
 
   async run(): Promise<SecretPutResult> {
