@@ -1,5 +1,3 @@
-import {describeParseError} from './cli/parse-errors.js'
-
 /** Exit codes are part of vsi's contract with scripts and CI: keep them stable. */
 export const ExitCode = {
   ok: 0,
@@ -52,21 +50,23 @@ interface OclifErrorShape {
   parse?: unknown
 }
 
-/**
- * Maps anything thrown inside a command to a VsiError, so there is one place that decides exit codes. `flagNames`
- * (the command's flags) let an unknown flag be answered with the nearest one.
- */
-export function toVsiError(error: unknown, flagNames: readonly string[] = []): VsiError {
+/** Maps anything thrown inside a command to a VsiError, so there is one place that decides exit codes. */
+export function toVsiError(error: unknown): VsiError {
   if (error instanceof VsiError) return error
   if (error instanceof Error) {
     const oclif = (error as OclifErrorShape).oclif
     // oclif's flag and argument parser throws CLIError subclasses carrying `oclif.exit` (2 for usage errors).
     if (oclif && (oclif.exit === ExitCode.usage || (error as OclifErrorShape).parse)) {
-      const {message, hint} = describeParseError(error.message, flagNames)
-      return usageError(message, hint)
+      return usageError(firstLine(error.message), 'Run the command with --help to see its flags.')
     }
     if (oclif?.exit === 0) return new VsiError(error.message, {code: 'exit', exitCode: ExitCode.ok})
     return new VsiError(error.message, {code: 'internal', cause: error})
   }
   return new VsiError(String(error), {code: 'internal'})
+}
+
+/** oclif lists several parse errors under a header line ("The following errors occurred:"); the first real one counts. */
+function firstLine(message: string): string {
+  const lines = message.split('\n').map((line) => line.replace(/^\s*[-*]\s+/, '').trim())
+  return lines.find((line) => line !== '' && !/^The following errors? occurred:?$/.test(line)) ?? message
 }

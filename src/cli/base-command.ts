@@ -2,6 +2,7 @@ import {Command, Flags} from '@oclif/core'
 import type {Input, ParserOutput} from '@oclif/core/interfaces'
 
 import {toVsiError} from '../errors.js'
+import {parseErrorAsUsage} from './parse-errors.js'
 import {debug, enableDebug} from '../output/debug.js'
 import {errorEnvelope, successEnvelope} from '../output/envelope.js'
 import {redact, redactDeep} from '../output/redact.js'
@@ -81,7 +82,7 @@ export abstract class VsiCommand<T> extends Command {
       process.exitCode = 130
       return
     }
-    const vsiError = toVsiError(error, Object.keys(this.ctor.flags ?? {}))
+    const vsiError = toVsiError(parseErrorAsUsage(error, Object.keys(this.ctor.flags ?? {})) ?? error)
     process.exitCode = vsiError.exitCode
     if (this.jsonEnabled()) {
       this.logJson(this.toErrorJson(vsiError))

@@ -3,10 +3,20 @@
  * expected; which argument is missing; and, for an unknown flag, the nearest one the command has.
  */
 import {distance} from '../annotations/nearest.js'
+import {usageError, type VsiError} from '../errors.js'
 
 export interface ParseErrorText {
   message: string
   hint: string
+}
+
+/** An oclif parse error (a CLIError with exit 2, or one carrying `parse`) as a usage error; undefined for the rest. */
+export function parseErrorAsUsage(error: unknown, flagNames: readonly string[]): VsiError | undefined {
+  if (!(error instanceof Error)) return undefined
+  const shape = error as Error & {oclif?: {exit?: number}; parse?: unknown}
+  if (!shape.oclif || (shape.oclif.exit !== 2 && !shape.parse)) return undefined
+  const {message, hint} = describeParseError(error.message, flagNames)
+  return usageError(message, hint)
 }
 
 const HELP_HINT = 'Run the command with --help to see its flags.'
