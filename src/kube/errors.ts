@@ -42,6 +42,7 @@ export function isAlreadyExists(error: unknown): boolean {
 interface StatusBody {
   message?: string
   reason?: string
+  details?: {name?: string; kind?: string}
 }
 
 /** client-node 1.x: `ApiException.body` is the raw response text (undefined for 401), never a parsed Status. */
@@ -86,6 +87,14 @@ export function statusError(status: number, body: unknown, op: KubeOperation, ta
         `Ask a cluster admin for "${op.verb}" on "${op.resource}", or check with: kubectl auth can-i ${op.verb} ${op.resource}${namespaceFlag}`,
       )
     }
+    // The API server answers a request into a missing namespace with the namespace's own NotFound
+    // (kubernetes/kubernetes staging/src/k8s.io/apiserver/pkg/admission/plugin/namespace/lifecycle/admission.go).
+    case status === 404 && parsed.details?.kind === 'namespaces' && op.resource !== 'namespaces':
+      return make(
+        'kube-namespace-not-found',
+        `namespace "${parsed.details.name ?? op.namespace}" does not exist${target.context ? ` in context "${target.context}"` : ''}`,
+        `Create it (kubectl create namespace ${parsed.details.name ?? op.namespace}) or pick another with -n.`,
+      )
     case status === 404:
       return make(
         'kube-not-found',

@@ -24,11 +24,25 @@ export function nonStringValue(target: PodTarget): Finding[] {
         message:
           `${entry.key}: ${shown} is a YAML ${entry.nonStringType}, but annotation values must be strings; ` +
           `kubectl fails with "json: cannot unmarshal ${GO_JSON_TYPES[entry.nonStringType]} into Go struct field ObjectMeta.metadata.annotations of type string"`,
-        hint: scalar ? `quote it: ${entry.key}: "${entry.value}"` : 'write the value as one string (a JSON text in quotes, or a literal block with |)',
+        hint: scalar ? quoteHint(entry) : 'write the value as one string (a JSON text in quotes, or a literal block with |)',
         at: entry.valueAt,
       },
     ]
   })
+}
+
+/** YAML 1.1 spellings of true, which kubectl reads as a boolean and Go's strconv.ParseBool refuses once quoted. */
+const YAML_TRUE = /^(y|yes|on)$/i
+const YAML_FALSE = /^(n|no|off)$/i
+
+/** Quoting must give a value the injector accepts: `yes` quoted is "yes", which ParseBool refuses, so say "true". */
+function quoteHint(entry: AnnotationEntry): string {
+  const spec = specOf(entry)
+  const refused = spec !== undefined && checkValue(spec.kind, entry.value)?.outcome === 'rejected'
+  if (refused && entry.nonStringType === 'boolean' && (YAML_TRUE.test(entry.value) || YAML_FALSE.test(entry.value))) {
+    return `write it as a quoted boolean the injector accepts: ${entry.key}: "${YAML_TRUE.test(entry.value)}"`
+  }
+  return `quote it: ${entry.key}: "${entry.value}"`
 }
 
 /**

@@ -96,6 +96,13 @@ describe('lint: messages', () => {
     })
   })
 
+  it('an unquoted yes/no gets a hint naming a value the injector accepts, not the quoted "yes" it also rejects', () => {
+    const hints = (value: string) => lintYaml(deployment(`vault.hashicorp.com/agent-inject: ${value}\nvault.hashicorp.com/role: r`), 'd.yaml').filter((p) => p.rule === 'non-string-value').map((p) => p.hint)
+    expect(hints('yes')).toEqual(['write it as a quoted boolean the injector accepts: vault.hashicorp.com/agent-inject: "true"'])
+    expect(hints('off')).toEqual(['write it as a quoted boolean the injector accepts: vault.hashicorp.com/agent-inject: "false"'])
+    expect(hints('true')).toEqual(['quote it: vault.hashicorp.com/agent-inject: "true"'])
+  })
+
   it('quotes the Go parse error for a value the injector rejects', () => {
     const problems = lintYaml(deployment('vault.hashicorp.com/agent-inject: "yes"\nvault.hashicorp.com/role: r'), 'd.yaml')
     expect(problems).toHaveLength(1)

@@ -26,6 +26,16 @@ describe('kubeError', () => {
     expect(kubeError(apiException(503, 'upstream connect error'), op, target)).toMatchObject({code: 'kube-server-error', message: expect.stringContaining('HTTP 503: upstream connect error')})
   })
 
+  it('a 404 from the namespace itself says the namespace does not exist, not the object', () => {
+    const create = {verb: 'create', resource: 'serviceaccounts', kind: 'service account', name: 'internal-app', namespace: 'apps'}
+    const body = JSON.stringify({kind: 'Status', reason: 'NotFound', code: 404, message: 'namespaces "apps" not found', details: {name: 'apps', kind: 'namespaces'}})
+    expect(kubeError(apiException(404, body), create, target)).toMatchObject({
+      code: 'kube-namespace-not-found',
+      message: 'namespace "apps" does not exist in context "minikube"',
+      hint: 'Create it (kubectl create namespace apps) or pick another with -n.',
+    })
+  })
+
   it('names the server for network and TLS failures', () => {
     const refused = Object.assign(new Error('request to https://10.0.0.1:6443/x failed, reason: connect ECONNREFUSED'), {name: 'FetchError', code: 'ECONNREFUSED'})
     expect(transportError(refused, op, target)).toMatchObject({code: 'kube-unreachable', message: 'cannot reach the Kubernetes API server at https://10.0.0.1:6443: connection refused'})
