@@ -1,5 +1,6 @@
 import {lookupAnnotation} from '../annotations/catalog.js'
-import {usageError} from '../errors.js'
+import {annotationsSize, TOTAL_ANNOTATION_SIZE_LIMIT} from '../annotations/size.js'
+import {inputError, usageError} from '../errors.js'
 import type {KvVersion} from '../vault/mounts.js'
 import type {TemplateFormat} from '../annotations/formats.js'
 import {formatTemplate} from '../annotations/formats.js'
@@ -130,5 +131,12 @@ export function buildAnnotations(request: PatchRequest): {annotations: Record<st
 /** Everything `vsi patch` writes, computed once, so `vsi patch --apply` can send the same patch. */
 export function buildPatch(request: PatchRequest): PatchPlan {
   const {annotations, notes} = buildAnnotations(request)
+  const size = annotationsSize(Object.entries(annotations))
+  if (size > TOTAL_ANNOTATION_SIZE_LIMIT) {
+    throw inputError(
+      `the annotations come to ${size} bytes; the API server accepts at most ${TOTAL_ANNOTATION_SIZE_LIMIT} (256 KiB) per object, so nothing was written`,
+      'Move large templates into a ConfigMap or Secret and use agent-inject-template-file-<NAME> with agent-configmap or agent-extra-secret.',
+    )
+  }
   return {patch: annotationPatch(POD_TEMPLATE_PATH, annotations), yaml: patchYaml(POD_TEMPLATE_PATH, annotations), annotations, notes}
 }

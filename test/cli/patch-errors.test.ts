@@ -30,13 +30,15 @@ const CASES: Array<[string, string[], RegExp]> = [
   ['a missing manifest', [...BASE, ...SECRET, '-f', 'missing.yaml', '--in-place'], /^Error: cannot read missing.yaml: no such file or directory$/],
   ['invalid YAML', [...BASE, ...SECRET, '-f', 'good.yaml', '-f', 'broken.yaml', '--in-place'], /^Error: broken.yaml: invalid YAML: /],
   ['a manifest without workloads', [...BASE, ...SECRET, '-f', 'service.yaml', '--in-place'], /^Error: no workload in service.yaml \(looked for Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod; found Service\)$/],
+  ['annotations over the API server\'s 256 KiB', [...BASE, ...SECRET, '--template', 'database-config.txt=@big.tmpl'], /^Error: the annotations come to 300\d{3} bytes; the API server accepts at most 262144 \(256 KiB\) per object, so nothing was written$/],
+  ['annotations over 256 KiB, in place', [...BASE, ...SECRET, '--template', 'database-config.txt=@big.tmpl', '-f', 'good.yaml', '--in-place'], /^Error: the annotations come to 300\d{3} bytes/],
   ['stdin with --in-place', [...BASE, ...SECRET, '-f', '-', '--in-place'], /^Error: --in-place cannot write stdin back: use -o FILE or -o -$/],
 ]
 
 describe('vsi patch: bad input', () => {
   it.concurrent.for(CASES)('%s: one error line naming the problem, exit 2, nothing written', async ([, args, expected], {expect}) => {
     const dir = mkdtempSync(path.join(tmpdir(), 'vsi-patch-errors-'))
-    const files = {'good.yaml': DEPLOYMENT, 'broken.yaml': 'kind: Deployment\nspec: [unclosed\n', 'service.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n'}
+    const files = {'good.yaml': DEPLOYMENT, 'broken.yaml': 'kind: Deployment\nspec: [unclosed\n', 'service.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n', 'big.tmpl': 'x'.repeat(300_000)}
     for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text)
     const result = await runVsi(args, {cwd: dir, input: DEPLOYMENT})
     expect(result.exitCode, result.stderr).toBe(2)

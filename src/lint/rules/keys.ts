@@ -7,13 +7,11 @@ import {
   maxSecretNameLength,
 } from '../../annotations/catalog.js'
 import {distance, MAX_DOMAIN_DISTANCE, nearestAnnotation} from '../../annotations/nearest.js'
+import {annotationsSize, TOTAL_ANNOTATION_SIZE_LIMIT} from '../../annotations/size.js'
 import {secretsOf, specOf} from '../pod.js'
 import type {AnnotationEntry, Finding, PodTarget} from '../types.js'
 
 const PREFIX_DOMAIN = ANNOTATION_PREFIX.slice(0, -1)
-
-/** The API server's limit on all annotations of an object together (keys plus values, in bytes). */
-export const TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024
 
 export function unknownAnnotation(target: PodTarget): Finding[] {
   const secretNames = secretsOf(target).map((secret) => secret.rawName)
@@ -67,7 +65,7 @@ export function invalidKey(target: PodTarget): Finding[] {
 }
 
 export function annotationsTooLarge(target: PodTarget): Finding[] {
-  const size = target.annotations.reduce((total, entry) => total + Buffer.byteLength(entry.key) + Buffer.byteLength(entry.value), 0)
+  const size = annotationsSize(target.annotations.map((entry) => [entry.key, entry.value] as const))
   if (size <= TOTAL_ANNOTATION_SIZE_LIMIT) return []
   return [
     {
