@@ -8,6 +8,7 @@ import {VsiError} from '../errors.js'
 import {debug} from '../output/debug.js'
 import {registerSecret} from '../output/redact.js'
 import {invalidToken, isKvUpgrading, isPermissionDenied, isTransient, statusOf, toVaultError, type VaultCall} from './errors.js'
+import {checkPathSegments} from './names.js'
 import type {TokenSource} from './settings.js'
 
 /** Vault's response envelope (sdk/logical/translate_response.go); sys routes also copy `data` to the top level. */
@@ -39,6 +40,15 @@ export interface VaultClientOptions {
   unreachableHint?: string
 }
 
+/** sys/health's view of a Vault server; cluster_id and cluster_name are absent while it is sealed. */
+export interface VaultIdentity {
+  clusterId?: string
+  clusterName?: string
+  sealed: boolean
+  version?: string
+}
+
+export const DEFAULT_TIMEOUT_MS = 60_000
 const RETRY_DELAYS_MS = [100, 250, 600]
 
 /**
@@ -50,6 +60,8 @@ const RETRY_DELAYS_MS = [100, 250, 600]
 export class VaultClient {
   readonly addr: string
   readonly tokenSource?: TokenSource
+  /** Per request, as VAULT_CLIENT_TIMEOUT sets it for the vault CLI (default 60 s). */
+  readonly timeoutMs: number
   private closed = false
   private readonly agents: {httpAgent: http.Agent; httpsAgent: https.Agent}
 
@@ -60,6 +72,7 @@ export class VaultClient {
   ) {
     this.addr = options.addr
     this.tokenSource = options.tokenSource
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
     this.agents = agents ?? {
       httpAgent: new http.Agent({keepAlive: true}),
       httpsAgent: new https.Agent({keepAlive: true, ca: options.ca, rejectUnauthorized: !options.skipVerify}),
@@ -119,6 +132,17 @@ export class VaultClient {
     return response?.data ?? {}
   }
 
+  /**
+   * Who answers at this address: sys/health needs no token and answers with its body on every status
+   * (http/sys_health.go); the code parameters keep node-vault from treating sealed or standby as failures.
+   */
+  async identity(): Promise<VaultIdentity> {
+    const body = (await this.request<unknown>('GET', 'sys/health?standbyok=true&sealedcode=200&uninitcode=200', undefined, {idempotent: true})) as
+      | (Partial<Record<'cluster_id' | 'cluster_name' | 'version', string>> & {sealed?: boolean})
+      | undefined
+    return {clusterId: body?.cluster_id || undefined, clusterName: body?.cluster_name || undefined, sealed: body?.sealed === true, version: body?.version}
+  }
+
   close(): void {
     this.closed = true
     this.agents.httpAgent.destroy()
@@ -127,6 +151,7 @@ export class VaultClient {
 
   async request<T>(method: string, path: string, body?: object, options: RequestOptions = {}): Promise<VaultResponse<T> | undefined> {
     const call: VaultCall = {method, path, login: options.login}
+    checkPathSegments(path, 'the Vault path')
     for (let attempt = 0; ; attempt++) {
       try {
         const response = await this.nodeVault.request({
@@ -134,7 +159,7 @@ export class VaultClient {
           method,
           ...(body === undefined ? {} : {json: body}),
           ...this.agents,
-          timeout: this.options.timeoutMs ?? 30_000,
+          timeout: this.timeoutMs,
         })
         // 204 comes back as '' from node-vault.
         return response === '' || response === undefined ? undefined : (response as VaultResponse<T>)
