@@ -13,7 +13,7 @@ import {dispatch, matchesSpecial, resolveWriteOperation, type Backend, type Back
 import {multierror} from '../../../src/vault/go-errors.js'
 import type {WireRequest, WireResponse} from './http-wire.js'
 import {CORE_TYPES, KNOWN_AUTH_TYPES, KNOWN_SECRET_TYPES, newMount, type MountConfig, type MountEntry} from './mounts.js'
-import type {Acl} from '../../../src/vault/acl/acl.js'
+import type {EmulatorAcl} from './policy/acl.js'
 import {PolicyStore} from './policy/store.js'
 import {errorBody, render} from './render.js'
 import {errorResponse} from './reply.js'
@@ -68,7 +68,7 @@ export class VaultCore implements SysCore {
     return table === 'secret' ? this.secretMounts : this.authMounts
   }
 
-  acl(token: TokenEntry): Acl {
+  acl(token: TokenEntry): EmulatorAcl {
     return this.policies.acl(token.policies)
   }
 
@@ -254,9 +254,9 @@ export class VaultCore implements SysCore {
         breq.op = op
         ctx.op = op
       }
-      const result = this.acl(token).allowOperation(logical.path, breq.op, breq.data)
+      const result = this.acl(token).decide(logical.path, breq.op, breq.data)
       const needsSudo = backend !== undefined && matchesSpecial(backend.rootPaths, relative)
-      if (!result.allowed || (needsSudo && !result.rootPrivs)) return {response: render(ctx, errorResponse(PERMISSION_DENIED, 403))}
+      if (!result.allowed || (needsSudo && !result.sudo)) return {response: render(ctx, errorResponse(PERMISSION_DENIED, 403))}
       breq.token = token
     }
     // A token with a use limit spends one use per request and is revoked after its last.

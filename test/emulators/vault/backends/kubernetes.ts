@@ -2,7 +2,7 @@
 // path_role.go, sdk/helper/tokenutil). Login lives in kubernetes-login.ts.
 import net from 'node:net'
 import {parse as parseYaml} from 'yaml'
-import {formatGoDuration} from '../../../../src/duration.js'
+import {formatGoDuration} from '../go-duration-format.js'
 import type {Backend, HandlerRequest, Route} from '../framework.js'
 import {SYSTEM_TTL} from '../mounts.js'
 import {errorResponse, listOf, nil, ok, type Reply} from '../reply.js'

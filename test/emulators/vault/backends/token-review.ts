@@ -17,6 +17,11 @@ export interface KubeTarget {
   serviceAccountToken?: string
   /** Extra host names or IPs that mean "the API server" from inside the cluster. */
   hostAliases?: string[]
+  /**
+   * 'pod' (default): Vault runs in a pod, whose loopback is its own, so the host's 127.0.0.1 is unreachable.
+   * 'host': Vault shares the host's network (only for tests that stand stub API servers on loopback).
+   */
+  network?: 'pod' | 'host'
 }
 
 const IN_CLUSTER_HOSTS = ['kubernetes.default.svc', 'kubernetes.default.svc.cluster.local', 'kubernetes.default', 'kubernetes']
@@ -103,7 +108,7 @@ export function kubeRequest(request: KubeRequest): Promise<{status: number; text
   }
   // Vault in a pod has its own loopback: the host's 127.0.0.1 (a kind kubeconfig, a port vsi forwarded) is not the API
   // server there. Go's client.Do fails to dial, and path_login.go turns any lookup error into "permission denied".
-  if (!inCluster && request.kube !== undefined && isLoopback(originalHost)) {
+  if (!inCluster && request.kube !== undefined && request.kube.network !== 'host' && isLoopback(originalHost)) {
     const port = target.port || (target.protocol === 'https:' ? '443' : '80')
     const dial = net.isIPv6(originalHost.replace(/^\[|\]$/g, '')) ? `[::1]:${port}` : `127.0.0.1:${port}`
     return Promise.reject(new Error(`${request.method === 'POST' ? 'Post' : 'Get'} "${target.href}": dial tcp ${dial}: connect: connection refused`))
