@@ -7,7 +7,7 @@ import {format} from 'node:util'
 import {VsiError} from '../errors.js'
 import {debug} from '../output/debug.js'
 import {registerSecret} from '../output/redact.js'
-import {invalidToken, isKvUpgrading, isPermissionDenied, isTransient, statusOf, toVaultError, type VaultCall} from './errors.js'
+import {invalidToken, isKvUpgrading, isMissingToken, isPermissionDenied, isTransient, noToken, statusOf, toVaultError, type VaultCall} from './errors.js'
 import {checkPathSegments} from './names.js'
 import type {TokenSource} from './settings.js'
 
@@ -172,6 +172,8 @@ export class VaultClient {
           continue
         }
         const context = {addr: this.options.label ?? this.addr, tokenSource: this.tokenSource, unreachableHint: this.options.unreachableHint}
+        // Vault >= 1.10 answers a request without a token 403 "permission denied", older ones 400 "missing client token".
+        if (!this.options.token && !options.login && (statusOf(error) === 403 || isMissingToken(error))) throw noToken(call, error)
         if (!isPermissionDenied(error) || options.login) throw toVaultError(error, call, context)
         const capabilities = await this.capabilitiesOf(path)
         // The default policy grants sys/capabilities-self: a token refused even that is not a valid token.

@@ -1,4 +1,4 @@
-import {VsiError} from '../errors.js'
+import {ExitCode, VsiError} from '../errors.js'
 
 /** What node-vault 0.12 rejects with: ApiResponseError (not exported) carries `response`; axios errors carry `code`. */
 interface NodeVaultErrorShape {
@@ -119,13 +119,7 @@ export function toVaultError(error: unknown, call: VaultCall, context: MapContex
   if (isInvalidToken(error) || (status === 403 && context.capabilities === undefined && /invalid token/i.test(text))) {
     return invalidToken(context, error)
   }
-  if (status === 400 && /missing client token/i.test(text)) {
-    return new VsiError(`No Vault token: Vault answered "missing client token" to ${where}`, {
-      code: 'vault-token-missing',
-      hint: 'Set VAULT_TOKEN (or log in with `vault login`, which writes ~/.vault-token), or pass --vault-token.',
-      cause: error,
-    })
-  }
+  if (isMissingToken(error)) return noToken(call, error)
   if (status === 400 && /HTTP request to an HTTPS server/i.test(text)) {
     return new VsiError(`Vault at ${context.addr} expects HTTPS`, {
       code: 'vault-tls',
@@ -155,6 +149,21 @@ export function toVaultError(error: unknown, call: VaultCall, context: MapContex
   return new VsiError(`Vault failed on ${where}: ${status === undefined ? text : `HTTP ${status}: ${text}`}`, {
     code: 'vault-error',
     cause: error,
+  })
+}
+
+/** Vault 1.9 and older: 400 "missing client token" (1.10+ answers 403 "permission denied"). */
+export function isMissingToken(error: unknown): boolean {
+  return statusOf(error) === 400 && /missing client token/i.test(vaultErrorText(error))
+}
+
+/** vsi sent no token (or an older Vault says so): say how to give one. */
+export function noToken(call: VaultCall, cause: unknown): VsiError {
+  return new VsiError(`No Vault token: ${call.method} ${call.path.split('?')[0]} needs one, and vsi had none to send (Vault answered ${statusOf(cause)} "${vaultErrorText(cause)}")`, {
+    code: 'vault-token-missing',
+    exitCode: ExitCode.usage,
+    hint: 'Set VAULT_TOKEN, run `vault login` (which writes ~/.vault-token), or pass --vault-token.',
+    cause,
   })
 }
 

@@ -245,7 +245,10 @@ export class VaultCore implements SysCore {
     }
     const unauthenticated = backend !== undefined && matchesSpecial(backend.unauthenticatedPaths, relative)
     if (!unauthenticated) {
-      if (logical.token === undefined) return {response: render(ctx, errorResponse('missing client token'))}
+      // Vault >= 1.10 (vault/request_handling.go fetchACLTokenEntryAndEntity): an empty token is logical.ErrPermissionDenied,
+      // which handleRequest wraps in a multierror like any denial;
+      // 1.9 and older answered 400 "missing client token".
+      if (logical.token === undefined) return {response: render(ctx, errorResponse(PERMISSION_DENIED, 403))}
       const token = this.tokens.lookup(logical.token)
       if (token === undefined) return {response: render(ctx, errorResponse(INVALID_TOKEN, 403))}
       if (backend !== undefined) {

@@ -287,8 +287,8 @@ function preflight(core: SysCore, req: HandlerRequest): Reply {
   const refused = errorResponse(`preflight capability check returned 403, please ensure client's policies grant access to path ${JSON.stringify(path)}`, 403)
   const match = core.matchMount(path)
   if (match === undefined) return refused
-  if (req.clientToken === undefined) return goError('missing client token', 400)
-  const token = core.tokens.lookup(req.clientToken)
+  // pathInternalUIMountRead answers any fetchACLTokenEntryAndEntity error (an empty token too, since 1.10) with errResp.
+  const token = req.clientToken === undefined ? undefined : core.tokens.lookup(req.clientToken)
   if (token === undefined || !core.acl(token).hasMountAccess(match.prefix)) return refused
   return ok({...mountInfo(match.entry), path: match.entry.path})
 }
