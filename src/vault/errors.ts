@@ -90,7 +90,11 @@ export function requiredCapability(call: VaultCall): string {
   if (call.method === 'GET') return /(^|&)list=(true|1)/.test(query) ? 'list' : 'read'
   if (call.method === 'DELETE') return 'delete'
   if (call.method === 'PATCH') return 'patch'
-  return path.startsWith('sys/auth/') ? 'update" and "sudo' : 'create" or "update'
+  if (path.startsWith('sys/auth/')) return 'update" and "sudo'
+  // Paths without an existence check are always written as "update" (sdk/framework: no ExistenceCheck, no create):
+  // the Kubernetes auth method's config (vault-plugin-auth-kubernetes path_config.go) and mount/tune endpoints.
+  if (/^auth\/.+\/config$/.test(path) || path.startsWith('sys/mounts/')) return 'update'
+  return 'create" or "update'
 }
 
 export interface MapContext {
