@@ -56,7 +56,7 @@ const TLS_CODES = new Set([
 ])
 
 const TRANSIENT_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'ERR_SOCKET_CONNECTION_TIMEOUT'])
-const TRANSIENT_STATUSES = new Set([500, 502, 504])
+const TRANSIENT_STATUSES = new Set([500, 502, 503, 504])
 
 /** Worth another try on an idempotent call: the connection broke, or a gateway or server failed (not: sealed). */
 export function isTransient(error: unknown): boolean {
@@ -71,8 +71,18 @@ export function isKvUpgrading(error: unknown): boolean {
   return statusOf(error) === 400 && /Upgrading from non-versioned to versioned data/i.test(vaultErrorText(error))
 }
 
+/**
+ * Sealed is read from Vault's own answer (503 {"errors":["Vault is sealed"]}, sdk/helper/consts ErrSealed); a 503 from a
+ * proxy in front of Vault (an HTML page, an empty body) only says Vault is unavailable.
+ */
 export function isSealed(error: unknown): boolean {
-  return statusOf(error) === 503 || /Vault is sealed/i.test(vaultErrorText(error))
+  return statusOf(error) === 503 && vaultErrors(error).some((text) => /Vault is sealed/i.test(text))
+}
+
+function vaultErrors(error: unknown): string[] {
+  const body = (error as NodeVaultErrorShape | undefined)?.response?.body
+  const errors = body && typeof body === 'object' ? (body as {errors?: unknown}).errors : undefined
+  return Array.isArray(errors) ? errors.map(String) : []
 }
 
 export function isInvalidToken(error: unknown): boolean {
@@ -117,6 +127,13 @@ export function toVaultError(error: unknown, call: VaultCall, context: MapContex
     return new VsiError(`Vault at ${context.addr} is sealed`, {
       code: 'vault-sealed',
       hint: 'Unseal it (vault operator unseal) and run the command again.',
+      cause: error,
+    })
+  }
+  if (status === 503) {
+    return new VsiError(`Vault at ${context.addr} is unavailable: HTTP 503 ${text}`, {
+      code: 'vault-unavailable',
+      hint: 'Something in front of Vault (a proxy, an ingress, a port-forward) answered instead of Vault; check that Vault runs and that the address reaches it.',
       cause: error,
     })
   }

@@ -76,6 +76,10 @@ export interface RequestRecord {
 
 export interface VaultFaults {
   latencyMs(ms: number): void
+  /** Holds the next n requests (method, path prefix) until all n arrived, then answers them: a deterministic race. */
+  gateNext(n: number, method: string, pathPrefix: string): void
+  /** Accepts connections and never answers. */
+  hang(on?: boolean): void
   failNext(n: number, status: FailStatus, pathPrefix?: string): void
   dropNext(n: number, pathPrefix?: string): void
   seal(): void
@@ -173,6 +177,8 @@ export async function startVaultEmulator(options: VaultEmulatorOptions = {}): Pr
       const record: RequestRecord = {method: req.method, path: url.pathname, query: url.search.slice(1), status: 0, token: core.tokenClass(req)}
       if (req.headers['x-vault-namespace'] !== undefined) record.namespace = req.headers['x-vault-namespace']
       requests.push(record)
+      if (faults.hang) return new Promise<never>(() => undefined)
+      await faults.passGate(req.method, url.pathname.replace(/^\/v1\//, ''))
       const fault = faults.take(url.pathname.replace(/^\/v1\//, ''))
       if (fault?.kind === 'drop') return 'drop'
       if (fault?.kind === 'fail') {
@@ -238,6 +244,10 @@ export async function startVaultEmulator(options: VaultEmulatorOptions = {}): Pr
     faults: {
       latencyMs: (ms) => {
         faults.latency = ms
+      },
+      gateNext: (n, method, prefix) => faults.gateNext(n, method, prefix),
+      hang: (on = true) => {
+        faults.hang = on
       },
       failNext: (n, status, prefix) => faults.failNext(n, status, prefix),
       dropNext: (n, prefix) => faults.dropNext(n, prefix),
