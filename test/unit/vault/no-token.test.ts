@@ -3,7 +3,7 @@ import type {AddressInfo} from 'node:net'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {VaultClient} from '../../../src/vault/client.js'
-import {VsiError} from '../../../src/errors.js'
+import type {VsiError} from '../../../src/errors.js'
 import {startVaultEmulator, type VaultEmulator} from '../../emulators/vault/index.js'
 
 describe('a request sent without a Vault token', () => {
