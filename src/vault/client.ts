@@ -2,6 +2,7 @@ import type NodeVault from 'node-vault'
 
 import http from 'node:http'
 import https from 'node:https'
+import tls from 'node:tls'
 import {format} from 'node:util'
 
 import {VsiError} from '../errors.js'
@@ -33,7 +34,10 @@ export interface VaultClientOptions {
   namespace?: string
   ca?: string
   skipVerify: boolean
-  /** Milliseconds per request. */
+  clientCert?: string
+  clientKey?: string
+  tlsServerName?: string
+  /** Milliseconds a call may take in all, retries included (VAULT_CLIENT_TIMEOUT). */
   timeoutMs?: number
   /** How messages name this Vault when the address alone would mislead (a port-forward to a pod). */
   label?: string
@@ -75,7 +79,15 @@ export class VaultClient {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
     this.agents = agents ?? {
       httpAgent: new http.Agent({keepAlive: true}),
-      httpsAgent: new https.Agent({keepAlive: true, ca: options.ca, rejectUnauthorized: !options.skipVerify}),
+      httpsAgent: new https.Agent({
+        keepAlive: true,
+        ca: options.ca,
+        rejectUnauthorized: !options.skipVerify,
+        cert: options.clientCert,
+        key: options.clientKey,
+        // VAULT_TLS_SERVER_NAME: sent as SNI and checked against the certificate instead of the address's host.
+        ...(options.tlsServerName ? {servername: options.tlsServerName, checkServerIdentity: (_host: string, cert: tls.PeerCertificate) => tls.checkServerIdentity(options.tlsServerName!, cert)} : {}),
+      }),
     }
   }
 
@@ -152,6 +164,8 @@ export class VaultClient {
   async request<T>(method: string, path: string, body?: object, options: RequestOptions = {}): Promise<VaultResponse<T> | undefined> {
     const call: VaultCall = {method, path, login: options.login}
     checkPathSegments(path, 'the Vault path')
+    // The timeout bounds the whole call, retries included, as VAULT_CLIENT_TIMEOUT promises.
+    const deadline = Date.now() + this.timeoutMs
     for (let attempt = 0; ; attempt++) {
       try {
         const response = await this.nodeVault.request({
@@ -159,19 +173,19 @@ export class VaultClient {
           method,
           ...(body === undefined ? {} : {json: body}),
           ...this.agents,
-          timeout: this.timeoutMs,
+          timeout: Math.max(1, deadline - Date.now()),
         })
         // 204 comes back as '' from node-vault.
         return response === '' || response === undefined ? undefined : (response as VaultResponse<T>)
       } catch (error) {
         // A closed client (the command is ending) does not try again.
         const retryable = !this.closed && (isKvUpgrading(error) || (options.idempotent === true && isTransient(error)))
-        if (retryable && attempt < RETRY_DELAYS_MS.length) {
+        if (retryable && attempt < RETRY_DELAYS_MS.length && Date.now() + RETRY_DELAYS_MS[attempt]! < deadline) {
           debug(`${method} ${path} failed (${statusOf(error) ?? (error as {code?: string}).code}); retrying`)
           await new Promise((resolve) => setTimeout(resolve, RETRY_DELAYS_MS[attempt]))
           continue
         }
-        const context = {addr: this.options.label ?? this.addr, tokenSource: this.tokenSource, unreachableHint: this.options.unreachableHint}
+        const context = {addr: this.options.label ?? this.addr, tokenSource: this.tokenSource, unreachableHint: this.options.unreachableHint, timeoutMs: this.timeoutMs}
         // Vault >= 1.10 answers a request without a token 403 "permission denied", older ones 400 "missing client token".
         if (!this.options.token && !options.login && (statusOf(error) === 403 || isMissingToken(error))) throw noToken(call, error)
         if (!isPermissionDenied(error) || options.login) throw toVaultError(error, call, context)

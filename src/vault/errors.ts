@@ -113,6 +113,7 @@ export interface MapContext {
   tokenSource?: string
   /** The token's capabilities on the path, from sys/capabilities-self, when a 403 was answered. */
   capabilities?: string[]
+  timeoutMs?: number
 }
 
 /** Turns whatever node-vault threw into the VsiError the user sees. */
@@ -197,8 +198,15 @@ export function invalidToken(context: MapContext, cause?: unknown): VsiError {
   })
 }
 
-function transportError(error: unknown, code: string, {addr, unreachableHint}: MapContext): VsiError {
+function transportError(error: unknown, code: string, {addr, unreachableHint, timeoutMs}: MapContext): VsiError {
   const detail = (error as Error).message
+  if ((code === 'ECONNABORTED' || code === 'ETIMEDOUT') && timeoutMs !== undefined) {
+    return new VsiError(`Vault at ${addr} did not answer within ${timeoutMs / 1000}s`, {
+      code: 'vault-timeout',
+      hint: 'Check that Vault is up and not overloaded; VAULT_CLIENT_TIMEOUT (or --vault-client-timeout) sets how long vsi waits (default 60s).',
+      cause: error,
+    })
+  }
   if (TLS_CODES.has(code) || /certificate|SSL|TLS/i.test(detail)) {
     return new VsiError(`TLS error talking to Vault at ${addr}: ${detail}`, {
       code: 'vault-tls',

@@ -51,6 +51,8 @@ export interface VaultEmulatorOptions {
   rootToken?: string
   /** Serve HTTPS with test/fixtures/tls/server.pem (signed by ca.pem, exposed as `caPem`). */
   tls?: boolean
+  /** With tls: require a client certificate signed by test/fixtures/tls/client-ca.pem (the listener's tls_require_and_verify_client_cert). */
+  requireClientCert?: boolean
   /** Default true: like `vault server -dev`, with a kv-v2 engine at secret/. */
   devMode?: boolean
   /** The cluster this Vault runs in (see KubeTarget). Without it, in-cluster hosts do not resolve. */
@@ -170,7 +172,7 @@ export async function startVaultEmulator(options: VaultEmulatorOptions = {}): Pr
   const requests: RequestRecord[] = []
 
   const server = await startWireServer({
-    tls: options.tls ? {cert: fixture('server.pem'), key: fixture('server-key.pem')} : undefined,
+    tls: options.tls ? {cert: fixture('server.pem'), key: fixture('server-key.pem'), clientCa: options.requireClientCert ? fixture('client-ca.pem') : undefined} : undefined,
     handler: async (req) => {
       if (faults.latency > 0) await new Promise((resolve) => setTimeout(resolve, faults.latency))
       const url = new URL(req.target, 'http://vault')
