@@ -30,3 +30,20 @@ describe('two vsi setup runs at once', () => {
     expect(secretSteps).toEqual(['created: already version 1 (written meanwhile by another run)', 'created: version 1'])
   })
 })
+
+describe('a throttled Kubernetes API server', () => {
+  let world: VaultWorld
+  beforeAll(async () => {
+    world = await startVaultWorld()
+  })
+  afterAll(() => world.stop())
+
+  it('a write answered 429 with Retry-After is sent again after that delay', async () => {
+    world.kube.failNext({method: 'POST', pathPrefix: '/api/v1/namespaces/default/serviceaccounts', status: 429})
+    const run = await runVsi(['setup', '--secret', 'internal/database/config', 'password=-', '--app', 'internal-app', '--no-verify', '--json'], {env: world.env(), input: 'x'})
+    expect(run.exitCode, run.stdout).toBe(0)
+    const creates = world.kube.requests.filter((r) => r.method === 'POST' && r.path === '/api/v1/namespaces/default/serviceaccounts')
+    expect(creates.map((r) => r.status)).toEqual([429, 201])
+    expect(statuses(run.json)['service-account']).toBe('created')
+  })
+})

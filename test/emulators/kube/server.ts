@@ -188,7 +188,10 @@ export class ApiServer {
       entry.status = status
       this.record(entry)
       const text = typeof payload === 'string' && type !== 'application/json' ? payload : JSON.stringify(payload)
-      res.writeHead(status, {'Content-Type': type, 'Cache-Control': 'no-cache, private'})
+      // k8s.io/apiserver responsewriters.ErrorNegotiated: a Status with details.retryAfterSeconds (429, 5xx) sets Retry-After.
+      const retryAfter = (payload as {details?: {retryAfterSeconds?: number}} | undefined)?.details?.retryAfterSeconds
+      const retryHeader = (status === 429 || status >= 500) && retryAfter ? {'Retry-After': String(retryAfter)} : {}
+      res.writeHead(status, {'Content-Type': type, 'Cache-Control': 'no-cache, private', ...retryHeader})
       res.end(req.method === 'HEAD' ? undefined : text)
     }
     const fail = (error: unknown) => {
