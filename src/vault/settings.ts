@@ -5,7 +5,7 @@ import path from 'node:path'
 import {ExitCode, VsiError} from '../errors.js'
 import {registerSecret} from '../output/redact.js'
 import {DEFAULT_TIMEOUT_MS} from './client.js'
-import {DurationError, parseDurationSecond} from './go-duration.js'
+import {DurationError, parseDurationSecond} from '../duration.js'
 
 /** Where the token came from, so vsi can say so without ever printing it. */
 export type TokenSource = '--vault-token' | 'VAULT_TOKEN' | '~/.vault-token' | 'VAULT_DEV_ROOT_TOKEN_ID'

@@ -43,8 +43,11 @@ export async function startVaultWorld(options: VaultWorldOptions = {}): Promise<
   const kube = await startKubeEmulator({preset: options.preset ?? 'tutorial'})
   const serviceAccountToken = options.preset === 'empty' ? undefined : kube.issueServiceAccountToken('default', 'vault', {expirationSeconds: 86_400})
   // vault-0 sees the network as a pod does: the API server at kubernetes.default.svc or the service IP.
-  const podVault = await startVaultEmulator({kube: {url: kube.url, caPem: kube.caPem, serviceAccountToken, hostAliases: ['10.96.0.1']}, ...(options.outside ? {} : options.vault)})
-  const vault = options.outside ? await startVaultEmulator({...options.vault}) : podVault
+  // A new kv-v2 engine answers 400 "Upgrading from non-versioned to versioned data" for a moment, as Vault does, so
+  // every test exercises vsi's retry of it.
+  const vaultOptions: VaultEmulatorOptions = {kvV2UpgradeMs: 150, ...options.vault}
+  const podVault = await startVaultEmulator({kube: {url: kube.url, caPem: kube.caPem, serviceAccountToken, hostAliases: ['10.96.0.1']}, ...(options.outside ? {kvV2UpgradeMs: 150} : vaultOptions)})
+  const vault = options.outside ? await startVaultEmulator(vaultOptions) : podVault
   kube.portForwardTargets['default/vault-0:8200'] = {host: '127.0.0.1', port: Number(new URL(podVault.url).port)}
   const kubeconfig = path.join(mkdtempSync(path.join(tmpdir(), 'vsi-world-')), 'kubeconfig')
   kube.writeKubeconfig(kubeconfig)
