@@ -56,16 +56,6 @@ function clock(seconds: number): {h: number; m: number; s: number} {
   return {h: Math.floor(total / 3600), m: Math.floor((total % 3600) / 60), s: total % 60}
 }
 
-/** Go's time.Duration.String() for a whole number of seconds: "24h0m0s", "1m30s", "0s". */
-export function formatGoDuration(seconds: number): string {
-  if (seconds === 0) return '0s'
-  const sign = seconds < 0 ? '-' : ''
-  const {h, m, s} = clock(seconds)
-  if (h > 0) return `${sign}${h}h${m}m${s}s`
-  if (m > 0) return `${sign}${m}m${s}s`
-  return `${sign}${s}s`
-}
-
 /** "86400" → "24h", "5400" → "1h30m": Go's form without its zero units, as vsi shows a TTL read back from Vault. */
 export function formatSeconds(total: number): string {
   if (total === 0) return '0s'

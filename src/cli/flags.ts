@@ -35,6 +35,13 @@ export const vaultFlags = {
     helpGroup: 'VAULT',
   }),
   'vault-namespace': Flags.string({description: 'Vault Enterprise namespace (default: $VAULT_NAMESPACE).', helpGroup: 'VAULT'}),
+  'vault-ca-cert': Flags.string({description: "PEM file of the CA that signed Vault's certificate (default: $VAULT_CACERT).", helpGroup: 'VAULT'}),
+  'vault-ca-path': Flags.string({description: 'Directory of PEM CA certificates (default: $VAULT_CAPATH).', helpGroup: 'VAULT'}),
+  'vault-client-cert': Flags.string({description: 'PEM client certificate for Vault listeners that require one (default: $VAULT_CLIENT_CERT).', helpGroup: 'VAULT'}),
+  'vault-client-key': Flags.string({description: "PEM private key of --vault-client-cert (default: $VAULT_CLIENT_KEY).", helpGroup: 'VAULT'}),
+  'vault-tls-server-name': Flags.string({description: "Name to use as SNI and to check Vault's certificate against (default: $VAULT_TLS_SERVER_NAME).", helpGroup: 'VAULT'}),
+  'vault-tls-skip-verify': Flags.boolean({description: "Do not verify Vault's certificate; for tests only (default: $VAULT_SKIP_VERIFY).", helpGroup: 'VAULT'}),
+  'vault-client-timeout': Flags.string({description: 'How long one Vault call may take, retries included (default: $VAULT_CLIENT_TIMEOUT, then 60s).', helpGroup: 'VAULT'}),
 }
 
 /** A kubectl-style --timeout, in milliseconds. */

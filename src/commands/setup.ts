@@ -13,14 +13,16 @@ import {askApp, askSecretPath, askSecretValues} from '../setup/prompts.js'
 import {installArgs, offerInstall} from '../setup/offer-install.js'
 import {formatAction, summaryLine, tally} from '../setup/render.js'
 import {applySteps, inStepOrder, planned, type Action} from '../setup/steps.js'
+import {locateVault, type VaultLocationChoice} from '../setup/location.js'
 import {findVaultServerPod} from '../vault/discover.js'
 import {trimSlashes} from '../vault/mounts.js'
+import {checkAppName, checkPathSegments} from '../vault/names.js'
 import {inlineValueWarning, readSecretAssignments, trailingNewlineWarning} from '../vault/secret-input.js'
 import type {VaultConnectionInfo, VaultSession} from '../vault/session.js'
 
 export interface SetupResult {
   dryRun: boolean
-  vault: VaultConnectionInfo & {inCluster: boolean}
+  vault: VaultConnectionInfo & {inCluster: boolean; /** Why vsi decided where Vault runs. */ location: string}
   namespace: string
   actions: Action[]
   /** Objects created or changed in this run (0 on a re-run of a finished setup, and with --dry-run). */
@@ -53,7 +55,15 @@ With --app, setup ends by logging in as the app's service account and reading th
     app: Flags.string({description: 'App name: creates a policy reading --secret, a role bound to the service account of this name, and the service account.'}),
     ttl: Flags.string({description: "Token TTL of the app's role.", default: '24h'}),
     audience: Flags.string({description: "Audience the app's role requires in service account tokens."}),
-    'vault-in-cluster': Flags.boolean({description: 'Vault runs in the cluster (implied when vsi found it there): it reviews tokens with its own service account.'}),
+    'vault-location': Flags.string({
+      description:
+        'Where Vault runs (default: decided by comparing the cluster_id of the Vault at the address with that of the Vault server pod): in-cluster Vault reviews tokens with its own service account at the in-cluster API address.',
+      options: ['in-cluster', 'external'],
+    }),
+    'vault-in-cluster': Flags.boolean({description: 'Same as --vault-location in-cluster.', hidden: true, exclusive: ['vault-location']}),
+    'kubernetes-host': Flags.string({
+      description: 'The API server address Vault calls for token reviews (default: https://kubernetes.default.svc:443 for Vault in the cluster, the kubeconfig server otherwise).',
+    }),
     verify: Flags.boolean({description: 'Log in as the app and read the secret at the end (default: when something changed).', allowNo: true}),
     'dry-run': Flags.boolean({description: 'Print the plan (create / change / unchanged per item) and write nothing.'}),
     ...vaultFlags,
@@ -71,9 +81,12 @@ With --app, setup ends by logging in as the app's service account and reading th
     kube().catch(() => undefined)
     const work = async (session: VaultSession): Promise<SetupResult> => {
       const cluster = await kube()
-      const inCluster = session.discovered !== undefined || flags['vault-in-cluster']
+      const override = flags['vault-in-cluster'] ? 'in-cluster' : (flags['vault-location'] as VaultLocationChoice | undefined)
+      const location = await locateVault({vault: session.vault, kube: cluster, discovered: session.discovered, override, findPod: () => findVaultServerPod(cluster)})
+      const inCluster = location.inCluster
       const inputs: SetupInputs = {...local, namespace: cluster.namespace, vaultInCluster: inCluster, verify: flags.verify}
-      const vaultPod = inCluster ? (session.discovered ?? (await findVaultServerPod(cluster))) : undefined
+      const vaultPod = location.pod
+      this.log(`Vault ${inCluster ? 'runs in the cluster' : 'runs outside the cluster'}: ${location.reason}`)
       if (inCluster && !vaultPod) this.warn('could not find the Vault server pod to check that its service account may review tokens (system:auth-delegator)')
 
       const plan = await planSetup({vault: session.vault, kube: cluster, inputs, vaultPod})
@@ -84,7 +97,7 @@ With --app, setup ends by logging in as the app's service account and reading th
       }
       const result = (actions: Action[]): SetupResult => ({
         dryRun,
-        vault: {...session.info, inCluster},
+        vault: {...session.info, inCluster, location: location.reason},
         namespace: inputs.namespace,
         actions,
         writes: dryRun ? 0 : tally(actions).writes,
@@ -122,14 +135,19 @@ With --app, setup ends by logging in as the app's service account and reading th
 
   /** Everything decided before contacting anything: paths, TTL, secret data, and the answers to prompts. */
   private async localInputs(
-    flags: {'kv-path': string; 'auth-path': string; ttl: string; secret?: string; app?: string; audience?: string},
+    flags: {'kv-path': string; 'auth-path': string; ttl: string; secret?: string; app?: string; audience?: string; 'kubernetes-host'?: string},
     dataArgs: string[],
     interactive: boolean,
-  ): Promise<Pick<SetupInputs, 'kvPath' | 'authPath' | 'secret' | 'app'>> {
+  ): Promise<Pick<SetupInputs, 'kvPath' | 'authPath' | 'secret' | 'app' | 'kubernetesHost'>> {
     const kvPath = trimSlashes(flags['kv-path'])
     const authPath = trimSlashes(flags['auth-path'])
     if (kvPath === '') throw usageError('--kv-path is empty')
     if (authPath === '') throw usageError('--auth-path is empty')
+    checkPathSegments(kvPath, '--kv-path')
+    checkPathSegments(authPath, '--auth-path')
+    if (flags.secret !== undefined) checkPathSegments(flags.secret, '--secret')
+    if (flags.app !== undefined) checkAppName(flags.app, '--app')
+    const kubernetesHost = flags['kubernetes-host'] === undefined ? undefined : parseKubernetesHost(flags['kubernetes-host'])
     const ttlSeconds = ttlFlagSeconds(flags.ttl)
     if (dataArgs.length > 0 && !flags.secret) throw usageError('key=value arguments need --secret PATH')
     const secretInput = dataArgs.length > 0 ? await readSecretAssignments(dataArgs) : undefined
@@ -142,6 +160,8 @@ With --app, setup ends by logging in as the app's service account and reading th
       // The tutorial's parts the flags left out: the secret, then (unless given) the app that reads it.
       secretPath = await askSecretPath(kvPath)
       if (secretPath !== undefined && app === undefined) app = await askApp()
+      if (secretPath !== undefined) checkPathSegments(secretPath, 'the secret path')
+      if (app !== undefined) checkAppName(app, 'the app name')
     }
     if (app !== undefined && secretPath === undefined) throw usageError('--app needs --secret: the path its policy may read', 'e.g. --secret internal/database/config')
     if (secretPath !== undefined && !secretPath.startsWith(`${kvPath}/`)) {
@@ -152,6 +172,20 @@ With --app, setup ends by logging in as the app's service account and reading th
       authPath,
       secret: secretPath === undefined ? undefined : {path: secretPath, data: secretInput?.data},
       app: app === undefined ? undefined : {name: app, ttlSeconds, audience: flags.audience},
+      kubernetesHost,
     }
   }
+}
+
+function parseKubernetesHost(raw: string): string {
+  let url: URL | undefined
+  try {
+    url = new URL(raw)
+  } catch {
+    url = undefined
+  }
+  if (!url || !['https:', 'http:'].includes(url.protocol) || url.hostname === '') {
+    throw usageError(`--kubernetes-host ${JSON.stringify(raw)} is not a URL`, 'Give the API server address as Vault reaches it, e.g. https://kubernetes.default.svc:443 or https://192.168.49.2:8443.')
+  }
+  return raw.replace(/\/+$/, '')
 }

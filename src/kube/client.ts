@@ -15,6 +15,7 @@
  *   client whose calls also stop when `signal` aborts (use it to bound a whole command by --timeout).
  * - @kubernetes/client-node is loaded on first use (connectKube), never at import time.
  */
+import {debug} from '../output/debug.js'
 import type {
   AuthenticationV1TokenRequest,
   ConfigurationOptions,
@@ -180,6 +181,18 @@ export async function connectKube(options: ConnectOptions = {}): Promise<KubeCli
   return makeClient(apis, loaded.namespace, kc, undefined)
 }
 
+const MAX_THROTTLED_ATTEMPTS = 5
+const MAX_RETRY_AFTER_MS = 10_000
+
+/** The Retry-After of a 429 (seconds), capped; undefined for anything else. */
+function retryAfterMs(error: unknown): number | undefined {
+  const shape = error as {code?: number; headers?: Record<string, string>}
+  if (shape?.code !== 429) return undefined
+  const header = shape.headers?.['retry-after'] ?? shape.headers?.['Retry-After']
+  const seconds = header === undefined ? Number.NaN : Number(header)
+  return Number.isFinite(seconds) && seconds >= 0 ? Math.min(seconds * 1000, MAX_RETRY_AFTER_MS) : undefined
+}
+
 function makeClient(apis: Apis, defaultNamespace: string, kubeConfig: KubeConfig, signal: AbortSignal | undefined): KubeClient {
   const {k8s, core, apps, rbac, admission, target} = apis
   const ns = (namespace: string | undefined) => namespace ?? defaultNamespace
@@ -203,10 +216,16 @@ function makeClient(apis: Apis, defaultNamespace: string, kubeConfig: KubeConfig
   }
 
   async function call<T>(op: KubeOperation, request: (options: ConfigurationOptions) => Promise<T>): Promise<T> {
-    try {
-      return await request(callOptions())
-    } catch (error) {
-      throw kubeError(error, op, target)
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await request(callOptions())
+      } catch (error) {
+        // As client-go (rest/request.go checkWait): a 429 with Retry-After is sent again after that delay.
+        const wait = retryAfterMs(error)
+        if (wait === undefined || attempt >= MAX_THROTTLED_ATTEMPTS) throw kubeError(error, op, target)
+        debug(`${op.verb} ${op.resource}: HTTP 429, retrying after ${wait} ms`)
+        await new Promise((resolve) => setTimeout(resolve, wait))
+      }
     }
   }
 

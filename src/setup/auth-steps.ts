@@ -100,7 +100,7 @@ export function authConfigStep(context: SetupContext, current: KubernetesAuthCon
   const {vault, kube, inputs} = context
   const target = `auth/${inputs.authPath}/config (${inputs.vaultInCluster ? 'Vault in the cluster' : 'Vault outside the cluster'})`
   if (!reviewer) {
-    const wanted: KubernetesAuthConfig = {kubernetes_host: IN_CLUSTER_KUBERNETES_HOST}
+    const wanted: KubernetesAuthConfig = {kubernetes_host: inputs.kubernetesHost ?? IN_CLUSTER_KUBERNETES_HOST}
     const changes = authConfigChanges(current, wanted, false)
     return {
       id: 'auth-config',
@@ -113,7 +113,7 @@ export function authConfigStep(context: SetupContext, current: KubernetesAuthCon
   }
   const existingJwt = decodeSecretField(reviewer.secret, 'token')
   const wanted = (jwt: string | undefined): KubernetesAuthConfig => ({
-    kubernetes_host: reviewer.server,
+    kubernetes_host: inputs.kubernetesHost ?? reviewer.server,
     ...(reviewer.caPem ? {kubernetes_ca_cert: reviewer.caPem} : {}),
     token_reviewer_jwt: jwt,
   })

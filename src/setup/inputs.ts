@@ -19,6 +19,8 @@ export interface SetupInputs {
   }
   /** Vault runs in the cluster: it reviews tokens with its own service account. */
   vaultInCluster: boolean
+  /** --kubernetes-host: the API server address written to the auth method's config, instead of the default. */
+  kubernetesHost?: string
   /** true: always log in to prove it works; false: never; undefined: when something changed. */
   verify?: boolean
 }

@@ -70,8 +70,21 @@ export async function planSetup(context: SetupContext): Promise<SetupPlan> {
       after: ['kv-mount'],
       run: async () => {
         if (!wanted.data) throw usageError(`no values for the secret ${wanted.path}`)
-        const {version} = await writeKvSecret(vault, secretLocation, wanted.data)
-        return version === undefined ? undefined : `version ${version}`
+        // Check-and-set with the version planned on: two runs at once never write two versions of the same data.
+        const planned = secret?.version ?? 0
+        try {
+          const {version} = await writeKvSecret(vault, secretLocation, wanted.data, planned)
+          return version === undefined ? undefined : `version ${version}`
+        } catch (error) {
+          if (!(error instanceof Error && /check-and-set parameter did not match/.test(error.message))) throw error
+          const now = await readKvSecret(vault, secretLocation)
+          if (now && sameSecret(now.data, wanted.data)) return `already version ${now.version} (written meanwhile by another run)`
+          throw new VsiError(`secret ${wanted.path} changed since vsi read it (version ${planned}); nothing was written`, {
+            code: 'cas-mismatch',
+            hint: 'Another writer changed it meanwhile. Run vsi setup again to plan against the current version.',
+            cause: error,
+          })
+        }
       },
     })
   }

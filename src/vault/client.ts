@@ -2,12 +2,14 @@ import type NodeVault from 'node-vault'
 
 import http from 'node:http'
 import https from 'node:https'
+import tls from 'node:tls'
 import {format} from 'node:util'
 
 import {VsiError} from '../errors.js'
 import {debug} from '../output/debug.js'
 import {registerSecret} from '../output/redact.js'
-import {invalidToken, isKvUpgrading, isPermissionDenied, isTransient, statusOf, toVaultError, type VaultCall} from './errors.js'
+import {invalidToken, isKvUpgrading, isMissingToken, isPermissionDenied, isTransient, noToken, statusOf, toVaultError, type VaultCall} from './errors.js'
+import {checkPathSegments} from './names.js'
 import type {TokenSource} from './settings.js'
 
 /** Vault's response envelope (sdk/logical/translate_response.go); sys routes also copy `data` to the top level. */
@@ -32,13 +34,25 @@ export interface VaultClientOptions {
   namespace?: string
   ca?: string
   skipVerify: boolean
-  /** Milliseconds per request. */
+  clientCert?: string
+  clientKey?: string
+  tlsServerName?: string
+  /** Milliseconds a call may take in all, retries included (VAULT_CLIENT_TIMEOUT). */
   timeoutMs?: number
   /** How messages name this Vault when the address alone would mislead (a port-forward to a pod). */
   label?: string
   unreachableHint?: string
 }
 
+/** sys/health's view of a Vault server; cluster_id and cluster_name are absent while it is sealed. */
+export interface VaultIdentity {
+  clusterId?: string
+  clusterName?: string
+  sealed: boolean
+  version?: string
+}
+
+export const DEFAULT_TIMEOUT_MS = 60_000
 const RETRY_DELAYS_MS = [100, 250, 600]
 
 /**
@@ -50,6 +64,8 @@ const RETRY_DELAYS_MS = [100, 250, 600]
 export class VaultClient {
   readonly addr: string
   readonly tokenSource?: TokenSource
+  /** Per request, as VAULT_CLIENT_TIMEOUT sets it for the vault CLI (default 60 s). */
+  readonly timeoutMs: number
   private closed = false
   private readonly agents: {httpAgent: http.Agent; httpsAgent: https.Agent}
 
@@ -60,9 +76,18 @@ export class VaultClient {
   ) {
     this.addr = options.addr
     this.tokenSource = options.tokenSource
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
     this.agents = agents ?? {
       httpAgent: new http.Agent({keepAlive: true}),
-      httpsAgent: new https.Agent({keepAlive: true, ca: options.ca, rejectUnauthorized: !options.skipVerify}),
+      httpsAgent: new https.Agent({
+        keepAlive: true,
+        ca: options.ca,
+        rejectUnauthorized: !options.skipVerify,
+        cert: options.clientCert,
+        key: options.clientKey,
+        // VAULT_TLS_SERVER_NAME: sent as SNI and checked against the certificate instead of the address's host.
+        ...(options.tlsServerName ? {servername: options.tlsServerName, checkServerIdentity: (_host: string, cert: tls.PeerCertificate) => tls.checkServerIdentity(options.tlsServerName!, cert)} : {}),
+      }),
     }
   }
 
@@ -119,6 +144,17 @@ export class VaultClient {
     return response?.data ?? {}
   }
 
+  /**
+   * Who answers at this address: sys/health needs no token and answers with its body on every status
+   * (http/sys_health.go); the code parameters keep node-vault from treating sealed or standby as failures.
+   */
+  async identity(): Promise<VaultIdentity> {
+    const body = (await this.request<unknown>('GET', 'sys/health?standbyok=true&sealedcode=200&uninitcode=200', undefined, {idempotent: true})) as
+      | (Partial<Record<'cluster_id' | 'cluster_name' | 'version', string>> & {sealed?: boolean})
+      | undefined
+    return {clusterId: body?.cluster_id || undefined, clusterName: body?.cluster_name || undefined, sealed: body?.sealed === true, version: body?.version}
+  }
+
   close(): void {
     this.closed = true
     this.agents.httpAgent.destroy()
@@ -127,6 +163,9 @@ export class VaultClient {
 
   async request<T>(method: string, path: string, body?: object, options: RequestOptions = {}): Promise<VaultResponse<T> | undefined> {
     const call: VaultCall = {method, path, login: options.login}
+    checkPathSegments(path, 'the Vault path')
+    // The timeout bounds the whole call, retries included, as VAULT_CLIENT_TIMEOUT promises.
+    const deadline = Date.now() + this.timeoutMs
     for (let attempt = 0; ; attempt++) {
       try {
         const response = await this.nodeVault.request({
@@ -134,19 +173,21 @@ export class VaultClient {
           method,
           ...(body === undefined ? {} : {json: body}),
           ...this.agents,
-          timeout: this.options.timeoutMs ?? 30_000,
+          timeout: Math.max(1, deadline - Date.now()),
         })
         // 204 comes back as '' from node-vault.
         return response === '' || response === undefined ? undefined : (response as VaultResponse<T>)
       } catch (error) {
         // A closed client (the command is ending) does not try again.
         const retryable = !this.closed && (isKvUpgrading(error) || (options.idempotent === true && isTransient(error)))
-        if (retryable && attempt < RETRY_DELAYS_MS.length) {
+        if (retryable && attempt < RETRY_DELAYS_MS.length && Date.now() + RETRY_DELAYS_MS[attempt]! < deadline) {
           debug(`${method} ${path} failed (${statusOf(error) ?? (error as {code?: string}).code}); retrying`)
           await new Promise((resolve) => setTimeout(resolve, RETRY_DELAYS_MS[attempt]))
           continue
         }
-        const context = {addr: this.options.label ?? this.addr, tokenSource: this.tokenSource, unreachableHint: this.options.unreachableHint}
+        const context = {addr: this.options.label ?? this.addr, tokenSource: this.tokenSource, unreachableHint: this.options.unreachableHint, timeoutMs: this.timeoutMs}
+        // Vault >= 1.10 answers a request without a token 403 "permission denied", older ones 400 "missing client token".
+        if (!this.options.token && !options.login && (statusOf(error) === 403 || isMissingToken(error))) throw noToken(call, error)
         if (!isPermissionDenied(error) || options.login) throw toVaultError(error, call, context)
         const capabilities = await this.capabilitiesOf(path)
         // The default policy grants sys/capabilities-self: a token refused even that is not a valid token.

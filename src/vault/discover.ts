@@ -34,13 +34,20 @@ function describePod(pod: V1Pod, kube: KubeClient): VaultServerPod {
 
 /** Finds the Vault server pod by the chart's labels and port-forwards to its API port. */
 export async function discoverVault(kube: KubeClient): Promise<DiscoveredVault> {
-  const pod = pickPod(await listVaultPods(kube))
-  if (!pod) {
+  const found = await forwardToVaultPod(kube)
+  if (!found) {
     throw new VsiError(`VAULT_ADDR is not set and no Vault server pod (${VAULT_SERVER_SELECTOR}) runs in the cluster${kube.context ? ` of context "${kube.context}"` : ''}`, {
       code: 'vault-not-in-cluster',
       hint: 'Install Vault in dev mode and the Agent Injector with: vsi install (it runs helm for you), or point vsi at your Vault with VAULT_ADDR or --vault-addr.',
     })
   }
+  return found
+}
+
+/** The Vault server pod the chart runs, port-forwarded to its API port; undefined when there is none. */
+export async function forwardToVaultPod(kube: KubeClient): Promise<DiscoveredVault | undefined> {
+  const pod = pickPod(await listVaultPods(kube))
+  if (!pod) return undefined
   const {namespace, pod: name, serviceAccount} = describePod(pod, kube)
   const container = pod.spec?.containers.find((c) => c.name === 'vault') ?? pod.spec?.containers[0]
   const port = container?.ports?.find((p) => p.name === 'http')?.containerPort ?? 8200

@@ -1,4 +1,4 @@
-import {VsiError} from '../errors.js'
+import {ExitCode, VsiError} from '../errors.js'
 
 /** What node-vault 0.12 rejects with: ApiResponseError (not exported) carries `response`; axios errors carry `code`. */
 interface NodeVaultErrorShape {
@@ -56,7 +56,7 @@ const TLS_CODES = new Set([
 ])
 
 const TRANSIENT_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'ERR_SOCKET_CONNECTION_TIMEOUT'])
-const TRANSIENT_STATUSES = new Set([500, 502, 504])
+const TRANSIENT_STATUSES = new Set([500, 502, 503, 504])
 
 /** Worth another try on an idempotent call: the connection broke, or a gateway or server failed (not: sealed). */
 export function isTransient(error: unknown): boolean {
@@ -71,8 +71,18 @@ export function isKvUpgrading(error: unknown): boolean {
   return statusOf(error) === 400 && /Upgrading from non-versioned to versioned data/i.test(vaultErrorText(error))
 }
 
+/**
+ * Sealed is read from Vault's own answer (503 {"errors":["Vault is sealed"]}, sdk/helper/consts ErrSealed); a 503 from a
+ * proxy in front of Vault (an HTML page, an empty body) only says Vault is unavailable.
+ */
 export function isSealed(error: unknown): boolean {
-  return statusOf(error) === 503 || /Vault is sealed/i.test(vaultErrorText(error))
+  return statusOf(error) === 503 && vaultErrors(error).some((text) => /Vault is sealed/i.test(text))
+}
+
+function vaultErrors(error: unknown): string[] {
+  const body = (error as NodeVaultErrorShape | undefined)?.response?.body
+  const errors = body && typeof body === 'object' ? (body as {errors?: unknown}).errors : undefined
+  return Array.isArray(errors) ? errors.map(String) : []
 }
 
 export function isInvalidToken(error: unknown): boolean {
@@ -90,7 +100,11 @@ export function requiredCapability(call: VaultCall): string {
   if (call.method === 'GET') return /(^|&)list=(true|1)/.test(query) ? 'list' : 'read'
   if (call.method === 'DELETE') return 'delete'
   if (call.method === 'PATCH') return 'patch'
-  return path.startsWith('sys/auth/') ? 'update" and "sudo' : 'create" or "update'
+  if (path.startsWith('sys/auth/')) return 'update" and "sudo'
+  // Paths without an existence check are always written as "update" (sdk/framework: no ExistenceCheck, no create):
+  // the Kubernetes auth method's config (vault-plugin-auth-kubernetes path_config.go) and mount/tune endpoints.
+  if (/^auth\/.+\/config$/.test(path) || path.startsWith('sys/mounts/')) return 'update'
+  return 'create" or "update'
 }
 
 export interface MapContext {
@@ -99,6 +113,7 @@ export interface MapContext {
   tokenSource?: string
   /** The token's capabilities on the path, from sys/capabilities-self, when a 403 was answered. */
   capabilities?: string[]
+  timeoutMs?: number
 }
 
 /** Turns whatever node-vault threw into the VsiError the user sees. */
@@ -116,16 +131,17 @@ export function toVaultError(error: unknown, call: VaultCall, context: MapContex
       cause: error,
     })
   }
-  if (isInvalidToken(error) || (status === 403 && context.capabilities === undefined && /invalid token/i.test(text))) {
-    return invalidToken(context, error)
-  }
-  if (status === 400 && /missing client token/i.test(text)) {
-    return new VsiError(`No Vault token: Vault answered "missing client token" to ${where}`, {
-      code: 'vault-token-missing',
-      hint: 'Set VAULT_TOKEN (or log in with `vault login`, which writes ~/.vault-token), or pass --vault-token.',
+  if (status === 503) {
+    return new VsiError(`Vault at ${context.addr} is unavailable: HTTP 503 ${text}`, {
+      code: 'vault-unavailable',
+      hint: 'Something in front of Vault (a proxy, an ingress, a port-forward) answered instead of Vault; check that Vault runs and that the address reaches it.',
       cause: error,
     })
   }
+  if (isInvalidToken(error) || (status === 403 && context.capabilities === undefined && /invalid token/i.test(text))) {
+    return invalidToken(context, error)
+  }
+  if (isMissingToken(error)) return noToken(call, error)
   if (status === 400 && /HTTP request to an HTTPS server/i.test(text)) {
     return new VsiError(`Vault at ${context.addr} expects HTTPS`, {
       code: 'vault-tls',
@@ -158,6 +174,21 @@ export function toVaultError(error: unknown, call: VaultCall, context: MapContex
   })
 }
 
+/** Vault 1.9 and older: 400 "missing client token" (1.10+ answers 403 "permission denied"). */
+export function isMissingToken(error: unknown): boolean {
+  return statusOf(error) === 400 && /missing client token/i.test(vaultErrorText(error))
+}
+
+/** vsi sent no token (or an older Vault says so): say how to give one. */
+export function noToken(call: VaultCall, cause: unknown): VsiError {
+  return new VsiError(`No Vault token: ${call.method} ${call.path.split('?')[0]} needs one, and vsi had none to send (Vault answered ${statusOf(cause)} "${vaultErrorText(cause)}")`, {
+    code: 'vault-token-missing',
+    exitCode: ExitCode.usage,
+    hint: 'Set VAULT_TOKEN, run `vault login` (which writes ~/.vault-token), or pass --vault-token.',
+    cause,
+  })
+}
+
 export function invalidToken(context: MapContext, cause?: unknown): VsiError {
   const from = context.tokenSource ? ` (from ${context.tokenSource})` : ''
   return new VsiError(`The Vault token${from} is invalid or has expired`, {
@@ -167,8 +198,15 @@ export function invalidToken(context: MapContext, cause?: unknown): VsiError {
   })
 }
 
-function transportError(error: unknown, code: string, {addr, unreachableHint}: MapContext): VsiError {
+function transportError(error: unknown, code: string, {addr, unreachableHint, timeoutMs}: MapContext): VsiError {
   const detail = (error as Error).message
+  if ((code === 'ECONNABORTED' || code === 'ETIMEDOUT') && timeoutMs !== undefined) {
+    return new VsiError(`Vault at ${addr} did not answer within ${timeoutMs / 1000}s`, {
+      code: 'vault-timeout',
+      hint: 'Check that Vault is up and not overloaded; VAULT_CLIENT_TIMEOUT (or --vault-client-timeout) sets how long vsi waits (default 60s).',
+      cause: error,
+    })
+  }
   if (TLS_CODES.has(code) || /certificate|SSL|TLS/i.test(detail)) {
     return new VsiError(`TLS error talking to Vault at ${addr}: ${detail}`, {
       code: 'vault-tls',

@@ -42,12 +42,37 @@ export function trimSlashes(path: string): string {
   return path.replace(/^\/+|\/+$/g, '')
 }
 
-export async function enableKvV2(vault: VaultClient, path: string, description?: string): Promise<void> {
-  await vault.write(`sys/mounts/${trimSlashes(path)}`, {type: 'kv', options: {version: '2'}, ...(description ? {description} : {})})
+/**
+ * Enables a kv v2 engine. Another run that enabled the same engine in the meantime (Vault: 400 "path is already in
+ * use at …") is success when the engine there is the one wanted; returns a note saying so.
+ */
+export async function enableKvV2(vault: VaultClient, path: string, description?: string): Promise<string | undefined> {
+  try {
+    await vault.write(`sys/mounts/${trimSlashes(path)}`, {type: 'kv', options: {version: '2'}, ...(description ? {description} : {})})
+    return undefined
+  } catch (error) {
+    if (!alreadyInUse(error)) throw error
+    const entry = (await readSecretsMounts(vault)).get(mountKey(path))
+    if (entry === undefined || kvVersionOfEntry(entry) !== 2) throw error
+    return 'enabled meanwhile by another run'
+  }
 }
 
-export async function enableAuthMethod(vault: VaultClient, path: string, type: string, description?: string): Promise<void> {
-  await vault.write(`sys/auth/${trimSlashes(path)}`, {type, ...(description ? {description} : {})})
+export async function enableAuthMethod(vault: VaultClient, path: string, type: string, description?: string): Promise<string | undefined> {
+  try {
+    await vault.write(`sys/auth/${trimSlashes(path)}`, {type, ...(description ? {description} : {})})
+    return undefined
+  } catch (error) {
+    if (!alreadyInUse(error)) throw error
+    const entry = (await readAuthMounts(vault)).get(mountKey(path))
+    if (entry?.type !== type) throw error
+    return 'enabled meanwhile by another run'
+  }
+}
+
+/** vault/mount.go: "path is already in use at <existing>/" (a 400: the CodedError 409 is lost in the error response). */
+function alreadyInUse(error: unknown): boolean {
+  return error instanceof Error && /path is already in use at /.test(error.message)
 }
 
 /** `vault secrets disable`: the engine and every secret in it are gone. */

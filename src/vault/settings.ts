@@ -4,6 +4,8 @@ import path from 'node:path'
 
 import {ExitCode, VsiError} from '../errors.js'
 import {registerSecret} from '../output/redact.js'
+import {DEFAULT_TIMEOUT_MS} from './client.js'
+import {DurationError, parseDurationSecond} from '../duration.js'
 
 /** Where the token came from, so vsi can say so without ever printing it. */
 export type TokenSource = '--vault-token' | 'VAULT_TOKEN' | '~/.vault-token' | 'VAULT_DEV_ROOT_TOKEN_ID'
@@ -17,12 +19,26 @@ export interface VaultSettings {
   /** PEM bundle from VAULT_CACERT / VAULT_CAPATH. */
   ca?: string
   skipVerify: boolean
+  /** VAULT_CLIENT_CERT / VAULT_CLIENT_KEY: a client certificate for listeners that require one. */
+  clientCert?: string
+  clientKey?: string
+  /** VAULT_TLS_SERVER_NAME: the name to send (SNI) and to check the server certificate against. */
+  tlsServerName?: string
+  /** VAULT_CLIENT_TIMEOUT in milliseconds (default 60 s, as the vault CLI). */
+  timeoutMs: number
 }
 
 export interface VaultFlagValues {
   'vault-addr'?: string
   'vault-token'?: string
   'vault-namespace'?: string
+  'vault-ca-cert'?: string
+  'vault-ca-path'?: string
+  'vault-client-cert'?: string
+  'vault-client-key'?: string
+  'vault-tls-server-name'?: string
+  'vault-tls-skip-verify'?: boolean
+  'vault-client-timeout'?: string
 }
 
 type Env = Record<string, string | undefined>
@@ -38,9 +54,58 @@ export async function loadVaultSettings(flags: VaultFlagValues, env: Env = proce
     token,
     tokenSource,
     namespace: nonEmpty(flags['vault-namespace']) ?? nonEmpty(env.VAULT_NAMESPACE),
-    ca: await loadCa(env),
-    skipVerify: parseSkipVerify(env.VAULT_SKIP_VERIFY),
+    ca: await loadCa(flags, env),
+    skipVerify: flags['vault-tls-skip-verify'] === true || parseSkipVerify(env.VAULT_SKIP_VERIFY),
+    ...(await loadClientCertificate(flags, env)),
+    tlsServerName: nonEmpty(flags['vault-tls-server-name']) ?? nonEmpty(env.VAULT_TLS_SERVER_NAME),
+    timeoutMs: parseTimeout(flags, env),
   }
+}
+
+/** VAULT_CLIENT_TIMEOUT as the vault CLI reads it (parseutil.ParseDurationSecond: "60", "60s", "2m"). */
+function parseTimeout(flags: VaultFlagValues, env: Env): number {
+  const fromFlag = nonEmpty(flags['vault-client-timeout'])
+  const raw = fromFlag ?? nonEmpty(env.VAULT_CLIENT_TIMEOUT)
+  if (raw === undefined) return DEFAULT_TIMEOUT_MS
+  const source = fromFlag === undefined ? 'VAULT_CLIENT_TIMEOUT' : '--vault-client-timeout'
+  let seconds: number
+  try {
+    seconds = parseDurationSecond(raw.trim())
+  } catch (error) {
+    if (!(error instanceof DurationError)) throw error
+    seconds = Number.NaN
+  }
+  if (!(seconds > 0)) {
+    throw new VsiError(`${source} ${JSON.stringify(raw)} is not a positive duration`, {code: 'invalid-input', exitCode: ExitCode.usage, hint: 'Use seconds or a Go duration, e.g. 30 or 30s or 2m.'})
+  }
+  return seconds * 1000
+}
+
+async function loadClientCertificate(flags: VaultFlagValues, env: Env): Promise<{clientCert?: string; clientKey?: string}> {
+  const certFlag = nonEmpty(flags['vault-client-cert'])
+  const keyFlag = nonEmpty(flags['vault-client-key'])
+  const certFile = certFlag ?? nonEmpty(env.VAULT_CLIENT_CERT)
+  const keyFile = keyFlag ?? nonEmpty(env.VAULT_CLIENT_KEY)
+  const certSource = certFlag ? '--vault-client-cert' : 'VAULT_CLIENT_CERT'
+  const keySource = keyFlag ? '--vault-client-key' : 'VAULT_CLIENT_KEY'
+  if ((certFile === undefined) !== (keyFile === undefined)) {
+    const [given, missing] = certFile === undefined ? [keySource, certSource] : [certSource, keySource]
+    throw new VsiError(`${given} is set but ${missing} is not`, {code: 'invalid-input', exitCode: ExitCode.usage, hint: 'A client certificate needs both the certificate and its private key.'})
+  }
+  if (certFile === undefined || keyFile === undefined) return {}
+  const read = async (file: string, source: string, marker: RegExp): Promise<string> => {
+    let pem: string
+    try {
+      pem = await readFile(file, 'utf8')
+    } catch (error) {
+      throw caError(source, file, error)
+    }
+    if (!marker.test(pem)) throw caError(source, file, new Error('not a PEM file of the expected kind'))
+    return pem
+  }
+  const clientKey = await read(keyFile, keySource, /-----BEGIN [A-Z ]*PRIVATE KEY-----/)
+  registerSecret(clientKey)
+  return {clientCert: await read(certFile, certSource, /-----BEGIN CERTIFICATE-----/), clientKey}
 }
 
 /** Accepts what the vault CLI accepts for an address: an http(s) URL with a host; returns it without trailing '/'. */
@@ -88,20 +153,22 @@ function parseSkipVerify(raw: string | undefined): boolean {
   })
 }
 
-async function loadCa(env: Env): Promise<string | undefined> {
-  const caCert = nonEmpty(env.VAULT_CACERT)
-  if (caCert) return readCaFile(caCert, 'VAULT_CACERT')
-  const caPath = nonEmpty(env.VAULT_CAPATH)
+async function loadCa(flags: VaultFlagValues, env: Env): Promise<string | undefined> {
+  const caFlag = nonEmpty(flags['vault-ca-cert'])
+  const caCert = caFlag ?? nonEmpty(env.VAULT_CACERT)
+  if (caCert) return readCaFile(caCert, caFlag ? '--vault-ca-cert' : 'VAULT_CACERT')
+  const pathFlag = nonEmpty(flags['vault-ca-path'])
+  const caPath = pathFlag ?? nonEmpty(env.VAULT_CAPATH)
   if (!caPath) return undefined
   let names: string[]
   try {
     names = (await readdir(caPath)).sort()
   } catch (error) {
-    throw caError('VAULT_CAPATH', caPath, error)
+    throw caError(pathFlag ? '--vault-ca-path' : 'VAULT_CAPATH', caPath, error)
   }
   const pems = await Promise.all(names.map((name) => readFile(path.join(caPath, name), 'utf8').catch(() => '')))
   const bundle = pems.filter((pem) => pem.includes('-----BEGIN CERTIFICATE-----')).join('\n')
-  if (bundle === '') throw caError('VAULT_CAPATH', caPath, new Error('no PEM certificates in the directory'))
+  if (bundle === '') throw caError(pathFlag ? '--vault-ca-path' : 'VAULT_CAPATH', caPath, new Error('no PEM certificates in the directory'))
   return bundle
 }
 

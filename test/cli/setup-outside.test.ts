@@ -11,7 +11,8 @@ describe('vsi setup with Vault outside the cluster (VAULT_ADDR set)', () => {
   let world: VaultWorld
   beforeAll(async () => {
     // A new kv-v2 engine answers 400 "Upgrading from non-versioned to versioned data" for a moment, as Vault does.
-    world = await startVaultWorld({vault: {kvV2UpgradeMs: 150}})
+    // VAULT_ADDR is a second Vault, not the one running as vault-0: vsi must tell them apart by cluster_id.
+    world = await startVaultWorld({vault: {kvV2UpgradeMs: 150}, outside: true})
   })
   afterAll(() => world.stop())
 

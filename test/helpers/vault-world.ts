@@ -18,7 +18,10 @@ import {startVaultEmulator, type VaultEmulator, type VaultEmulatorOptions} from 
 
 export interface VaultWorld {
   kube: KubeEmulator
+  /** The Vault that `env({direct: true})` points at: vault-0's, or with `outside` a second Vault outside the cluster. */
   vault: VaultEmulator
+  /** The Vault running as pod vault-0 (the same as `vault` unless `outside`). */
+  podVault: VaultEmulator
   kubeconfig: string
   /** Environment for runVsi: the kubeconfig, plus VAULT_ADDR/VAULT_TOKEN (root) with `direct`. */
   env(options?: {direct?: boolean; token?: string}): Record<string, string>
@@ -29,16 +32,29 @@ export interface VaultWorld {
   stop(): Promise<void>
 }
 
-export async function startVaultWorld(options: {vault?: VaultEmulatorOptions; preset?: 'tutorial' | 'empty'} = {}): Promise<VaultWorld> {
+export interface VaultWorldOptions {
+  vault?: VaultEmulatorOptions
+  preset?: 'tutorial' | 'empty'
+  /** A second Vault, outside the cluster (it reaches the API server at the kubeconfig's address), becomes `vault`. */
+  outside?: boolean
+}
+
+export async function startVaultWorld(options: VaultWorldOptions = {}): Promise<VaultWorld> {
   const kube = await startKubeEmulator({preset: options.preset ?? 'tutorial'})
   const serviceAccountToken = options.preset === 'empty' ? undefined : kube.issueServiceAccountToken('default', 'vault', {expirationSeconds: 86_400})
-  const vault = await startVaultEmulator({kube: {url: kube.url, caPem: kube.caPem, serviceAccountToken}, ...options.vault})
-  kube.portForwardTargets['default/vault-0:8200'] = {host: '127.0.0.1', port: Number(new URL(vault.url).port)}
+  // vault-0 sees the network as a pod does: the API server at kubernetes.default.svc or the service IP.
+  // A new kv-v2 engine answers 400 "Upgrading from non-versioned to versioned data" for a moment, as Vault does, so
+  // every test exercises vsi's retry of it.
+  const vaultOptions: VaultEmulatorOptions = {kvV2UpgradeMs: 150, ...options.vault}
+  const podVault = await startVaultEmulator({kube: {url: kube.url, caPem: kube.caPem, serviceAccountToken, hostAliases: ['10.96.0.1']}, ...(options.outside ? {kvV2UpgradeMs: 150} : vaultOptions)})
+  const vault = options.outside ? await startVaultEmulator(vaultOptions) : podVault
+  kube.portForwardTargets['default/vault-0:8200'] = {host: '127.0.0.1', port: Number(new URL(podVault.url).port)}
   const kubeconfig = path.join(mkdtempSync(path.join(tmpdir(), 'vsi-world-')), 'kubeconfig')
   kube.writeKubeconfig(kubeconfig)
   return {
     kube,
     vault,
+    podVault,
     kubeconfig,
     env: ({direct = false, token} = {}) => ({
       KUBECONFIG: kubeconfig,
@@ -52,6 +68,7 @@ export async function startVaultWorld(options: {vault?: VaultEmulatorOptions; pr
     },
     stop: async () => {
       await vault.stop()
+      if (podVault !== vault) await podVault.stop()
       await kube.stop()
     },
   }

@@ -7,6 +7,7 @@ import {stderrNotice} from '../../cli/notice.js'
 import {VsiError} from '../../errors.js'
 import {kvLocationOf} from '../../vault/kv-path.js'
 import {readKvSecret} from '../../vault/kv.js'
+import {checkPathSegments} from '../../vault/names.js'
 
 export const MASK = '********'
 
@@ -42,6 +43,7 @@ export default class SecretGet extends VsiCommand<SecretGetResult | {path: strin
   async run(): Promise<SecretGetResult | {path: string; field: string; value: string}> {
     const {args, flags} = await this.parse(SecretGet)
     const reveal = flags['show-secrets'] || flags.field !== undefined
+    checkPathSegments(args.path, 'the secret path')
     return withVaultSession(flags, stderrNotice(this.jsonEnabled()), async ({vault}) => {
       const location = await kvLocationOf(vault, args.path)
       const secret = await readKvSecret(vault, location, reveal)

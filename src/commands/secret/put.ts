@@ -7,6 +7,7 @@ import {stderrNotice} from '../../cli/notice.js'
 import {usageError, VsiError} from '../../errors.js'
 import {kvLocationApiPath, kvLocationOf} from '../../vault/kv-path.js'
 import {writeKvSecret} from '../../vault/kv.js'
+import {checkPathSegments} from '../../vault/names.js'
 import {inlineValueWarning, readSecretAssignments, trailingNewlineWarning} from '../../vault/secret-input.js'
 
 export interface SecretPutResult {
@@ -47,6 +48,7 @@ export default class SecretPut extends VsiCommand<SecretPutResult> {
   async run(): Promise<SecretPutResult> {
     const {args, argv, flags} = await this.parse(SecretPut)
     const dataArgs = (argv as string[]).slice(1)
+    checkPathSegments(args.path, 'the secret path')
     if (dataArgs.length === 0) throw usageError('no data: give key=value, key=@file or key=- arguments after the path')
     const input = await readSecretAssignments(dataArgs)
     if (input.inlineKeys.length > 0) this.warn(inlineValueWarning(input.inlineKeys))

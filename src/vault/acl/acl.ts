@@ -3,7 +3,7 @@
 // CheckAllowedFromNonExactPaths, Capabilities; vault/logical_system.go hasMountAccess).
 import {CAP, type ParsedPolicy, type PathRule} from './parse.js'
 
-export type Operation = 'create' | 'read' | 'update' | 'delete' | 'list' | 'patch'
+export type Operation = 'create' | 'read' | 'update' | 'delete' | 'list' | 'patch' | 'recover' | 'help'
 
 /** What one path grants once every policy's rule for it is merged. */
 type Permissions = Omit<PathRule, 'path' | 'isPrefix' | 'hasSegmentWildcards' | 'templated'>
@@ -91,6 +91,8 @@ export class Acl {
 
   allowOperation(rawPath: string, op: Operation, data: Record<string, unknown> = {}): AclResult {
     if (this.root) return {allowed: true, rootPrivs: true}
+    // Help is always allowed, before any rule is looked up.
+    if (op === 'help') return {allowed: true, rootPrivs: false}
     const path = rawPath.replace(/^\/+/, '')
     const perms = this.permissionsFor(path, op)
     if (perms === undefined) return {allowed: false, rootPrivs: false}
@@ -98,7 +100,7 @@ export class Acl {
     if ((perms.capabilities & CAP[op]) === 0) return {allowed: false, rootPrivs}
     // Requests never carry response-wrapping info here, so any wrapping bound refuses them.
     if (perms.maxWrappingTtl > 0 || perms.minWrappingTtl > 0) return {allowed: false, rootPrivs}
-    if (op === 'read' || op === 'update' || op === 'create' || op === 'patch') {
+    if (op === 'read' || op === 'update' || op === 'create' || op === 'patch' || op === 'recover') {
       return {allowed: parametersAllowed(perms, data), rootPrivs}
     }
     return {allowed: true, rootPrivs}
@@ -110,7 +112,7 @@ export class Acl {
     const perms = this.permissionsFor(rawPath.replace(/^\/+/, ''), 'capabilities')
     const bits = perms?.capabilities ?? 0
     if (bits & CAP.deny) return ['deny']
-    const order = ['sudo', 'read', 'list', 'update', 'delete', 'create', 'patch'] as const
+    const order = ['sudo', 'read', 'list', 'update', 'delete', 'create', 'patch', 'subscribe', 'recover'] as const
     const names = order.filter((name) => bits & CAP[name])
     return names.length === 0 ? ['deny'] : names
   }

@@ -14,6 +14,8 @@ export const CAP = {
   list: 1 << 5,
   sudo: 1 << 6,
   patch: 1 << 7,
+  recover: 1 << 8,
+  subscribe: 1 << 9,
 } as const
 
 export type Capability = keyof typeof CAP
@@ -57,6 +59,7 @@ const PATH_KEYS = [
   'max_wrapping_ttl',
   'mfa_methods',
   'control_group',
+  'subscribe_event_types',
 ]
 
 export function parsePolicy(raw: string): ParsedPolicy {
@@ -72,6 +75,8 @@ export function parsePolicy(raw: string): ParsedPolicy {
   }
   const invalidTop = checkKeys(items, ['name', 'path'])
   if (invalidTop.length > 0) fail(multierror(invalidTop))
+  const name = items.find((item) => item.keys[0]!.value === 'name')
+  if (name !== undefined && name.value.kind !== 'literal') fail(`At ${name.value.pos.line}:${name.value.pos.column}: name must be a string`)
   const paths: PathRule[] = []
   for (const item of items) {
     if (item.keys[0]!.value.toLowerCase() !== 'path') continue
@@ -151,6 +156,9 @@ function parsePath(item: HclItem): PathRule | string {
       if (error instanceof DurationError) return `error parsing ${name}: ${error.message}`
       throw error
     }
+  }
+  if (rule.minWrappingTtl > 0 && rule.maxWrappingTtl > 0 && rule.maxWrappingTtl < rule.minWrappingTtl) {
+    return `max_wrapping_ttl cannot be less than min_wrapping_ttl`
   }
   return rule
 }

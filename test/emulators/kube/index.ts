@@ -80,6 +80,8 @@ export interface KubeEmulator {
   writeKubeconfig(path: string, opts?: {namespace?: string; context?: string; token?: string}): void
   deny(rule: DenyRule): void
   failNext(rule: FaultRule): void
+  /** Delays every REST answer by this many milliseconds (0: none). */
+  latencyMs(ms: number): void
   failNextExec(fault: ExecFault): void
   setInjectorReady(ready: boolean): void
   setRenderedFile(namespace: string, pod: string, container: string, path: string, content: string): void
@@ -158,6 +160,9 @@ users:
     },
     deny: (rule) => cluster.authz.deny(rule),
     failNext: (rule) => server.failNext(rule),
+    latencyMs: (ms) => {
+      server.latencyMs = ms
+    },
     failNextExec: (fault) => exec.failNext(fault),
     setInjectorReady(ready) {
       cluster.injectorReady = ready

@@ -105,6 +105,8 @@ function verbOf(method: string, parsed: ParsedPath, query: URLSearchParams): str
 /** The HTTP(S) front of the API server: logging, fault injection, authentication, authorization, routing. */
 export class ApiServer {
   readonly requests: RequestRecord[] = []
+  /** Added to every REST answer (npm run emulators --kube-latency). */
+  latencyMs = 0
   private readonly faults: Array<FaultRule & {remaining: number}> = []
   private readonly server: Server
   private readonly watches = new Set<ServerResponse>()
@@ -171,6 +173,7 @@ export class ApiServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs))
     const url = new URL(req.url ?? '/', 'http://localhost')
     const raw = await readBody(req)
     const contentType = req.headers['content-type']
@@ -188,7 +191,10 @@ export class ApiServer {
       entry.status = status
       this.record(entry)
       const text = typeof payload === 'string' && type !== 'application/json' ? payload : JSON.stringify(payload)
-      res.writeHead(status, {'Content-Type': type, 'Cache-Control': 'no-cache, private'})
+      // k8s.io/apiserver responsewriters.ErrorNegotiated: a Status with details.retryAfterSeconds (429, 5xx) sets Retry-After.
+      const retryAfter = (payload as {details?: {retryAfterSeconds?: number}} | undefined)?.details?.retryAfterSeconds
+      const retryHeader = (status === 429 || status >= 500) && retryAfter ? {'Retry-After': String(retryAfter)} : {}
+      res.writeHead(status, {'Content-Type': type, 'Cache-Control': 'no-cache, private', ...retryHeader})
       res.end(req.method === 'HEAD' ? undefined : text)
     }
     const fail = (error: unknown) => {

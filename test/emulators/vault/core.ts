@@ -13,7 +13,7 @@ import {dispatch, matchesSpecial, resolveWriteOperation, type Backend, type Back
 import {multierror} from '../../../src/vault/go-errors.js'
 import type {WireRequest, WireResponse} from './http-wire.js'
 import {CORE_TYPES, KNOWN_AUTH_TYPES, KNOWN_SECRET_TYPES, newMount, type MountConfig, type MountEntry} from './mounts.js'
-import type {Acl} from '../../../src/vault/acl/acl.js'
+import type {EmulatorAcl} from './policy/acl.js'
 import {PolicyStore} from './policy/store.js'
 import {errorBody, render} from './render.js'
 import {errorResponse} from './reply.js'
@@ -68,7 +68,7 @@ export class VaultCore implements SysCore {
     return table === 'secret' ? this.secretMounts : this.authMounts
   }
 
-  acl(token: TokenEntry): Acl {
+  acl(token: TokenEntry): EmulatorAcl {
     return this.policies.acl(token.policies)
   }
 
@@ -245,7 +245,10 @@ export class VaultCore implements SysCore {
     }
     const unauthenticated = backend !== undefined && matchesSpecial(backend.unauthenticatedPaths, relative)
     if (!unauthenticated) {
-      if (logical.token === undefined) return {response: render(ctx, errorResponse('missing client token'))}
+      // Vault >= 1.10 (vault/request_handling.go fetchACLTokenEntryAndEntity): an empty token is logical.ErrPermissionDenied,
+      // which handleRequest wraps in a multierror like any denial;
+      // 1.9 and older answered 400 "missing client token".
+      if (logical.token === undefined) return {response: render(ctx, errorResponse(PERMISSION_DENIED, 403))}
       const token = this.tokens.lookup(logical.token)
       if (token === undefined) return {response: render(ctx, errorResponse(INVALID_TOKEN, 403))}
       if (backend !== undefined) {
@@ -254,9 +257,9 @@ export class VaultCore implements SysCore {
         breq.op = op
         ctx.op = op
       }
-      const result = this.acl(token).allowOperation(logical.path, breq.op, breq.data)
+      const result = this.acl(token).decide(logical.path, breq.op, breq.data)
       const needsSudo = backend !== undefined && matchesSpecial(backend.rootPaths, relative)
-      if (!result.allowed || (needsSudo && !result.rootPrivs)) return {response: render(ctx, errorResponse(PERMISSION_DENIED, 403))}
+      if (!result.allowed || (needsSudo && !result.sudo)) return {response: render(ctx, errorResponse(PERMISSION_DENIED, 403))}
       breq.token = token
     }
     // A token with a use limit spends one use per request and is revoked after its last.

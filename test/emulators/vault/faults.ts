@@ -35,7 +35,26 @@ function failure(status: FailStatus): WireResponse {
 
 export class Faults {
   latency = 0
+  /** Never answer (a Vault that accepts connections and hangs). */
+  hang = false
   private readonly rules: Rule[] = []
+  private readonly gates: {prefix: string; method: string; waiting: (() => void)[]; size: number}[] = []
+
+  /** Holds the next `n` requests with this method and path prefix until all `n` have arrived: forces a race. */
+  gateNext(n: number, method: string, pathPrefix: string): void {
+    this.gates.push({prefix: normalizePrefix(pathPrefix), method, waiting: [], size: n})
+  }
+
+  async passGate(method: string, path: string): Promise<void> {
+    const gate = this.gates.find((g) => g.method === method && path.startsWith(g.prefix))
+    if (gate === undefined) return
+    const arrived = new Promise<void>((resolve) => gate.waiting.push(resolve))
+    if (gate.waiting.length === gate.size) {
+      this.gates.splice(this.gates.indexOf(gate), 1)
+      for (const release of gate.waiting) release()
+    }
+    await arrived
+  }
 
   failNext(n: number, status: FailStatus, pathPrefix?: string): void {
     this.rules.push({kind: 'fail', remaining: n, status, prefix: normalizePrefix(pathPrefix)})

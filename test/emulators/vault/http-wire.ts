@@ -34,7 +34,8 @@ export interface WireServer {
 
 export interface WireServerOptions {
   handler: WireHandler
-  tls?: {cert: string; key: string}
+  /** With `clientCa`, a client certificate signed by it is required (tls_require_and_verify_client_cert). */
+  tls?: {cert: string; key: string; clientCa?: string}
   host?: string
 }
 
@@ -49,7 +50,7 @@ export async function startWireServer(options: WireServerOptions): Promise<WireS
     serveConnection(socket, options.handler)
   }
   const server = options.tls
-    ? tls.createServer({cert: options.tls.cert, key: options.tls.key, ALPNProtocols: ['http/1.1']}, onSocket)
+    ? tls.createServer({cert: options.tls.cert, key: options.tls.key, ALPNProtocols: ['http/1.1'], ...(options.tls.clientCa ? {ca: options.tls.clientCa, requestCert: true, rejectUnauthorized: true} : {})}, onSocket)
     : net.createServer(onSocket)
   // A client that hangs up mid-handshake must not crash the test process.
   server.on('tlsClientError', () => {})

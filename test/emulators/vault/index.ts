@@ -51,6 +51,8 @@ export interface VaultEmulatorOptions {
   rootToken?: string
   /** Serve HTTPS with test/fixtures/tls/server.pem (signed by ca.pem, exposed as `caPem`). */
   tls?: boolean
+  /** With tls: require a client certificate signed by test/fixtures/tls/client-ca.pem (the listener's tls_require_and_verify_client_cert). */
+  requireClientCert?: boolean
   /** Default true: like `vault server -dev`, with a kv-v2 engine at secret/. */
   devMode?: boolean
   /** The cluster this Vault runs in (see KubeTarget). Without it, in-cluster hosts do not resolve. */
@@ -76,6 +78,10 @@ export interface RequestRecord {
 
 export interface VaultFaults {
   latencyMs(ms: number): void
+  /** Holds the next n requests (method, path prefix) until all n arrived, then answers them: a deterministic race. */
+  gateNext(n: number, method: string, pathPrefix: string): void
+  /** Accepts connections and never answers. */
+  hang(on?: boolean): void
   failNext(n: number, status: FailStatus, pathPrefix?: string): void
   dropNext(n: number, pathPrefix?: string): void
   seal(): void
@@ -166,13 +172,15 @@ export async function startVaultEmulator(options: VaultEmulatorOptions = {}): Pr
   const requests: RequestRecord[] = []
 
   const server = await startWireServer({
-    tls: options.tls ? {cert: fixture('server.pem'), key: fixture('server-key.pem')} : undefined,
+    tls: options.tls ? {cert: fixture('server.pem'), key: fixture('server-key.pem'), clientCa: options.requireClientCert ? fixture('client-ca.pem') : undefined} : undefined,
     handler: async (req) => {
       if (faults.latency > 0) await new Promise((resolve) => setTimeout(resolve, faults.latency))
       const url = new URL(req.target, 'http://vault')
       const record: RequestRecord = {method: req.method, path: url.pathname, query: url.search.slice(1), status: 0, token: core.tokenClass(req)}
       if (req.headers['x-vault-namespace'] !== undefined) record.namespace = req.headers['x-vault-namespace']
       requests.push(record)
+      if (faults.hang) return new Promise<never>(() => undefined)
+      await faults.passGate(req.method, url.pathname.replace(/^\/v1\//, ''))
       const fault = faults.take(url.pathname.replace(/^\/v1\//, ''))
       if (fault?.kind === 'drop') return 'drop'
       if (fault?.kind === 'fail') {
@@ -238,6 +246,10 @@ export async function startVaultEmulator(options: VaultEmulatorOptions = {}): Pr
     faults: {
       latencyMs: (ms) => {
         faults.latency = ms
+      },
+      gateNext: (n, method, prefix) => faults.gateNext(n, method, prefix),
+      hang: (on = true) => {
+        faults.hang = on
       },
       failNext: (n, status, prefix) => faults.failNext(n, status, prefix),
       dropNext: (n, prefix) => faults.dropNext(n, prefix),

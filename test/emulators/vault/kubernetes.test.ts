@@ -17,7 +17,8 @@ const reviewer = reviewerFor({[appJwt]: APP})
 beforeAll(async () => {
   api = await startFakeApiServer((c) => reviewer(c))
   tlsApi = await startFakeApiServer((c) => reviewer(c), {tls: true})
-  vault = await startVaultEmulator({kube: {url: tlsApi.url, caPem: tlsApi.caPem, serviceAccountToken: vaultSaJwt}})
+  // The stub API servers below listen on the host's loopback, so this Vault shares the host's network.
+  vault = await startVaultEmulator({kube: {url: tlsApi.url, caPem: tlsApi.caPem, serviceAccountToken: vaultSaJwt, network: 'host'}})
   await call(vault, 'POST', '/v1/sys/auth/kubernetes', {body: {type: 'kubernetes'}})
   await call(vault, 'POST', '/v1/sys/mounts/internal', {body: {type: 'kv-v2'}})
   await call(vault, 'POST', '/v1/internal/data/database/config', {body: {data: {username: 'u', password: 'p'}}})

@@ -40,7 +40,7 @@ describe('node-vault 0.12 against the emulator', () => {
     expect(await vault0.mounts()).toHaveProperty('internal/')
     await vault0.enableAuth({mount_point: 'kubernetes', type: 'kubernetes'})
     expect(await vault0.auths()).toHaveProperty('kubernetes/')
-    await vault0.write('auth/kubernetes/config', {kubernetes_host: api.url})
+    await vault0.write('auth/kubernetes/config', {kubernetes_host: 'https://kubernetes.default.svc'})
     const added = await vault0.addPolicy({name: 'internal-app', rules: 'path "internal/data/database/config" { capabilities = ["read"] }'})
     expect(added.warnings).toHaveLength(2)
     expect((await vault0.getPolicy({name: 'internal-app'})).rules).toContain('internal/data/database/config')

@@ -128,3 +128,18 @@ describe('ACL enforcement on requests', () => {
     expect(await call(vault, 'GET', '/v1/internal/data/existing', {token})).toMatchObject(DENIED)
   })
 })
+
+describe('existence checks follow each plugin', () => {
+  it('a first write of auth/kubernetes/config is an update (path_config.go has no ExistenceCheck); a first role write is a create', async () => {
+    const vault = await startVaultEmulator()
+    try {
+      await call(vault, 'POST', '/v1/sys/auth/kubernetes', {body: {type: 'kubernetes'}})
+      await call(vault, 'PUT', '/v1/sys/policies/acl/updater', {body: {policy: 'path "auth/kubernetes/*" { capabilities = ["update"] }'}})
+      const token = vault.createToken({policies: ['updater']})
+      expect((await call(vault, 'POST', '/v1/auth/kubernetes/config', {token, body: {kubernetes_host: 'https://kubernetes.default.svc'}})).status).toBe(204)
+      expect((await call(vault, 'POST', '/v1/auth/kubernetes/role/app', {token, body: {bound_service_account_names: 'a', bound_service_account_namespaces: 'b'}})).status).toBe(403)
+    } finally {
+      await vault.stop()
+    }
+  })
+})

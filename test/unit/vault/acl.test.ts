@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 import {Acl} from '../../../src/vault/acl/acl.js'
-import {DEFAULT_POLICY} from '../../../src/vault/acl/builtin.js'
+import {DEFAULT_POLICY} from '../../emulators/vault/policy/builtin.js'
 import {parsePolicy} from '../../../src/vault/acl/parse.js'
 
 const acl = (...policies: string[]): Acl => Acl.fromPolicies(policies.map(parsePolicy))

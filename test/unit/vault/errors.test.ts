@@ -53,5 +53,8 @@ describe('Vault error mapping', () => {
     expect(requiredCapability({method: 'GET', path: 'internal/data/x'})).toBe('read')
     expect(requiredCapability({method: 'DELETE', path: 'internal/data/x'})).toBe('delete')
     expect(requiredCapability({method: 'POST', path: 'sys/auth/kubernetes'})).toBe('update" and "sudo')
+    // No existence check on the Kubernetes auth config: a first write is an update.
+    expect(requiredCapability({method: 'POST', path: 'auth/kubernetes/config'})).toBe('update')
+    expect(requiredCapability({method: 'POST', path: 'auth/kubernetes/role/app'})).toBe('create" or "update')
   })
 })

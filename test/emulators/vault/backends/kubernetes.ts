@@ -2,7 +2,7 @@
 // path_role.go, sdk/helper/tokenutil). Login lives in kubernetes-login.ts.
 import net from 'node:net'
 import {parse as parseYaml} from 'yaml'
-import {formatGoDuration} from '../../../../src/duration.js'
+import {formatGoDuration} from '../go-duration-format.js'
 import type {Backend, HandlerRequest, Route} from '../framework.js'
 import {SYSTEM_TTL} from '../mounts.js'
 import {errorResponse, listOf, nil, ok, type Reply} from '../reply.js'
@@ -112,7 +112,8 @@ export function kubernetesBackend(store: KubernetesAuthStore, login: LoginContex
         disable_local_ca_jwt: 'bool',
         use_annotations_as_alias_metadata: 'bool',
       },
-      existenceCheck: () => store.config !== undefined,
+      // path_config.go registers create and update callbacks but no ExistenceCheck, so Vault's core runs every
+      // write as an update: a token with only "update" may write a first config.
       operations: {read: () => readConfig(store), create: (req) => writeConfig(store, req), update: (req) => writeConfig(store, req)},
     },
     {pattern: 'role/?', operations: {list: () => listOf([...store.roles.keys()].sort())}},

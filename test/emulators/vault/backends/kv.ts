@@ -1,7 +1,8 @@
 // The KV secrets engine: v1 passthrough (vault-plugin-secrets-kv passthrough.go) and v2
 // versioned (path_data.go, path_metadata.go, path_delete.go, path_destroy.go, backend.go).
 import type {Clock, Stamp} from '../clock.js'
-import {formatGoDuration, parseDurationSecond} from '../../../../src/duration.js'
+import {formatGoDuration} from '../go-duration-format.js'
+import {parseDurationSecond} from '../../../../src/duration.js'
 import type {Backend, HandlerRequest, Route} from '../framework.js'
 import {errorResponse, listOf, nil, ok, withStatus, type Reply} from '../reply.js'
 

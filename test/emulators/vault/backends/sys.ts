@@ -3,8 +3,7 @@
 import {DurationError, parseDurationSecond} from '../../../../src/duration.js'
 import type {Backend, HandlerRequest, Route} from '../framework.js'
 import {mountInfo, sanitizeMountPath, SYSTEM_TTL, type MountEntry} from '../mounts.js'
-import type {Acl} from '../../../../src/vault/acl/acl.js'
-import {parsePolicy, PolicyParseError} from '../../../../src/vault/acl/parse.js'
+import {readPolicy, PolicySyntaxError, type EmulatorAcl} from '../policy/acl.js'
 import {PolicyStore} from '../policy/store.js'
 import {errorResponse, goError, listOf, nil, ok, type Reply} from '../reply.js'
 import type {TokenEntry, TokenStore} from '../tokens.js'
@@ -32,7 +31,7 @@ export interface SysCore {
   upgradeKvToV2(entry: MountEntry): void
   /** The mount serving a full request path, and that mount's full prefix (auth/… for auth). */
   matchMount(path: string): {entry: MountEntry; prefix: string} | undefined
-  acl(token: TokenEntry): Acl
+  acl(token: TokenEntry): EmulatorAcl
 }
 
 const MOUNT_FIELDS = {
@@ -253,9 +252,9 @@ function policyWrite(core: SysCore, req: HandlerRequest, oldApi: boolean): Reply
   raw = decodeIfBase64(raw)
   let parsed
   try {
-    parsed = parsePolicy(raw)
+    parsed = readPolicy(raw)
   } catch (error) {
-    if (error instanceof PolicyParseError) return errorResponse(error.message)
+    if (error instanceof PolicySyntaxError) return errorResponse(error.message)
     throw error
   }
   const problem = core.policies.write(name, raw, parsed)
@@ -288,8 +287,8 @@ function preflight(core: SysCore, req: HandlerRequest): Reply {
   const refused = errorResponse(`preflight capability check returned 403, please ensure client's policies grant access to path ${JSON.stringify(path)}`, 403)
   const match = core.matchMount(path)
   if (match === undefined) return refused
-  if (req.clientToken === undefined) return goError('missing client token', 400)
-  const token = core.tokens.lookup(req.clientToken)
+  // pathInternalUIMountRead answers any fetchACLTokenEntryAndEntity error (an empty token too, since 1.10) with errResp.
+  const token = req.clientToken === undefined ? undefined : core.tokens.lookup(req.clientToken)
   if (token === undefined || !core.acl(token).hasMountAccess(match.prefix)) return refused
   return ok({...mountInfo(match.entry), path: match.entry.path})
 }

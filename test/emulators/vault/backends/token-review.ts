@@ -5,6 +5,11 @@ import https from 'node:https'
 import net from 'node:net'
 import tls from 'node:tls'
 
+/**
+ * The cluster this Vault runs in, as a pod: in-cluster names and `hostAliases` (the service IP, the node IP) reach
+ * the API server at `url`; loopback addresses are the pod's own. A Vault without a KubeTarget runs outside any
+ * cluster and reaches whatever address it is given.
+ */
 export interface KubeTarget {
   /** Where requests for the in-cluster API host really go (the cluster this Vault runs in). */
   url: string
@@ -12,6 +17,11 @@ export interface KubeTarget {
   serviceAccountToken?: string
   /** Extra host names or IPs that mean "the API server" from inside the cluster. */
   hostAliases?: string[]
+  /**
+   * 'pod' (default): Vault runs in a pod, whose loopback is its own, so the host's 127.0.0.1 is unreachable.
+   * 'host': Vault shares the host's network (only for tests that stand stub API servers on loopback).
+   */
+  network?: 'pod' | 'host'
 }
 
 const IN_CLUSTER_HOSTS = ['kubernetes.default.svc', 'kubernetes.default.svc.cluster.local', 'kubernetes.default', 'kubernetes']
@@ -41,6 +51,11 @@ export interface KubeRequest {
   bearer: string
   kube?: KubeTarget
   body?: string
+}
+
+function isLoopback(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '')
+  return bare === 'localhost' || bare === '::1' || /^127\./.test(bare)
 }
 
 /** Resolves with the reviewed account or rejects with the plugin's error text. */
@@ -90,6 +105,13 @@ export function kubeRequest(request: KubeRequest): Promise<{status: number; text
   const inCluster = [...IN_CLUSTER_HOSTS, ...(request.kube?.hostAliases ?? [])].includes(originalHost) && (target.port === '' || target.port === '443')
   if (inCluster && request.kube === undefined) {
     return Promise.reject(new Error(`dial tcp: lookup ${originalHost}: no such host`))
+  }
+  // Vault in a pod has its own loopback: the host's 127.0.0.1 (a kind kubeconfig, a port vsi forwarded) is not the API
+  // server there. Go's client.Do fails to dial, and path_login.go turns any lookup error into "permission denied".
+  if (!inCluster && request.kube !== undefined && request.kube.network !== 'host' && isLoopback(originalHost)) {
+    const port = target.port || (target.protocol === 'https:' ? '443' : '80')
+    const dial = net.isIPv6(originalHost.replace(/^\[|\]$/g, '')) ? `[::1]:${port}` : `127.0.0.1:${port}`
+    return Promise.reject(new Error(`${request.method === 'POST' ? 'Post' : 'Get'} "${target.href}": dial tcp ${dial}: connect: connection refused`))
   }
   const destination = inCluster ? new URL(request.kube!.url) : target
   const useTls = destination.protocol === 'https:'

@@ -1,23 +1,22 @@
 // Named ACL policies as Vault's policy store keeps them (vault/policy_store.go): names are
 // lower-cased, `root` exists without being stored, some names cannot be changed.
-import {Acl} from '../../../../src/vault/acl/acl.js'
-import {DEFAULT_POLICY, RESPONSE_WRAPPING_POLICY} from '../../../../src/vault/acl/builtin.js'
-import {parsePolicy, type ParsedPolicy} from '../../../../src/vault/acl/parse.js'
+import {EmulatorAcl, readPolicy, type PolicyRule} from './acl.js'
+import {DEFAULT_POLICY, RESPONSE_WRAPPING_POLICY} from './builtin.js'
 
 const IMMUTABLE = ['root', 'response-wrapping', 'control-group']
 const NOT_LISTED = ['response-wrapping', 'control-group']
 
 interface Stored {
   raw: string
-  parsed: ParsedPolicy
+  parsed: PolicyRule[]
 }
 
 export class PolicyStore {
   private readonly policies = new Map<string, Stored>()
 
   constructor() {
-    this.policies.set('default', {raw: DEFAULT_POLICY, parsed: parsePolicy(DEFAULT_POLICY)})
-    this.policies.set('response-wrapping', {raw: RESPONSE_WRAPPING_POLICY, parsed: parsePolicy(RESPONSE_WRAPPING_POLICY)})
+    this.policies.set('default', {raw: DEFAULT_POLICY, parsed: readPolicy(DEFAULT_POLICY)})
+    this.policies.set('response-wrapping', {raw: RESPONSE_WRAPPING_POLICY, parsed: readPolicy(RESPONSE_WRAPPING_POLICY)})
   }
 
   static sanitizeName(name: string): string {
@@ -31,7 +30,7 @@ export class PolicyStore {
   }
 
   /** Stores an already parsed policy; returns Vault's error text when refused. */
-  write(name: string, raw: string, parsed: ParsedPolicy): string | undefined {
+  write(name: string, raw: string, parsed: PolicyRule[]): string | undefined {
     const key = PolicyStore.sanitizeName(name)
     if (IMMUTABLE.includes(key)) return `cannot update ${JSON.stringify(key)} policy`
     this.policies.set(key, {raw, parsed})
@@ -56,8 +55,8 @@ export class PolicyStore {
   }
 
   /** Policies that do not exist are skipped, as Vault does. */
-  acl(names: string[]): Acl {
-    if (names.includes('root')) return Acl.root()
-    return Acl.fromPolicies(names.flatMap((n) => this.policies.get(n)?.parsed ?? []))
+  acl(names: string[]): EmulatorAcl {
+    if (names.includes('root')) return new EmulatorAcl([], true)
+    return new EmulatorAcl(names.flatMap((n) => this.policies.get(n)?.parsed ?? []))
   }
 }
