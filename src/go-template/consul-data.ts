@@ -2,7 +2,9 @@
  * consul-template's functions over maps and YAML (template/funcs.go parseYAML, explodeMap, mergeMap,
  * mergeMapWithOverride; template/scratch.go Scratch).
  */
-import {parseAllDocuments} from 'yaml'
+import {createRequire} from 'node:module'
+
+import type * as Yaml from 'yaml'
 
 import type {CallContext, GoFunc} from './functions.js'
 import {sprintf} from './fmt.js'
@@ -10,10 +12,14 @@ import {GoObject, interfaceMap, isGoMap, isTrue, sortedKeys} from './values.js'
 
 type GoMap = Record<string, unknown>
 
+/** The YAML library, loaded when a template first calls parseYAML. */
+let yamlLibrary: typeof Yaml | undefined
+const yaml = (): typeof Yaml => (yamlLibrary ??= createRequire(import.meta.url)('yaml') as typeof Yaml)
+
 /** yaml.Unmarshal into interface{} (yaml.v2, YAML 1.1): maps are map[interface {}]interface {}, integers int. */
 export function parseYaml(text: string): unknown {
   if (text === '') return {}
-  const [doc] = parseAllDocuments(text, {version: '1.1', intAsBigInt: true, logLevel: 'silent'})
+  const [doc] = yaml().parseAllDocuments(text, {version: '1.1', intAsBigInt: true, logLevel: 'silent'})
   if (!doc) return null
   if (doc.errors.length > 0) throw new Error(`yaml: ${doc.errors[0].message.split('\n')[0]}`)
   const convert = (value: unknown): unknown => {

@@ -336,7 +336,3 @@ export const CONSUL_FUNCTIONS: ReadonlyMap<string, GoFunc> = new Map([
   ...Object.entries(IMPLEMENTED),
   ...Object.entries(UNSUPPORTED).map(([name, why]) => [name, unsupported(name, why)] as const),
 ])
-
-/** Vault Agent's consul-template also offers sprig's functions, prefixed `sprig_`; vsi parses but cannot run them. */
-export const SPRIG_PREFIX = 'sprig_'
-export const sprigFunction = (name: string): GoFunc => unsupported(name, 'sprig functions are not implemented')

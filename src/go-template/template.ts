@@ -1,13 +1,14 @@
 /** Parsing and rendering entry points: Go's text/template with the functions Vault Agent's consul-template has. */
 import type {Tree} from './ast.js'
 import {BUILTINS} from './builtins.js'
-import {CONSUL_FUNCTIONS, SPRIG_PREFIX, sprigFunction} from './consul.js'
+import {CONSUL_FUNCTIONS} from './consul.js'
 import type {MissingKey} from './exec.js'
 import {execute} from './exec.js'
 import type {GoFunc} from './functions.js'
 import type {ParseOptions} from './parser.js'
 import {parseTrees} from './parser.js'
 import type {TextPositions} from './positions.js'
+import {SPRIG_PREFIX, sprigFunction} from './sprig.js'
 
 export interface ParsedTemplate {
   /** The name Go messages use; "" unless given (consul-template names every template ""). */
@@ -50,7 +51,7 @@ function lookupFunction(name: string): GoFunc | undefined {
 /** Parses like Go's template.New(name).Funcs(...).Parse(text); throws TemplateSyntaxError with Go's message. */
 export function parseTemplate(text: string, options: TemplateParseOptions = {}): ParsedTemplate {
   const extra = new Set(options.funcs ?? [])
-  const hasFunction = (name: string): boolean => KNOWN_FUNCTIONS.has(name) || extra.has(name) || name.startsWith(SPRIG_PREFIX)
+  const hasFunction = (name: string): boolean => KNOWN_FUNCTIONS.has(name) || extra.has(name) || (name.startsWith(SPRIG_PREFIX) && sprigFunction(name) !== undefined)
   const {trees, positions} = parseTrees(text, hasFunction, options)
   return {name: options.name ?? '', text, trees, positions}
 }
