@@ -123,10 +123,14 @@ export function interruptSignal(): AbortSignal {
   if (!interrupt) {
     const controller = new AbortController()
     interrupt = controller
-    // Once: a second Ctrl-C gets Node's default behaviour and ends vsi at once.
-    const onSignal = (name: NodeJS.Signals) => controller.abort(new Error(`interrupted (${name})`))
-    process.once('SIGINT', onSignal)
-    process.once('SIGTERM', onSignal)
+    // A listener that stays: execa's exit cleanup (signal-exit) re-raises the signal when only its own are left.
+    // A second Ctrl-C ends vsi at once.
+    const onSignal = (name: NodeJS.Signals) => {
+      if (controller.signal.aborted) process.exit(130)
+      controller.abort(new Error(`interrupted (${name})`))
+    }
+    process.on('SIGINT', onSignal)
+    process.on('SIGTERM', onSignal)
   }
   return interrupt.signal
 }

@@ -1,6 +1,11 @@
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest'
 
-import {runVsi as runCli, type CliOptions} from '../helpers/cli.js'
+import {execa} from 'execa'
+import {existsSync, mkdtempSync, readFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import path from 'node:path'
+
+import {projectRoot, runVsi as runCli, type CliOptions} from '../helpers/cli.js'
 import {startHelmWorld, type HelmWorld} from '../helpers/helm-world.js'
 
 // Each install runs helm (a node process) several times: allow for a loaded machine.
@@ -134,6 +139,28 @@ describe('vsi install when Helm or the pods fail', () => {
     const run = await runVsi(['install', '--set', 'server.image.tag=never-ready', '--timeout', '1s'], {env: world.env()})
     expect(run.exitCode).toBe(1)
     expect(run.stderr).toMatch(/Error: timed out after 1s waiting for Vault to become ready: Vault server pod vault-0: Running, container vault running/)
+  })
+})
+
+describe('vsi install interrupted', () => {
+  it('Ctrl-C (SIGINT) stops vsi and kills the helm it started', async () => {
+    const pidFile = path.join(mkdtempSync(path.join(tmpdir(), 'vsi-hang-')), 'helm.pid')
+    const child = execa(process.execPath, [path.join(projectRoot, 'bin/run.js'), 'install'], {
+      env: {...world.env({extra: {HELM_DOUBLE_HANG_PIDFILE: pidFile}}), HOME: world.env().HOME},
+      extendEnv: false,
+      reject: false,
+    })
+    let helmPid = 0
+    while (!helmPid) {
+      // The double writes its pid as it starts to hang; stat polling is the only event there is across processes.
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      if (existsSync(pidFile)) helmPid = Number(readFileSync(pidFile, 'utf8'))
+    }
+    child.kill('SIGINT')
+    const result = await child
+    expect(result.exitCode).toBe(1)
+    expect(result.stderr).toContain('Error: helm was stopped: interrupted (SIGINT)')
+    expect(() => process.kill(helmPid, 0)).toThrow(/ESRCH/)
   })
 })
 

@@ -8,13 +8,15 @@
  * name/owner/status/version), and deletes in reverse order on uninstall. Output texts follow helm/helm cmd/helm.
  *
  * Supported: version --short; repo add/update; search repo -o json; list -o json [--all] [--filter];
- * get values -o json; upgrade --install; uninstall. Test knob: HELM_DOUBLE_VERSION (default v3.16.3+gcfd0749).
+ * get values -o json; upgrade --install; uninstall. Test knobs: HELM_DOUBLE_VERSION (default v3.16.3+gcfd0749);
+ * HELM_DOUBLE_HANG_PIDFILE: `upgrade` writes its pid there and hangs (to test that vsi kills it on Ctrl-C).
  */
 import {gzipSync, gunzipSync} from 'node:zlib'
 import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {request} from 'node:https'
 import {request as httpRequest} from 'node:http'
 import {homedir} from 'node:os'
+import {setInterval} from 'node:timers'
 import {join} from 'node:path'
 import {parse, stringify} from 'yaml'
 
@@ -210,6 +212,10 @@ function merge(base, overlay) {
 }
 
 async function upgrade([name, chart]) {
+  if (process.env.HELM_DOUBLE_HANG_PIDFILE) {
+    writeFileSync(process.env.HELM_DOUBLE_HANG_PIDFILE, String(process.pid))
+    await new Promise(() => setInterval(() => {}, 1000))
+  }
   if (!flags.install) throw new HelmError('the helm test double supports upgrade --install only')
   if (chart !== 'hashicorp/vault') throw new HelmError(`repo ${chart.split('/')[0]} not found`)
   if (!repositories().some((r) => r.name === 'hashicorp')) throw new HelmError('repo hashicorp not found')
