@@ -131,7 +131,8 @@ export function injectorRefuses(target: PodTarget): Finding[] {
     return patches.flatMap(([base, built]) => {
       const entry = entryFor(pod, base)
       const patch = entry && entry.value !== '' ? parseJson(entry.value) : undefined
-      if (!built || !entry || patch === undefined || !(patch === null || Array.isArray(patch))) return []
+      // A YAML list or map instead of a string is reported by non-string-value: the API server refuses it first.
+      if (!built || !entry || entry.nonStringType || patch === undefined || !(patch === null || Array.isArray(patch))) return []
       const result = applyContainerPatch(agentContainerDocument(pod, base === 'agent-init-json-patch', tokenMountPath), patch)
       if (!('error' in result)) return []
       const container = base === 'agent-init-json-patch' ? 'vault-agent-init' : 'vault-agent'

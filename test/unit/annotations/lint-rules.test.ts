@@ -89,6 +89,7 @@ describe('lint: messages', () => {
       line: 9,
       col: 9,
       severity: 'error',
+      injector: 'ignores',
       rule: 'unknown-annotation',
       message:
         'vault.hashicorp.com/agent-inject-secrets-db is not an annotation the injector knows: the injector silently ignores it; did you mean vault.hashicorp.com/agent-inject-secret-db?',
