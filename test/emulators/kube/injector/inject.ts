@@ -233,6 +233,11 @@ function patch(pod: KubeObject, annotations: Record<string, string>, agent: Agen
   const customPaths = [...new Set(collectSecrets(annotations).map((s) => s.mountPath))].filter((path) => path !== globalPath)
   const secretMounts = [{name: 'vault-secrets', mountPath: globalPath}, ...customPaths.map((mountPath, i) => ({name: `vault-secrets-custom-${i}`, mountPath}))]
   const cachePersist = parseBool(a('agent-cache-enable')) && agent.prePopulate && !agent.prePopulateOnly
+  // copyVolumeMounts reads the pod as it came in (Patch only describes changes), before the secrets mounts are added.
+  const copied = [...spec.containers, ...(spec.initContainers ?? [])]
+    .filter((c) => a('agent-copy-volume-mounts') && c.name === a('agent-copy-volume-mounts'))
+    .flatMap((c) => structuredClone(c.volumeMounts ?? []))
+    .filter((m) => !m.mountPath.toLowerCase().includes('serviceaccount'))
   spec.volumes = [
     ...(spec.volumes ?? []),
     ...(agent.prePopulate ? [memoryVolume('home-init')] : []),
@@ -246,10 +251,6 @@ function patch(pod: KubeObject, annotations: Record<string, string>, agent: Agen
   for (const c of spec.containers) if (agent.containers.includes(c.name)) c.volumeMounts = [...(c.volumeMounts ?? []), ...secretMounts]
 
   const tokenPath = [agent.tokenMount.mountPath, agent.tokenMount.tokenPath].join('/').replace(/\/+/g, '/')
-  const copied = [...spec.containers, ...(spec.initContainers ?? [])]
-    .filter((c) => a('agent-copy-volume-mounts') && c.name === a('agent-copy-volume-mounts'))
-    .flatMap((c) => c.volumeMounts ?? [])
-    .filter((m) => !m.mountPath.toLowerCase().includes('serviceaccount'))
   const build = (init: boolean): Container => {
     const config = buildAgentConfig(annotations, init, tokenPath)
     // config.go render: encoding/json cannot write NaN or ±Inf.
