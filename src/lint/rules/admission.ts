@@ -64,6 +64,8 @@ export function injectorRefuses(target: PodTarget): Finding[] {
   }
 
   function podSpecConditions(pod: PodTarget): Refusal[] {
+    // A kind-less patch holds only part of the pod spec: the rest comes from the workload it is merged into.
+    if (pod.kind === undefined) return []
     const refusals: Refusal[] = []
     const token = serviceAccountToken(pod)
     if (token && 'error' in token) {
@@ -174,8 +176,15 @@ const MAX_ID = 2_147_483_647
 export function apiServerRefuses(target: PodTarget): Finding[] {
   if (!mayBeInjected(target)) return []
   const findings: Finding[] = []
-  const push = (message: string, hint: string, at: Location): void => {
-    findings.push({rule: 'api-server-refuses', severity: 'error', injector: 'api-server-refuses', message: `${message}: the API server refuses the injected pod`, hint, at})
+  const push = (message: string, hint: string, at: Location, certain = true): void => {
+    findings.push({
+      rule: 'api-server-refuses',
+      severity: certain ? 'error' : 'warning',
+      injector: 'api-server-refuses',
+      message: `${message}: the API server refuses the injected pod${certain ? '' : ', unless the patched workload sets the other value'}`,
+      hint,
+      at,
+    })
   }
   const at = (base: string): Location => entryFor(target, base)?.valueAt ?? target.anchor
   for (const resource of [['cpu', 'cpu'], ['memory', 'mem'], ['ephemeral-storage', 'ephemeral']] as const) {
@@ -184,11 +193,14 @@ export function apiServerRefuses(target: PodTarget): Finding[] {
     const [requestValue, limitValue] = [quantityValue(request), quantityValue(limit)]
     if (requestValue === undefined || limitValue === undefined || requestValue <= limitValue) continue
     const blamed = entryFor(target, `agent-requests-${resource[1]}`) ? `agent-requests-${resource[1]}` : `agent-limits-${resource[1]}`
+    // In a kind-less patch, a value left to the injector's default may be set by the patched workload.
+    const bothWritten = entryFor(target, `agent-requests-${resource[1]}`) !== undefined && entryFor(target, `agent-limits-${resource[1]}`) !== undefined
     push(
       `the agent containers' resources.requests: Invalid value: "${request}": must be less than or equal to ${resource[0]} limit of ${limit}` +
         (entryFor(target, blamed === `agent-requests-${resource[1]}` ? `agent-limits-${resource[1]}` : `agent-requests-${resource[1]}`) ? '' : ' (the injector\'s default)'),
       `set ${annotationKey(`agent-limits-${resource[1]}`)} and ${annotationKey(`agent-requests-${resource[1]}`)} together, request <= limit`,
       at(blamed),
+      target.kind !== undefined || bothWritten,
     )
   }
   if (effectiveBool(target, 'agent-set-security-context')) {
