@@ -86,7 +86,7 @@ describe('lint: messages', () => {
     const annotations = 'vault.hashicorp.com/agent-inject: "true"\nvault.hashicorp.com/role: r\nvault.hashicorp.com/agent-requests-cpu: "1"'
     const judged = (text: string) => lintYaml(text, 'd.yaml').map(({rule, severity, injector}) => ({rule, severity, injector}))
     expect(judged(deployment(annotations))).toEqual([{rule: 'api-server-refuses', severity: 'error', injector: 'api-server-refuses'}])
-    const patch = deployment(annotations).replace(/^apiVersion: .*\nkind: .*\nmetadata:\n  name: app\n/, '')
+    const patch = deployment(annotations).replace(/^apiVersion: .*\nkind: .*\nmetadata:\n {2}name: app\n/, '')
     expect(judged(patch)).toEqual([{rule: 'api-server-refuses', severity: 'warning', injector: 'api-server-refuses'}])
   })
 
