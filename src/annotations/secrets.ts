@@ -27,6 +27,14 @@ export interface InjectedSecret {
   destination: string
 }
 
+/** Go's path.Join / filepath.Join (on Linux): empty elements dropped, the result cleaned, no trailing slash. */
+export function goJoin(...elements: string[]): string {
+  const joined = elements.filter((element) => element !== '').join('/')
+  if (joined === '') return ''
+  const cleaned = posix.normalize(joined)
+  return cleaned.length > 1 && cleaned.endsWith('/') ? cleaned.slice(0, -1) : cleaned
+}
+
 const value = (annotations: Readonly<Record<string, string>>, base: string, rawName?: string): string | undefined =>
   annotations[annotationKey(rawName === undefined ? base : `${base}-${rawName}`)]
 
@@ -61,7 +69,7 @@ export function injectedSecrets(annotations: Readonly<Record<string, string>>): 
       mountPath,
       file,
       // Go: fmt.Sprintf("%s/%s", mountPath, name) without a file, filepath.Join(mountPath, file) with one.
-      destination: file === '' ? `${mountPath}/${name}` : posix.join(mountPath, file),
+      destination: file === '' ? `${mountPath}/${name}` : goJoin(mountPath, file),
     }
   })
 }
@@ -70,5 +78,6 @@ export function injectedSecrets(annotations: Readonly<Record<string, string>>): 
 export function tokenSinkPath(annotations: Readonly<Record<string, string>>): string | undefined {
   const enabled = value(annotations, 'agent-inject-token')
   if (enabled === undefined || goBool(enabled) !== true) return undefined
-  return `${value(annotations, 'secret-volume-path') ?? DEFAULT_SECRET_VOLUME_PATH}/token`
+  // config.go: path.Join(secret-volume-path, "token").
+  return goJoin(value(annotations, 'secret-volume-path') ?? DEFAULT_SECRET_VOLUME_PATH, 'token')
 }

@@ -1,6 +1,7 @@
 /** Lints the Vault Agent Injector annotations of the pod templates in YAML text. Pure: files are read by the caller. */
 import {LineCounter, parseAllDocuments} from 'yaml'
 
+import {agentRunsAsRoot, apiServerRefuses, injectorRefuses, telemetryDropped} from './rules/admission.js'
 import {annotationsTooLarge, invalidKey, unknownAnnotation} from './rules/keys.js'
 import {blankSecret, filePathEscapes, orphanSecretOption, secretNameCollision, templateWithoutSecret} from './rules/secrets.js'
 import {kv2DataPath, templatePathMismatch, templateSyntax} from './rules/templates.js'
@@ -37,6 +38,10 @@ export const RULES: readonly Rule[] = [
   templateSyntax,
   templatePathMismatch,
   kv2DataPath,
+  injectorRefuses,
+  apiServerRefuses,
+  agentRunsAsRoot,
+  telemetryDropped,
 ]
 
 /** The YAML itself is broken: no rule can run (exit code 2 for `vsi lint`). */
@@ -106,5 +111,5 @@ export function summarize(files: string[], problems: LintProblem[]): LintResult 
   return {files, problems, errorCount, warningCount: problems.length - errorCount}
 }
 
-export type {Finding, LintProblem, LintResult, PodSpecShape, RuleId, Severity} from './types.js'
+export type {Finding, InjectorBehaviour, LintProblem, LintResult, PodSpecShape, RuleId, Severity} from './types.js'
 export {RULE_IDS} from './types.js'

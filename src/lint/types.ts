@@ -2,6 +2,16 @@
 
 export type Severity = 'error' | 'warning'
 
+/**
+ * What the Vault Agent Injector (and the API server after it) does with the pod a finding is about:
+ * - `refuses`: the webhook denies the pod (FailedCreate);
+ * - `api-server-refuses`: the API server rejects the object, or the pod as the injector mutated it;
+ * - `admits-differently`: admitted, but a value is dropped, defaulted or means something else than it reads;
+ * - `ignores`: admitted; the injector silently ignores the annotation (or does not inject the pod at all);
+ * - `admits`: admitted and injected as written; the problem shows later, in Vault Agent or Vault.
+ */
+export type InjectorBehaviour = 'refuses' | 'api-server-refuses' | 'admits-differently' | 'ignores' | 'admits'
+
 export interface Location {
   /** 1-based. */
   line: number
@@ -34,17 +44,30 @@ export interface PodTarget {
   workloadAnnotations: AnnotationEntry[]
   /** The pod spec as plain data, when the document has one. */
   podSpec?: PodSpecShape
+  /** metadata.namespace of the object, when written: the namespace the pods are created in. */
+  namespace?: string
+}
+
+/** A container as written (plain data: any field may be missing or of the wrong type). */
+export interface ContainerShape {
+  name?: unknown
+  securityContext?: {runAsUser?: unknown} | null
+  volumeMounts?: Array<{name?: unknown; mountPath?: unknown}>
 }
 
 export interface PodSpecShape {
-  containers?: Array<{name?: unknown}>
-  initContainers?: Array<{name?: unknown}>
+  containers?: ContainerShape[]
+  initContainers?: ContainerShape[]
+  volumes?: Array<{name?: unknown; projected?: {sources?: Array<{serviceAccountToken?: {path?: unknown} | null}>} | null}>
+  automountServiceAccountToken?: unknown
+  shareProcessNamespace?: unknown
 }
 
 /** What a rule reports; the runner adds the file. */
 export interface Finding {
   rule: RuleId
   severity: Severity
+  injector: InjectorBehaviour
   message: string
   hint: string
   at: Location
@@ -53,6 +76,7 @@ export interface Finding {
 export interface LintProblem extends Location {
   file: string
   severity: Severity
+  injector: InjectorBehaviour
   rule: RuleId
   message: string
   hint: string
@@ -86,6 +110,10 @@ export const RULE_IDS = [
   'template-syntax',
   'template-path-mismatch',
   'kv2-data-path',
+  'injector-refuses',
+  'api-server-refuses',
+  'agent-runs-as-root',
+  'telemetry-dropped',
 ] as const
 
 export type RuleId = (typeof RULE_IDS)[number]

@@ -57,6 +57,8 @@ function targetsIn(root: unknown, source: Context): PodTarget[] {
   const workloadMetadata = templatePath.length === 0 ? undefined : root.get('metadata', true)
   const workloadAnnotations = isMap(workloadMetadata) ? entriesOf(workloadMetadata.get('annotations', true), source) : []
   const spec = template.get('spec', true)
+  const rootMetadata = root.get('metadata', true)
+  const namespace = isMap(rootMetadata) ? scalarText(rootMetadata.get('namespace', true)) : undefined
   return [
     {
       kind,
@@ -64,6 +66,7 @@ function targetsIn(root: unknown, source: Context): PodTarget[] {
       anchor: locate(isMap(annotationsNode) ? annotationsNode : isMap(metadata) ? metadata : template, source),
       workloadAnnotations,
       ...(isMap(spec) ? {podSpec: spec.toJSON() as PodSpecShape} : {}),
+      ...(namespace === undefined ? {} : {namespace}),
     },
   ]
 }

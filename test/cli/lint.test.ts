@@ -63,6 +63,7 @@ describe('vsi lint', () => {
       line: 9,
       col: 9,
       severity: 'error',
+      injector: 'admits-differently',
       rule: 'job-needs-pre-populate-only',
       message: "a Job with the vault-agent sidecar never completes: the sidecar keeps running after the job's containers exit",
       hint: 'add vault.hashicorp.com/agent-pre-populate-only: "true" (secrets are rendered once by the init container)',

@@ -20,13 +20,14 @@ export function unknownAnnotation(target: PodTarget): Finding[] {
     const bareBase = SECRET_ANNOTATION_BASES.find((base) => entry.key === `${ANNOTATION_PREFIX}${base}` || entry.key === `${ANNOTATION_PREFIX}${base}-`)
     if (bareBase) {
       return [
-        finding(entry, `${entry.key} has no secret NAME after "${bareBase}-": the injector silently ignores it`, `name the secret: ${ANNOTATION_PREFIX}${bareBase}-<NAME>`),
+        finding(entry, `${entry.key} has no secret NAME after "${bareBase}-": the injector silently ignores it`, `name the secret: ${ANNOTATION_PREFIX}${bareBase}-<NAME>`, 'error'),
       ]
     }
     const suggestion = nearestAnnotation(entry.key, secretNames)
     const message = `${entry.key} is not an annotation the injector knows: the injector silently ignores it${suggestion ? `; did you mean ${suggestion}?` : ''}`
     const hint = suggestion ? `rename the key to ${suggestion}` : 'see the annotation list in the README (vsi lint) or the Vault Agent Injector annotation docs'
-    return [finding(entry, message, hint)]
+    // A near miss of a known key was clearly meant for the injector: an error, so CI catches it.
+    return [finding(entry, message, hint, suggestion ? 'error' : 'warning')]
   })
 }
 
@@ -38,8 +39,8 @@ function looksLikeVaultKey(key: string): boolean {
   return domain === PREFIX_DOMAIN || distance(domain.toLowerCase(), PREFIX_DOMAIN) <= MAX_DOMAIN_DISTANCE
 }
 
-function finding(entry: AnnotationEntry, message: string, hint: string): Finding {
-  return {rule: 'unknown-annotation', severity: 'error', message, hint, at: entry.keyAt}
+function finding(entry: AnnotationEntry, message: string, hint: string, severity: Finding['severity']): Finding {
+  return {rule: 'unknown-annotation', severity, injector: 'ignores', message, hint, at: entry.keyAt}
 }
 
 export function invalidKey(target: PodTarget): Finding[] {
@@ -55,6 +56,8 @@ export function invalidKey(target: PodTarget): Finding[] {
     return [
       {
         rule: 'invalid-key' as const,
+
+        injector: 'api-server-refuses' as const,
         severity: 'error' as const,
         message: `metadata.annotations: Invalid value: ${JSON.stringify(entry.key)}: ${problem}; the API server rejects the object`,
         hint,
@@ -70,6 +73,8 @@ export function annotationsTooLarge(target: PodTarget): Finding[] {
   return [
     {
       rule: 'annotations-too-large',
+
+      injector: 'api-server-refuses',
       severity: 'error',
       message: `metadata.annotations: Too long: must have at most ${TOTAL_ANNOTATION_SIZE_LIMIT} bytes (these have ${size}); the API server rejects the object`,
       hint: 'move large templates into a ConfigMap or Secret and use agent-inject-template-file-<NAME> with agent-extra-secret or agent-configmap',

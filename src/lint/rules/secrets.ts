@@ -2,7 +2,7 @@
 import {ANNOTATION_PREFIX, annotationKey} from '../../annotations/catalog.js'
 import {distance} from '../../annotations/nearest.js'
 import type {InjectedSecret} from '../../annotations/secrets.js'
-import {DEFAULT_SECRET_VOLUME_PATH, tokenSinkPath} from '../../annotations/secrets.js'
+import {DEFAULT_SECRET_VOLUME_PATH, goJoin, tokenSinkPath} from '../../annotations/secrets.js'
 import {annotationRecord, creatingEntry, secretsOf, shortKey, specOf} from '../pod.js'
 import type {Finding, Location, PodTarget} from '../types.js'
 
@@ -19,6 +19,8 @@ export function secretNameCollision(target: PodTarget): Finding[] {
     const caseOnly = earlier.toLowerCase() === secret.rawName.toLowerCase() && earlier !== secret.rawName
     findings.push({
       rule: 'secret-name-collision',
+
+      injector: 'admits-differently',
       severity: 'error',
       message:
         `secrets "${earlier}" and "${secret.rawName}" are both written to ${secret.destination}` +
@@ -31,12 +33,14 @@ export function secretNameCollision(target: PodTarget): Finding[] {
   const annotations = annotationRecord(target)
   const tokenPath = tokenSinkPath(annotations)
   // Without agent-inject-token the file is free, but turning the token on later would overwrite the secret.
-  const reservedPath = `${annotations[annotationKey('secret-volume-path')] ?? DEFAULT_SECRET_VOLUME_PATH}/token`
+  const reservedPath = goJoin(annotations[annotationKey('secret-volume-path')] ?? DEFAULT_SECRET_VOLUME_PATH, 'token')
   for (const secret of secrets) {
     const sameFile = tokenPath !== undefined && secret.destination === tokenPath
     if (!sameFile && (tokenPath !== undefined || secret.destination !== reservedPath)) continue
     findings.push({
       rule: 'secret-name-collision',
+
+      injector: 'admits-differently',
       severity: sameFile ? 'error' : 'warning',
       message: sameFile
         ? `secret "${secret.rawName}" is written to ${secret.destination}, where agent-inject-token writes the Vault token`
@@ -54,18 +58,18 @@ function placeOf(target: PodTarget, secret: InjectedSecret): Location {
   return (target.annotations.find((entry) => entry.key === fileKey && secret.file !== '') ?? creatingEntry(target, secret)).keyAt
 }
 
+/** A file whose `..` leaves the secrets volume after filepath.Join: Vault Agent writes it where the app never looks. */
 export function filePathEscapes(target: PodTarget): Finding[] {
-  const secrets = secretsOf(target)
-  return target.annotations.flatMap((entry) => {
-    const spec = specOf(entry)
-    if (spec?.base !== 'agent-inject-file' || !entry.value.split(/[/\\]/).includes('..')) return []
-    const secret = secrets.find((item) => item.rawName === spec.secretName)
-    const landsAt = secret ? `, so the file lands at ${secret.destination}` : ''
+  return secretsOf(target).flatMap((secret) => {
+    const entry = target.annotations.find((item) => item.key === annotationKey(`agent-inject-file-${secret.rawName}`))
+    const volume = goJoin(secret.mountPath)
+    if (!entry || secret.file === '' || secret.destination.startsWith(volume === '/' ? '/' : `${volume}/`)) return []
     return [
       {
         rule: 'file-path-escapes' as const,
         severity: 'error' as const,
-        message: `${shortKey(entry.key)}: ${JSON.stringify(entry.value)} contains "..": the injector joins it onto the secrets volume path with filepath.Join${landsAt}, outside the shared volume`,
+        injector: 'admits-differently' as const,
+        message: `${shortKey(entry.key)}: ${JSON.stringify(entry.value)} leaves the secrets volume: the injector joins it onto ${secret.mountPath} with filepath.Join, so Vault Agent writes ${secret.destination}, outside the volume the app containers mount`,
         hint: 'use a file name or a subdirectory inside the volume (e.g. "config/app.json"); change the volume with secret-volume-path',
         at: entry.valueAt,
       },
@@ -83,6 +87,8 @@ export function orphanSecretOption(target: PodTarget): Finding[] {
     return [
       {
         rule: 'orphan-secret-option' as const,
+
+        injector: 'ignores' as const,
         severity: 'warning' as const,
         message:
           `${shortKey(entry.key)} configures secret "${spec.secretName}", but no agent-inject-secret-${spec.secretName} or agent-inject-template-${spec.secretName} ` +
@@ -105,6 +111,8 @@ export function blankSecret(target: PodTarget): Finding[] {
     return [
       {
         rule: 'blank-secret' as const,
+
+        injector: 'ignores' as const,
         severity: 'warning' as const,
         message: `${shortKey(entry.key)} is blank: the injector creates no secret "${spec.secretName}" from it`,
         hint: spec.base === 'agent-inject-secret' ? 'set it to the Vault path of the secret, e.g. "secret/data/app/config"' : 'give it a value, or remove the key',
@@ -131,6 +139,8 @@ export function templateWithoutSecret(target: PodTarget): Finding[] {
     return [
       {
         rule: 'template-without-secret' as const,
+
+        injector: 'admits-differently' as const,
         severity: 'warning' as const,
         message:
           `${base}-${secret.rawName} has no agent-inject-secret-${secret.rawName}, but agent-inject-secret-${near.rawName} has no template: ` +

@@ -51,6 +51,8 @@ export function templateSyntax(target: PodTarget): Finding[] {
       ? [
           {
             rule: 'template-syntax' as const,
+
+            injector: 'admits' as const,
             severity: 'error' as const,
             message: `agent-inject-template-${secret.rawName}: ${error.message}: Vault Agent cannot parse it and fails to start`,
             hint: 'fix the template: every {{ with }}, {{ range }} and {{ if }} needs an {{ end }}, and only Go and consul-template functions exist',
@@ -74,6 +76,8 @@ export function templatePathMismatch(target: PodTarget): Finding[] {
     return [
       {
         rule: 'template-path-mismatch' as const,
+
+        injector: 'admits' as const,
         severity: 'warning' as const,
         message:
           `the template of "${secret.rawName}" reads secret ${JSON.stringify(call!.path)}, but agent-inject-secret-${secret.rawName} is ${JSON.stringify(secret.path)}: ` +
@@ -111,6 +115,8 @@ export function kv2DataPath(target: PodTarget): Finding[] {
       return [
         {
           rule: 'kv2-data-path' as const,
+
+          injector: 'admits' as const,
           severity: 'error' as const,
           message: `${written} reads ${JSON.stringify(chain[1])} at the top of KV v2 secret ${JSON.stringify(ref.inSecretWith)}, whose .Data is {data, metadata}: it renders "<no value>"`,
           hint: ref.chain[0] === 'Data' ? `read ${fixed}` : `read ${fixed}: use .Data.data where the enclosing with/range uses .Data`,

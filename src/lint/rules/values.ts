@@ -1,5 +1,6 @@
 /** Rules about annotation values: YAML types the API server refuses, and values the injector or Agent refuses. */
 import {checkValue} from '../../annotations/values.js'
+import {mayBeInjected} from '../injected-pod.js'
 import {shortKey, specOf} from '../pod.js'
 import type {AnnotationEntry, Finding, PodTarget} from '../types.js'
 
@@ -20,6 +21,8 @@ export function nonStringValue(target: PodTarget): Finding[] {
     return [
       {
         rule: 'non-string-value' as const,
+
+        injector: 'api-server-refuses' as const,
         severity: 'error' as const,
         message:
           `${entry.key}: ${shown} is a YAML ${entry.nonStringType}, but annotation values must be strings; ` +
@@ -50,17 +53,22 @@ function quoteHint(entry: AnnotationEntry): string {
  * that Vault Agent refuses or that are silently replaced (`runtime-invalid-value`).
  */
 export function invalidValue(target: PodTarget): Finding[] {
+  // agent-inject itself is parsed by ShouldInject for every pod; the other keys only when the pod is injected.
+  const injected = mayBeInjected(target)
   return target.annotations.flatMap((entry) => {
     if (entry.nonStringType === 'map' || entry.nonStringType === 'sequence') return []
     const spec = specOf(entry)
     const problem = spec && checkValue(spec.kind, entry.value)
     if (!problem) return []
     const rejected = problem.outcome === 'rejected'
+    const read = injected || spec.base === 'agent-inject'
+    const consequence = read ? problem.consequence : 'the injector would reject it once injection is enabled; the pod is not injected, so it is ignored now'
     return [
       {
         rule: rejected ? ('invalid-value' as const) : ('runtime-invalid-value' as const),
-        severity: rejected ? ('error' as const) : ('warning' as const),
-        message: `${shortKey(entry.key)}: ${JSON.stringify(entry.value)} is not ${problem.expected}: ${problem.consequence} (${problem.reason})`,
+        severity: rejected && read ? ('error' as const) : ('warning' as const),
+        injector: !read ? ('ignores' as const) : rejected ? ('refuses' as const) : problem.outcome === 'ignored' ? ('admits-differently' as const) : ('admits' as const),
+        message: `${shortKey(entry.key)}: ${JSON.stringify(entry.value)} is not ${problem.expected}: ${consequence} (${problem.reason})`,
         hint: `use ${problem.expected}`,
         at: entry.valueAt,
       },

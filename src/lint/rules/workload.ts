@@ -1,8 +1,9 @@
 /** Rules about where the annotations sit and whether the pod will actually be injected and admitted. */
 import {ANNOTATION_PREFIX, annotationKey} from '../../annotations/catalog.js'
 import {goBool} from '../../annotations/go-parse.js'
+import {injection} from '../injected-pod.js'
 import {creatingEntry, entryFor, injectionEnabled, secretsOf, shortKey} from '../pod.js'
-import type {Finding, PodTarget} from '../types.js'
+import type {AnnotationEntry, Finding, PodTarget} from '../types.js'
 
 const TEMPLATE_PLACE: Record<string, string> = {CronJob: 'spec.jobTemplate.spec.template.metadata.annotations'}
 
@@ -14,6 +15,8 @@ export function annotationsOnWorkload(target: PodTarget): Finding[] {
     return [
       {
         rule: 'annotations-on-workload' as const,
+
+        injector: 'ignores' as const,
         severity: 'error' as const,
         message: `${entry.key} is on the ${target.kind ?? 'workload'}'s own metadata: the injector only sees the pod's annotations, so it has no effect there`,
         hint: `move it to ${place}`,
@@ -29,6 +32,8 @@ export function injectedStatus(target: PodTarget): Finding[] {
   return [
     {
       rule: 'injected-status',
+
+      injector: 'ignores',
       severity: 'error',
       message: `agent-inject-status is "injected": the injector skips pods that already carry it, so ${target.kind === 'Pod' ? 'this pod is' : 'these pods are'} never injected (copied from a running pod?)`,
       hint: `remove ${entry.key}; the injector sets it itself`,
@@ -46,6 +51,8 @@ export function jobNeedsPrePopulateOnly(target: PodTarget): Finding[] {
   return [
     {
       rule: 'job-needs-pre-populate-only',
+
+      injector: 'admits-differently',
       severity: 'error',
       message: `a ${target.kind} with the vault-agent sidecar never completes: the sidecar keeps running after the job's containers exit`,
       hint: `add ${ANNOTATION_PREFIX}agent-pre-populate-only: "true" (secrets are rendered once by the init container)`,
@@ -56,16 +63,18 @@ export function jobNeedsPrePopulateOnly(target: PodTarget): Finding[] {
 
 export function injectionNotEnabled(target: PodTarget): Finding[] {
   const [first] = secretsOf(target)
-  if (!first || injectionEnabled(target) === true) return []
+  if (injectionEnabled(target) === true) return []
   const inject = entryFor(target, 'agent-inject')
   // An unparsable value is reported by invalid-value, and one on the workload's metadata by annotations-on-workload.
   if (inject && goBool(inject.value) === undefined) return []
+  if (!first) return inject ? optionsIgnored(target, inject) : []
   if (!inject && target.workloadAnnotations.some((entry) => entry.key === annotationKey('agent-inject'))) return []
   // A kind-less patch is merged onto a workload that may already have the switch.
   const patch = target.kind === undefined
   return [
     {
       rule: 'injection-not-enabled',
+      injector: 'ignores',
       severity: inject || patch ? 'warning' : 'error',
       message: inject
         ? `secrets are declared but agent-inject is ${JSON.stringify(inject.value)}: nothing is injected`
@@ -78,10 +87,26 @@ export function injectionNotEnabled(target: PodTarget): Finding[] {
   ]
 }
 
+/** agent-inject false (or ""): ShouldInject stops there, so no other annotation is read, valid or not. */
+function optionsIgnored(target: PodTarget, inject: AnnotationEntry): Finding[] {
+  const others = target.annotations.filter((entry) => entry.key.startsWith(ANNOTATION_PREFIX) && entry !== inject && entry.key !== annotationKey('agent-inject-status'))
+  if (others.length === 0) return []
+  return [
+    {
+      rule: 'injection-not-enabled',
+      injector: 'ignores',
+      severity: 'warning',
+      message: `agent-inject is ${JSON.stringify(inject.value)}: the injector leaves the pod untouched and ignores its ${others.length} other vault.hashicorp.com annotation${others.length === 1 ? '' : 's'}`,
+      hint: `set ${ANNOTATION_PREFIX}agent-inject: "true" to inject, or remove the other annotations`,
+      at: inject.keyAt,
+    },
+  ]
+}
+
 /** agent.Validate: with Kubernetes auth and the generated config, a role is required. */
 export function missingRole(target: PodTarget): Finding[] {
   const inject = entryFor(target, 'agent-inject')
-  if (!inject || goBool(inject.value) !== true) return []
+  if (!inject || injection(target) !== 'injected') return []
   const present = (base: string): boolean => (entryFor(target, base)?.value ?? '') !== ''
   const authType = entryFor(target, 'auth-type')?.value
   if (present('agent-configmap') || (authType !== undefined && authType !== 'kubernetes')) return []
@@ -90,6 +115,8 @@ export function missingRole(target: PodTarget): Finding[] {
   return [
     {
       rule: 'missing-role',
+
+      injector: 'refuses',
       severity: patch ? 'warning' : 'error',
       message:
         'no Vault role: the injector rejects the pod with "no Vault role found" (Kubernetes auth needs vault.hashicorp.com/role)' +
@@ -123,6 +150,8 @@ function containerFinding(key: string, at: Finding['at'], name: string, known: s
   const spaced = name.trim() !== name && known.includes(name.trim())
   return {
     rule: 'unknown-container',
+
+    injector: 'ignores',
     severity: 'warning',
     message: `${shortKey(key)} names container ${JSON.stringify(name)}, which the pod does not have: the injector silently skips it`,
     hint: spaced ? 'remove the spaces: the list is split on "," without trimming' : `use one of: ${known.join(', ') || '(no containers)'}`,

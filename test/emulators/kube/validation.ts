@@ -1,3 +1,4 @@
+import {validateContainer, type ContainerLike} from './container-validation.js'
 import type {KubeObject} from './types.js'
 
 /** One field error as field.Error renders it into a StatusCause. */
@@ -77,8 +78,8 @@ export function validateName(obj: KubeObject, dnsLabel = false): Cause[] {
 }
 
 interface PodSpecLike {
-  containers?: Array<{name: string; volumeMounts?: Array<{name: string; mountPath: string}>}>
-  initContainers?: Array<{name: string; volumeMounts?: Array<{name: string; mountPath: string}>}>
+  containers?: Array<{name: string} & ContainerLike>
+  initContainers?: Array<{name: string} & ContainerLike>
   volumes?: Array<{name: string}>
 }
 
@@ -96,6 +97,7 @@ export function validatePodSpec(spec: PodSpecLike | undefined, path: string): Ca
     list?.forEach((c, i) => {
       if (names.has(c.name)) causes.push(fieldError.duplicate(`${path}.${field}[${i}].name`, c.name))
       names.add(c.name)
+      causes.push(...validateContainer(c, `${path}.${field}[${i}]`))
       const paths = new Set<string>()
       c.volumeMounts?.forEach((m, j) => {
         if (!volumes.has(m.name)) causes.push({reason: 'FieldValueNotFound', message: `Not found: ${quote(m.name)}`, field: `${path}.${field}[${i}].volumeMounts[${j}].name`})

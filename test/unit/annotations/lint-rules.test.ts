@@ -82,6 +82,14 @@ ${annotations
 `
 
 describe('lint: messages', () => {
+  it('calls a request above the default limit a refusal in a workload, a warning in a kind-less patch', () => {
+    const annotations = 'vault.hashicorp.com/agent-inject: "true"\nvault.hashicorp.com/role: r\nvault.hashicorp.com/agent-requests-cpu: "1"'
+    const judged = (text: string) => lintYaml(text, 'd.yaml').map(({rule, severity, injector}) => ({rule, severity, injector}))
+    expect(judged(deployment(annotations))).toEqual([{rule: 'api-server-refuses', severity: 'error', injector: 'api-server-refuses'}])
+    const patch = deployment(annotations).replace(/^apiVersion: .*\nkind: .*\nmetadata:\n {2}name: app\n/, '')
+    expect(judged(patch)).toEqual([{rule: 'api-server-refuses', severity: 'warning', injector: 'api-server-refuses'}])
+  })
+
   it('quotes the injector and names the fix for an unknown key', () => {
     const [problem] = lintYaml(deployment('vault.hashicorp.com/agent-inject-secrets-db: "secret/data/db"'), 'd.yaml')
     expect(problem).toEqual({
@@ -89,6 +97,7 @@ describe('lint: messages', () => {
       line: 9,
       col: 9,
       severity: 'error',
+      injector: 'ignores',
       rule: 'unknown-annotation',
       message:
         'vault.hashicorp.com/agent-inject-secrets-db is not an annotation the injector knows: the injector silently ignores it; did you mean vault.hashicorp.com/agent-inject-secret-db?',

@@ -2,6 +2,8 @@
  * The Vault Agent configuration the injector generates from a pod's annotations (vault-k8s agent-inject/agent:
  * annotations.go secrets(), config.go newConfig/newTemplateConfigs). It travels base64-encoded in VAULT_CONFIG.
  */
+import {parseBool} from './go.js'
+
 export const PREFIX = 'vault.hashicorp.com/'
 export const DEFAULT_VAULT_ADDR = 'http://vault.default.svc:8200'
 export const DEFAULT_AUTH_PATH = 'auth/kubernetes'
@@ -52,18 +54,6 @@ export interface SecretSpec {
 
 const PER_SECRET = ['agent-inject-template-file-', 'agent-inject-template-', 'agent-inject-secret-'] as const
 
-export function parseBool(value: string): boolean {
-  if (value === '') return false
-  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value)) return true
-  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(value)) return false
-  throw new Error(`strconv.ParseBool: parsing ${JSON.stringify(value)}: invalid syntax`)
-}
-
-export function annotationBool(annotations: Record<string, string>, suffix: string, fallback: boolean): boolean {
-  const v = annotations[PREFIX + suffix]
-  return v === undefined ? fallback : parseBool(v)
-}
-
 function joinPath(dir: string, file: string): string {
   const parts: string[] = []
   for (const seg of `${dir}/${file}`.split('/')) {
@@ -76,7 +66,8 @@ function joinPath(dir: string, file: string): string {
 
 export function collectSecrets(annotations: Record<string, string>): SecretSpec[] {
   const byRaw = new Map<string, SecretSpec>()
-  const globalPath = annotations[PREFIX + 'secret-volume-path'] || DEFAULT_SECRET_PATH
+  // Init has filled secret-volume-path; a present "" stays "" (annotationsSecretValue).
+  const globalPath = annotations[PREFIX + 'secret-volume-path'] ?? DEFAULT_SECRET_PATH
   const globalPreserve = safeBool(annotations[PREFIX + 'preserve-secret-case'])
   for (const [key, value] of Object.entries(annotations)) {
     if (!key.startsWith(PREFIX) || !value.trim()) continue
@@ -87,7 +78,7 @@ export function collectSecrets(annotations: Record<string, string>): SecretSpec[
     if (!rawName || byRaw.has(rawName)) continue
     const preserve = annotations[PREFIX + 'preserve-secret-case-' + rawName] !== undefined ? safeBool(annotations[PREFIX + 'preserve-secret-case-' + rawName]) : globalPreserve
     const name = preserve ? rawName : rawName.toLowerCase()
-    const mountPath = annotations[PREFIX + 'secret-volume-path-' + rawName] || globalPath
+    const mountPath = annotations[PREFIX + 'secret-volume-path-' + rawName] ?? globalPath
     const file = annotations[PREFIX + 'agent-inject-file-' + rawName]
     byRaw.set(rawName, {
       rawName,
@@ -109,7 +100,8 @@ function safeBool(v: string | undefined): boolean {
   }
 }
 
-export function buildAgentConfig(annotations: Record<string, string>, defaults: InjectorDefaults, init: boolean, tokenPath: string): AgentConfig {
+/** config.go newConfig, from the annotations as Init completed them (so service and auth-path are always present). */
+export function buildAgentConfig(annotations: Record<string, string>, init: boolean, tokenPath: string): AgentConfig {
   const a = (suffix: string) => annotations[PREFIX + suffix]
   const defaultTemplate = (a('agent-inject-default-template') ?? 'map').toLowerCase() === 'json' ? DEFAULT_JSON_TEMPLATE : DEFAULT_MAP_TEMPLATE
   const authConfig: Record<string, string> = {}
@@ -134,14 +126,18 @@ export function buildAgentConfig(annotations: Record<string, string>, defaults: 
   })
   return {
     auto_auth: {
-      method: {type: a('auth-type') || 'kubernetes', mount_path: a('auth-path') || defaults.authPath, ...(a('namespace') ? {namespace: a('namespace')} : {}), config: authConfig},
-      sink: [{type: 'file', config: {path: '/home/vault/.vault-token'}}],
+      method: {type: a('auth-type') ?? 'kubernetes', mount_path: a('auth-path') ?? '', ...(a('namespace') ? {namespace: a('namespace')} : {}), config: authConfig},
+      sink: [
+        {type: 'file', config: {path: '/home/vault/.vault-token'}},
+        // config.go: path.Join(secret-volume-path, "token")
+        ...(a('agent-inject-token') && parseBool(a('agent-inject-token')!) ? [{type: 'file', config: {path: joinPath(a('secret-volume-path') ?? '', 'token')}}] : []),
+      ],
     },
     exit_after_auth: init,
     pid_file: '/home/vault/.pid',
-    vault: {address: a('service') || defaults.vaultAddress},
+    vault: {address: a('service') ?? ''},
     ...(templates.length ? {template: templates} : {}),
-    template_config: {exit_on_retry_failure: annotationBool(annotations, 'template-config-exit-on-retry-failure', true)},
+    template_config: {exit_on_retry_failure: parseBool(a('template-config-exit-on-retry-failure') ?? 'true')},
   }
 }
 

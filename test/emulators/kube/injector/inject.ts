@@ -1,94 +1,335 @@
 import type {Container, KubeObject, PodSpec, Volume} from '../types.js'
 
-import {annotationBool, buildAgentConfig, collectSecrets, DEFAULT_SECRET_PATH, parseBool, PREFIX, type InjectorDefaults} from './config.js'
+import {buildAgentConfig, collectSecrets, DEFAULT_SECRET_PATH, PREFIX, type InjectorDefaults} from './config.js'
+import {checkDuration, decodePatch, parseBool, parseFloat64, parseInt64, parseQuantity, parseUint64} from './go.js'
+import {applyJsonPatch} from './json-patch.js'
 
 export type InjectionResult = {pod: KubeObject} | {skipped: true} | {denied: string}
 
 const memoryVolume = (name: string): Volume => ({name, emptyDir: {medium: 'Memory'}})
 
+/** handler.go kubeSystemNamespaces */
+const SYSTEM_NAMESPACES = ['kube-system', 'kube-public']
+/** agent.go DefaultServiceAccountMount */
+const DEFAULT_SA_MOUNT = '/var/run/secrets/vault.hashicorp.com/serviceaccount'
+
+/** A step of Mutate failed: the webhook answers Allowed=false with `<prefix>: <error>` (handler.go). */
+class Denied extends Error {}
+const step = <T>(prefix: string, run: () => T): T => {
+  try {
+    return run()
+  } catch (error) {
+    if (error instanceof Denied) throw error
+    throw new Denied(`${prefix}: ${(error as Error).message}`)
+  }
+}
+
 /**
- * What the vault-k8s webhook does to a pod on CREATE (agent-inject/handler.go Mutate, agent.go ShouldInject/Patch):
- * skip unless `agent-inject` is true and the status is not `injected`; deny in system namespaces, on bad annotation
- * values or without a role; otherwise add the volumes, mounts, `vault-agent-init`, `vault-agent` and the status.
+ * What the vault-k8s 1.7.6 webhook does to a pod on CREATE (agent-inject/handler.go Mutate): ShouldInject, the
+ * system-namespace check, agent.Init (defaults for absent annotations, backoff and JSON-patch decoding), agent.New
+ * (every parser), Validate, then Patch (volumes, mounts, `vault-agent-init`, `vault-agent`, the status annotation).
  */
 export function injectPod(input: KubeObject, namespace: string, defaults: InjectorDefaults): InjectionResult {
-  const annotations = (input.metadata.annotations ?? {}) as Record<string, string>
-  let inject: boolean
   try {
-    inject = annotationBool(annotations, 'agent-inject', false)
+    return mutate(input, namespace, defaults)
   } catch (error) {
-    return {denied: `error checking if should inject agent: ${(error as Error).message}`}
+    if (error instanceof Denied) return {denied: error.message}
+    throw error
   }
+}
+
+function mutate(input: KubeObject, namespace: string, defaults: InjectorDefaults): InjectionResult {
+  const given = (input.metadata.annotations ?? {}) as Record<string, string>
+  // agent.go ShouldInject
+  if (given[PREFIX + 'agent-inject'] === undefined) return {skipped: true}
+  const inject = step('error checking if should inject agent', () => parseBool(given[PREFIX + 'agent-inject']!))
   const phase = input.status?.phase as string | undefined
-  if (!inject || (phase && phase !== 'Pending') || annotations[PREFIX + 'agent-inject-status'] === 'injected') return {skipped: true}
-  if (namespace === 'kube-system' || namespace === 'kube-public') {
-    return {denied: `error with request namespace: cannot inject into system namespaces: ${namespace}`}
-  }
-  let prePopulate: boolean, prePopulateOnly: boolean, initFirst: boolean
-  try {
-    prePopulate = annotationBool(annotations, 'agent-pre-populate', true)
-    prePopulateOnly = annotationBool(annotations, 'agent-pre-populate-only', false)
-    initFirst = annotationBool(annotations, 'agent-init-first', false)
-  } catch (error) {
-    return {denied: `error creating new agent sidecar: ${(error as Error).message}`}
-  }
-  const authType = annotations[PREFIX + 'auth-type'] || 'kubernetes'
-  if (!annotations[PREFIX + 'agent-configmap'] && authType === 'kubernetes' && !annotations[PREFIX + 'role'] && !annotations[PREFIX + 'auth-config-role']) {
-    return {denied: 'error validating agent configuration: no Vault role found'}
-  }
+  if (!inject || (phase && phase !== 'Pending') || given[PREFIX + 'agent-inject-status'] === 'injected') return {skipped: true}
+  if (SYSTEM_NAMESPACES.includes(namespace)) throw new Denied(`error with request namespace: cannot inject into system namespaces: ${namespace}`)
+
   const pod = structuredClone(input)
   const spec = pod.spec as PodSpec
-  const tokenMount = [...(spec.containers ?? [])].flatMap((c) => c.volumeMounts ?? []).find((m) => m.mountPath.includes('serviceaccount'))
-  if (!tokenMount) return {denied: 'error validating agent configuration: failed to find service account volume mount'}
-
-  const secretPaths = [...new Set([annotations[PREFIX + 'secret-volume-path'] || DEFAULT_SECRET_PATH, ...collectSecrets(annotations).map((s) => s.mountPath)])]
-  const secretMounts = secretPaths.map((mountPath, i) => ({name: i === 0 ? 'vault-secrets' : `vault-secrets-custom-${i - 1}`, mountPath}))
-  spec.volumes = [...(spec.volumes ?? []), memoryVolume('home-init'), memoryVolume('home-sidecar'), ...secretMounts.map((m) => memoryVolume(m.name))]
-
-  const targets = annotations[PREFIX + 'agent-inject-containers']?.split(',')
-  for (const c of spec.containers) {
-    if (!targets || targets.includes(c.name)) c.volumeMounts = [...(c.volumeMounts ?? []), ...secretMounts]
-  }
-  const tokenPath = `${tokenMount.mountPath}/token`
-  const agent = (name: string, home: string, init: boolean): Container => ({
-    name,
-    image: annotations[PREFIX + 'agent-image'] || defaults.image,
-    command: ['/bin/sh', '-ec'],
-    args: ['echo ${VAULT_CONFIG?} | base64 -d > /home/vault/config.json && vault agent -config=/home/vault/config.json'],
-    env: [
-      {name: 'NAMESPACE', valueFrom: {fieldRef: {apiVersion: 'v1', fieldPath: 'metadata.namespace'}}},
-      {name: 'HOST_IP', valueFrom: {fieldRef: {apiVersion: 'v1', fieldPath: 'status.hostIP'}}},
-      {name: 'POD_IP', valueFrom: {fieldRef: {apiVersion: 'v1', fieldPath: 'status.podIP'}}},
-      {name: 'VAULT_LOG_LEVEL', value: annotations[PREFIX + 'log-level'] || 'info'},
-      {name: 'VAULT_LOG_FORMAT', value: annotations[PREFIX + 'log-format'] || 'standard'},
-      {name: 'VAULT_CONFIG', value: Buffer.from(JSON.stringify(buildAgentConfig(annotations, defaults, init, tokenPath))).toString('base64')},
-    ],
-    resources: {limits: {cpu: '500m', memory: '128Mi'}, requests: {cpu: '250m', memory: '64Mi'}},
-    securityContext: {
-      allowPrivilegeEscalation: false,
-      capabilities: {drop: ['ALL']},
-      readOnlyRootFilesystem: true,
-      runAsGroup: 1000,
-      runAsNonRoot: true,
-      runAsUser: 100,
-    },
-    volumeMounts: [{name: home, mountPath: '/home/vault'}, {...tokenMount, readOnly: true}, ...secretMounts],
-    imagePullPolicy: 'IfNotPresent',
-    terminationMessagePath: '/dev/termination-log',
-    terminationMessagePolicy: 'File',
+  const annotations = step('error adding default annotations', () => init(given, spec, namespace, defaults))
+  const a = (suffix: string): string | undefined => annotations[PREFIX + suffix]
+  const agent = step('error creating new agent sidecar', () => newAgent(annotations, spec))
+  step('error validating agent configuration', () => {
+    if (a('agent-request-namespace') === '') throw new Error('namespace missing from request')
+    if (a('agent-image') === '') throw new Error('no Vault image found')
+    if (!a('agent-configmap')) {
+      if (a('auth-type') === '') throw new Error('no Vault Auth Type found')
+      if (a('auth-type') === 'kubernetes' && !a('role') && !a('auth-config-role')) throw new Error('no Vault role found')
+      if (a('auth-path') === '') throw new Error('no Vault Auth Path found')
+      if (a('service') === '') throw new Error('no Vault address found')
+    }
   })
-  try {
-    for (const key of ['agent-cache-enable', 'agent-inject-token', 'agent-revoke-on-shutdown', 'tls-skip-verify']) annotationBool(annotations, key, false)
-    for (const [key, value] of Object.entries(annotations)) if (key.startsWith(PREFIX + 'error-on-missing-key-')) parseBool(value)
-  } catch (error) {
-    return {denied: `error creating new agent sidecar: ${(error as Error).message}`}
+  return step('error creating patch for agent', () => patch(pod, annotations, agent))
+}
+
+/** annotations.go Init: defaults only for absent keys (a present "" stays ""). */
+function init(given: Record<string, string>, spec: PodSpec, namespace: string, defaults: InjectorDefaults): Record<string, string> {
+  const annotations = {...given}
+  const fill: Record<string, string> = {
+    service: defaults.vaultAddress,
+    'auth-type': 'kubernetes',
+    'auth-path': defaults.authPath,
+    namespace: '',
+    'proxy-address': '',
+    'agent-image': defaults.image,
+    'agent-request-namespace': namespace,
+    // Helm chart 0.34.1 injector.agentDefaults (AGENT_INJECT_CPU_LIMIT, …)
+    'agent-limits-cpu': '500m',
+    'agent-limits-mem': '128Mi',
+    'agent-limits-ephemeral': '',
+    'agent-requests-cpu': '250m',
+    'agent-requests-mem': '64Mi',
+    'agent-requests-ephemeral': '',
+    'secret-volume-path': DEFAULT_SECRET_PATH,
+    'agent-revoke-on-shutdown': 'false',
+    'agent-revoke-grace': '5',
+    'log-level': 'info',
+    'log-format': 'standard',
+    'agent-service-account-token-volume-name': '',
+    'agent-set-security-context': 'true',
+    'agent-run-as-user': '100',
+    'agent-run-as-same-user': 'false',
+    'agent-run-as-group': '1000',
+    'agent-cache-enable': 'false',
+    'agent-cache-listener-port': '8200',
+    'agent-cache-use-auto-auth-token': 'true',
+    'agent-cache-exit-on-err': 'false',
+    'agent-inject-containers': spec.containers.map((c) => c.name).join(','),
+    'agent-inject-default-template': 'map',
+    'template-config-exit-on-retry-failure': 'true',
+    'template-static-secret-render-interval': '',
+    'template-max-connections-per-host': '0',
+    'agent-disable-idle-connections': '',
+    'agent-disable-keep-alives': '',
   }
-  if (prePopulate) {
-    for (const c of spec.initContainers ?? []) c.volumeMounts = [...(c.volumeMounts ?? []), ...secretMounts]
-    const init = agent('vault-agent-init', 'home-init', true)
-    spec.initContainers = initFirst ? [init, ...(spec.initContainers ?? [])] : [...(spec.initContainers ?? []), init]
+  for (const [suffix, value] of Object.entries(fill)) annotations[PREFIX + suffix] ??= value
+  for (const [suffix, name] of [['auth-min-backoff', 'min'], ['auth-max-backoff', 'max']] as const) {
+    const value = annotations[PREFIX + suffix]
+    if (value) {
+      try {
+        checkDuration(value)
+      } catch (error) {
+        throw new Error(`error parsing ${name} backoff as duration: ${(error as Error).message}`)
+      }
+    }
   }
-  if (!prePopulateOnly) spec.containers = [...spec.containers, agent('vault-agent', 'home-sidecar', false)]
-  pod.metadata.annotations = {...annotations, [PREFIX + 'agent-inject-status']: 'injected'}
+  for (const suffix of ['agent-json-patch', 'agent-init-json-patch']) {
+    const value = annotations[PREFIX + suffix]
+    if (value === '') delete annotations[PREFIX + suffix]
+    else if (value !== undefined) {
+      try {
+        decodePatch(value)
+      } catch (error) {
+        throw new Error(`error parsing JSON patch for annotation ${PREFIX}${suffix}: ${(error as Error).message}`)
+      }
+    }
+  }
+  return annotations
+}
+
+interface Agent {
+  tokenMount: {name: string; mountPath: string; tokenPath: string}
+  prePopulate: boolean
+  prePopulateOnly: boolean
+  initFirst: boolean
+  runAsUser: number
+  runAsGroup: number
+  setSecurityContext: boolean
+  shareProcessNamespace?: boolean
+  leaseRenewalThreshold: number
+  containers: string[]
+}
+
+/** agent.go New, in its order (the first parse error is the one the webhook reports). */
+function newAgent(annotations: Record<string, string>, spec: PodSpec): Agent {
+  const a = (suffix: string): string | undefined => annotations[PREFIX + suffix]
+  const bool = (suffix: string, fallback: boolean): boolean => (a(suffix) === undefined ? fallback : parseBool(a(suffix)!))
+  const tokenMount = serviceAccount(a('agent-service-account-token-volume-name') ?? '', spec)
+  for (const [key, value] of Object.entries(annotations)) if (key.startsWith(PREFIX + 'error-on-missing-key-')) parseBool(value)
+  const initFirst = bool('agent-init-first', false)
+  const prePopulate = bool('agent-pre-populate', true)
+  const prePopulateOnly = bool('agent-pre-populate-only', false)
+  bool('agent-revoke-on-shutdown', false)
+  if (a('agent-revoke-grace') !== undefined) parseUint64(a('agent-revoke-grace')!)
+  bool('tls-skip-verify', false)
+  let runAsUser = parseInt64(a('agent-run-as-user') ?? '')
+  const runAsGroup = parseInt64(a('agent-run-as-group') ?? '')
+  if (bool('agent-run-as-same-user', false)) {
+    const first = spec.containers[0]
+    if (!first) throw new Error('No containers found in Pod Spec')
+    const context = first.securityContext as {runAsUser?: number} | undefined
+    if (!context) throw new Error('No SecurityContext found for Container 0')
+    if (context.runAsUser === undefined || context.runAsUser === null) throw new Error("RunAsUser is nil for Container 0's SecurityContext")
+    if (context.runAsUser === 0) throw new Error('container not allowed to run as root')
+    runAsUser = context.runAsUser
+  }
+  let shareProcessNamespace: boolean | undefined
+  if (a('agent-share-process-namespace') !== undefined) {
+    const raw = a('agent-share-process-namespace')!
+    try {
+      shareProcessNamespace = parseBool(raw)
+    } catch (error) {
+      throw new Error(`invalid value ${raw} for annotation "${PREFIX}agent-share-process-namespace", err=${(error as Error).message}`)
+    }
+    if (spec.shareProcessNamespace === false && shareProcessNamespace) throw new Error('shareProcessNamespace explicitly disabled on the pod, refusing to enable it')
+  }
+  const setSecurityContext = bool('agent-set-security-context', true)
+  bool('agent-cache-enable', false)
+  bool('agent-cache-exit-on-err', false)
+  const template = (a('agent-inject-default-template') ?? '').toLowerCase()
+  if (template !== 'map' && template !== 'json') throw new Error(`invalid default template type: ${template}`)
+  bool('agent-inject-token', false)
+  bool('template-config-exit-on-retry-failure', true)
+  if (a('template-max-connections-per-host') !== undefined) parseInt64(a('template-max-connections-per-host')!)
+  const leaseRenewalThreshold = a('template-lease-renewal-threshold') === undefined ? 0 : parseFloat64(a('template-lease-renewal-threshold')!)
+  bool('agent-enable-quit', false)
+  bool('agent-auto-auth-exit-on-err', false)
+  return {
+    tokenMount,
+    prePopulate,
+    prePopulateOnly,
+    initFirst,
+    runAsUser,
+    runAsGroup,
+    setSecurityContext,
+    shareProcessNamespace,
+    leaseRenewalThreshold,
+    containers: (a('agent-inject-containers') ?? '').split(','),
+  }
+}
+
+/** agent.go serviceaccount(): the named projected volume, else the first app mount whose path says serviceaccount. */
+function serviceAccount(volumeName: string, spec: PodSpec): Agent['tokenMount'] {
+  const projectedPath = (volume: Volume | undefined, name: string): string => {
+    const sources = (volume?.projected as {sources?: Array<{serviceAccountToken?: {path?: string}}>} | undefined)?.sources ?? []
+    const path = sources.find((source) => source.serviceAccountToken?.path)?.serviceAccountToken?.path
+    if (!path) throw new Error(`failed to find tokenPath for projected volume "${name}"`)
+    return path
+  }
+  const mounts = spec.containers.flatMap((c) => c.volumeMounts ?? [])
+  if (volumeName) {
+    const volume = (spec.volumes ?? []).find((v) => v.name === volumeName)
+    const mount = mounts.find((m) => m.name === volumeName)
+    if (mount) {
+      if (!volume) throw new Error(`failed to find volume "${volumeName}" in Pod "" volumes`)
+      return {name: volumeName, mountPath: mount.mountPath, tokenPath: projectedPath(volume, volumeName)}
+    }
+    if (volume) return {name: volumeName, mountPath: DEFAULT_SA_MOUNT, tokenPath: projectedPath(volume, volumeName)}
+    throw new Error(`failed to find service account volume "${volumeName}"`)
+  }
+  const mount = mounts.find((m) => m.mountPath.includes('serviceaccount'))
+  if (!mount) throw new Error('failed to find service account volume mount')
+  return {name: mount.name, mountPath: mount.mountPath, tokenPath: 'token'}
+}
+
+/** agent.go Patch with container_*.go: applied to the pod directly instead of returned as a JSON patch. */
+function patch(pod: KubeObject, annotations: Record<string, string>, agent: Agent): InjectionResult {
+  const spec = pod.spec as PodSpec
+  const a = (suffix: string): string => annotations[PREFIX + suffix] ?? ''
+  const globalPath = a('secret-volume-path')
+  const customPaths = [...new Set(collectSecrets(annotations).map((s) => s.mountPath))].filter((path) => path !== globalPath)
+  const secretMounts = [{name: 'vault-secrets', mountPath: globalPath}, ...customPaths.map((mountPath, i) => ({name: `vault-secrets-custom-${i}`, mountPath}))]
+  const cachePersist = parseBool(a('agent-cache-enable')) && agent.prePopulate && !agent.prePopulateOnly
+  // copyVolumeMounts reads the pod as it came in (Patch only describes changes), before the secrets mounts are added.
+  const copied = [...spec.containers, ...(spec.initContainers ?? [])]
+    .filter((c) => a('agent-copy-volume-mounts') && c.name === a('agent-copy-volume-mounts'))
+    .flatMap((c) => structuredClone(c.volumeMounts ?? []))
+    .filter((m) => !m.mountPath.toLowerCase().includes('serviceaccount'))
+  spec.volumes = [
+    ...(spec.volumes ?? []),
+    ...(agent.prePopulate ? [memoryVolume('home-init')] : []),
+    ...(agent.prePopulateOnly ? [] : [memoryVolume('home-sidecar')]),
+    ...secretMounts.map((m) => memoryVolume(m.name)),
+    ...(a('agent-configmap') ? [{name: 'vault-config', configMap: {name: a('agent-configmap')}}] : []),
+    ...(a('agent-extra-secret') ? [{name: 'extra-secrets', secret: {secretName: a('agent-extra-secret')}}] : []),
+    ...(a('tls-secret') ? [{name: 'vault-tls-secrets', secret: {secretName: a('tls-secret')}}] : []),
+    ...(cachePersist ? [memoryVolume('vault-agent-cache')] : []),
+  ]
+  for (const c of spec.containers) if (agent.containers.includes(c.name)) c.volumeMounts = [...(c.volumeMounts ?? []), ...secretMounts]
+
+  const tokenPath = [agent.tokenMount.mountPath, agent.tokenMount.tokenPath].join('/').replace(/\/+/g, '/')
+  const build = (init: boolean): Container => {
+    const config = buildAgentConfig(annotations, init, tokenPath)
+    // config.go render: encoding/json cannot write NaN or ±Inf.
+    if (!Number.isFinite(agent.leaseRenewalThreshold)) throw new Error(`json: unsupported value: ${Number.isNaN(agent.leaseRenewalThreshold) ? 'NaN' : agent.leaseRenewalThreshold > 0 ? '+Inf' : '-Inf'}`)
+    const resources = (kind: 'limits' | 'requests'): Record<string, string> =>
+      Object.fromEntries(
+        (
+          [
+            ['cpu', `agent-${kind}-cpu`],
+            ['memory', `agent-${kind}-mem`],
+            ['ephemeral-storage', `agent-${kind}-ephemeral`],
+          ] as const
+        ).flatMap(([name, suffix]) => (a(suffix) === '' ? [] : (parseQuantity(a(suffix)), [[name, a(suffix)]]))),
+      )
+    const limits = resources('limits')
+    const requests = resources('requests')
+    const tokenVolume = {name: agent.tokenMount.name, mountPath: agent.tokenMount.mountPath, readOnly: true}
+    const home = {name: init ? 'home-init' : 'home-sidecar', mountPath: '/home/vault'}
+    const container: Container = {
+      name: init ? 'vault-agent-init' : 'vault-agent',
+      image: a('agent-image'),
+      command: ['/bin/sh', '-ec'],
+      args: ['echo ${VAULT_CONFIG?} | base64 -d > /home/vault/config.json && vault agent -config=/home/vault/config.json'],
+      env: [
+        {name: 'NAMESPACE', valueFrom: {fieldRef: {apiVersion: 'v1', fieldPath: 'metadata.namespace'}}},
+        {name: 'HOST_IP', valueFrom: {fieldRef: {apiVersion: 'v1', fieldPath: 'status.hostIP'}}},
+        {name: 'POD_IP', valueFrom: {fieldRef: {apiVersion: 'v1', fieldPath: 'status.podIP'}}},
+        ...(a('log-level') ? [{name: 'VAULT_LOG_LEVEL', value: a('log-level')}] : []),
+        ...(a('log-format') ? [{name: 'VAULT_LOG_FORMAT', value: a('log-format')}] : []),
+        {name: 'VAULT_CONFIG', value: Buffer.from(JSON.stringify(config)).toString('base64')},
+      ],
+      resources: {...(Object.keys(limits).length ? {limits} : {}), ...(Object.keys(requests).length ? {requests} : {})},
+      volumeMounts: [
+        ...(init ? [home, tokenVolume] : [tokenVolume, home]),
+        ...secretMounts,
+        ...(a('agent-extra-secret') ? [{name: 'extra-secrets', mountPath: '/vault/custom', readOnly: true}] : []),
+        ...copied,
+        ...(a('agent-configmap') ? [{name: 'vault-config', mountPath: '/vault/configs', readOnly: true}] : []),
+        ...(a('tls-secret') ? [{name: 'vault-tls-secrets', mountPath: '/vault/tls', readOnly: true}] : []),
+        ...(cachePersist ? [{name: 'vault-agent-cache', mountPath: '/vault/agent-cache'}] : []),
+      ],
+      ...(init ? {} : {lifecycle: {}}),
+      ...(agent.setSecurityContext
+        ? {
+            securityContext: {
+              runAsUser: agent.runAsUser,
+              runAsGroup: agent.runAsGroup,
+              runAsNonRoot: agent.runAsUser !== 0 && agent.runAsGroup !== 0,
+              readOnlyRootFilesystem: true,
+              capabilities: {drop: ['ALL']},
+              allowPrivilegeEscalation: false,
+            },
+          }
+        : {}),
+    }
+    const jsonPatch = annotations[PREFIX + (init ? 'agent-init-json-patch' : 'agent-json-patch')]
+    if (jsonPatch === undefined) return withApiDefaults(container)
+    try {
+      return withApiDefaults(applyJsonPatch(container, decodePatch(jsonPatch)))
+    } catch (error) {
+      throw new Error(`failed to apply JSON patch: ${(error as Error).message}`)
+    }
+  }
+  if (agent.prePopulate) {
+    const init = build(true)
+    const existing = spec.initContainers ?? []
+    for (const c of existing) c.volumeMounts = [...(c.volumeMounts ?? []), ...secretMounts]
+    spec.initContainers = agent.initFirst ? [init, ...existing] : [...existing, init]
+    if (agent.shareProcessNamespace !== undefined) spec.shareProcessNamespace = agent.shareProcessNamespace
+  }
+  if (!agent.prePopulateOnly) spec.containers = [...spec.containers, build(false)]
+  pod.metadata.annotations = {...(pod.metadata.annotations ?? {}), [PREFIX + 'agent-inject-status']: 'injected'}
   return {pod}
 }
+
+/** The API server defaults the fields of the containers the patch added (pkg/apis/core/v1 defaults.go). */
+const withApiDefaults = (container: Container): Container => ({
+  imagePullPolicy: 'IfNotPresent',
+  terminationMessagePath: '/dev/termination-log',
+  terminationMessagePolicy: 'File',
+  ...container,
+})
