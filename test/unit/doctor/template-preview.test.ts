@@ -60,7 +60,9 @@ describe('template preview', () => {
     const [strict, unknown, absent] = await Promise.all(cases.map((annotations) => previewTemplate(agentTemplates(annotations)[0], source)))
     expect(strict.error).toContain('map has no entry for key "nope"')
     expect(unknown.error).toContain('function "toUpperr" not defined')
-    expect(absent.error).toContain('no --data fixture for internal/data/other')
+    // The template fails in the agent's words; vsi's own explanation is on the secret's line.
+    expect(absent.error).toContain('error calling secret: no secret exists at internal/data/other')
+    expect(absent.secrets[0].problem).toBe('no --data fixture for internal/data/other')
   })
 })
 
