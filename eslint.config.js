@@ -1,6 +1,66 @@
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
+// The layers of src/ (docs/architecture.md): each folder imports only from the layers below it.
+const FEATURES = ['patch', 'lint', 'setup', 'verify', 'doctor', 'template-preview']
+/** What the features build on: the injector model, the agent, Vault and Kubernetes access, the Go template engine. */
+const MODEL = ['annotations', 'agent', 'vault', 'kube', 'go-template']
+const TOP = ['commands', 'cli']
+
+// Commands that must start fast never import the heavy clients at the top level; they load them in run().
+const lazyModules = [
+  {name: '@kubernetes/client-node', allowTypeImports: true, message: 'Import it lazily: await import(...)'},
+  {name: 'node-vault', allowTypeImports: true, message: 'Import it lazily: await import(...)'},
+  {name: '@inquirer/prompts', allowTypeImports: true, message: 'Import it lazily: await import(...)'},
+  {name: 'execa', message: 'Import it lazily: await import(...)'},
+]
+
+/** An import of any file inside one of these folders of src/, by a relative path. */
+const folders = (names, message) => ({group: names.flatMap((name) => [`./${name}/*`, `**/${name}/*`, `**/${name}/**`]), message})
+const terminal = {group: ['@oclif/*', 'chalk', '@inquirer/*', '**/output/terminal.js'], message: 'The model and access layers know nothing of oclif or terminals: take callbacks, return data.'}
+
+const restrict = (files, patterns) => ({files, rules: {'no-restricted-imports': ['error', {paths: lazyModules, patterns}]}})
+
+const layers = [
+  restrict(['src/**/*.ts'], []),
+  restrict(['src/cli/**/*.ts'], [folders(['commands', ...FEATURES], 'src/cli is plumbing for the commands: it may not import a command or a feature.')]),
+  ...FEATURES.map((feature) =>
+    restrict(
+      [`src/${feature}/**/*.ts`],
+      [
+        folders(
+          FEATURES.filter((other) => other !== feature),
+          'A feature never imports another feature: move what both need into annotations/, agent/, vault/, kube/ or a shared helper.',
+        ),
+        folders(TOP, 'Features are called by commands; they never import commands or src/cli.'),
+      ],
+    ),
+  ),
+  ...MODEL.map((folder) =>
+    restrict(
+      [`src/${folder}/**/*.ts`],
+      [folders([...TOP, ...FEATURES], `src/${folder} is below the features and commands: it may not import them.`), terminal],
+    ),
+  ),
+  restrict(
+    ['src/annotations/**/*.ts'],
+    [
+      folders([...TOP, ...FEATURES], 'src/annotations is below the features and commands: it may not import them.'),
+      // Types (a KV version) are shared knowledge; code that talks to Vault or the cluster is not.
+      {...folders(['agent', 'vault', 'kube'], 'The injector model is pure: it reads annotations and pod specs, it does not talk to Vault or the cluster.'), allowTypeImports: true},
+      terminal,
+    ],
+  ),
+  restrict(
+    ['src/go-template/**/*.ts'],
+    [folders([...TOP, ...FEATURES, 'annotations', 'agent', 'vault', 'kube', 'output'], 'The Go template engine knows nothing of vsi.'), terminal],
+  ),
+  restrict(
+    ['src/*.ts', 'src/output/**/*.ts'],
+    [folders([...TOP, ...FEATURES, 'annotations', 'agent', 'vault', 'kube'], 'Errors, output and the generic helpers are the bottom layer: they import nothing of vsi above them.')],
+  ),
+]
+
 export default tseslint.config(
   {ignores: ['dist/', 'node_modules/', '.work/']},
   js.configs.recommended,
@@ -12,23 +72,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', {argsIgnorePattern: '^_', varsIgnorePattern: '^_'}],
     },
   },
-  {
-    // Commands that must start fast never import the heavy clients at the top level; they load them in run().
-    files: ['src/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [
-            {name: '@kubernetes/client-node', allowTypeImports: true, message: 'Import it lazily: await import(...)'},
-            {name: 'node-vault', allowTypeImports: true, message: 'Import it lazily: await import(...)'},
-            {name: '@inquirer/prompts', allowTypeImports: true, message: 'Import it lazily: await import(...)'},
-            {name: 'execa', message: 'Import it lazily: await import(...)'},
-          ],
-        },
-      ],
-    },
-  },
+  ...layers,
   {
     files: ['test/**/*.ts'],
     rules: {'@typescript-eslint/no-explicit-any': 'off'},

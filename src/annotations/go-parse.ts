@@ -121,3 +121,8 @@ export function octalModeError(value: string): string | undefined {
   if (Number.parseInt(value, 8) > 0o7777) return `strconv.ParseUint: parsing ${goQuote(value)}: value out of range`
   return undefined
 }
+
+/** True only when the injector's own boolean parser reads true. */
+export function annotationIsTrue(value: string | undefined): boolean {
+  return value !== undefined && goBool(value) === true
+}

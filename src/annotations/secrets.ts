@@ -81,3 +81,19 @@ export function tokenSinkPath(annotations: Readonly<Record<string, string>>): st
   // config.go: path.Join(secret-volume-path, "token").
   return goJoin(value(annotations, 'secret-volume-path') ?? DEFAULT_SECRET_VOLUME_PATH, 'token')
 }
+
+export interface RenderedFile {
+  /** The annotation suffix as written (`database-config.txt`); every per-secret annotation is keyed by it. */
+  secret: string
+  /** Where vault-agent writes it, inside the app container. */
+  path: string
+  /** The Vault path from agent-inject-secret-NAME, when there is one (for hints). */
+  vaultPath?: string
+}
+
+/** The files the injector tells vault-agent to render for these pod annotations, sorted by path. */
+export function renderedFiles(annotations: Record<string, string> | undefined): RenderedFile[] {
+  return injectedSecrets(annotations ?? {})
+    .map((secret) => ({secret: secret.rawName, path: secret.destination, ...(secret.path ? {vaultPath: secret.path} : {})}))
+    .sort((a, b) => a.path.localeCompare(b.path))
+}

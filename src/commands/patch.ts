@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core'
 
+import {POD_TEMPLATE_PATH} from '../annotations/workload-kinds.js'
 import type {ApplyFlagValues} from '../cli/apply-command.js'
 import {VsiCommand} from '../cli/base-command.js'
 import {applyFlags} from '../cli/flags.js'
@@ -10,7 +11,6 @@ import type {PatchPlan} from '../patch/build.js'
 import {buildPatch} from '../patch/build.js'
 import {shellWord, writeOutputs} from '../patch/output.js'
 import {patchRequestFromFlags} from '../patch/request.js'
-import {POD_TEMPLATE_PATH} from '../patch/workloads.js'
 
 export const DEFAULT_PATCH_FILE = 'patch-inject-secrets.yaml'
 

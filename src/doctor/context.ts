@@ -1,9 +1,9 @@
+import type {SecretLookup, SecretSource} from '../agent/secret-source.js'
+import type {InjectionSpec} from '../annotations/injection.js'
 import type {KubeClient} from '../kube/client.js'
-import type {SecretLookup, SecretSource} from '../template-preview/secret-source.js'
 import type {VaultClient} from '../vault/client.js'
 import type {Fact} from './check.js'
 import type {InjectorFacts} from './injector-facts.js'
-import type {InjectionSpec} from './spec.js'
 import type {DoctorSubject} from './subject.js'
 import type {VaultState} from './vault-state.js'
 

@@ -1,11 +1,11 @@
 import type {V1Deployment, V1MutatingWebhook, V1Service} from '@kubernetes/client-node'
 
+import type {InjectorDefaults} from '../annotations/injection.js'
 import {VsiError} from '../errors.js'
 import type {KubeClient} from '../kube/client.js'
 import {findInjectorWebhook} from '../kube/injector-webhook.js'
 import type {Fact} from './check.js'
 import {selectorMatches} from './match.js'
-import type {InjectorDefaults} from './spec.js'
 
 /** What doctor knows about the Vault Agent Injector: its webhook, the Service it calls, the Deployment behind it. */
 export interface InjectorFacts {

@@ -2,12 +2,12 @@ import type {V1ObjectMeta, V1Pod, V1PodSpec} from '@kubernetes/client-node'
 import {existsSync} from 'node:fs'
 import {readFile} from 'node:fs/promises'
 
+import {podTemplatesFromManifest} from '../annotations/manifest.js'
 import {inputError, usageError} from '../errors.js'
 import type {KubeClient} from '../kube/client.js'
 import {ANNOTATION_PREFIX} from '../kube/pod-state.js'
 import {labelSelectorToString} from '../kube/selector.js'
 import {formatRef, parseTargetRef} from '../kube/workload.js'
-import {podTemplatesFromManifest} from '../template-preview/manifest.js'
 
 /** The pod template doctor examines, wherever it came from. */
 export interface DoctorSubject {

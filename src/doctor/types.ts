@@ -3,7 +3,6 @@
  * (`check`, `status`, `detail`, `failure: {class, reason, hint}`), plus the link of the injection chain it belongs to
  * and a `warn` status. Fields are only ever added, never renamed or removed.
  */
-import type {CheckFailure} from '../verify/types.js'
 
 /** The links of the chain, in the order the injection depends on them. */
 export type DoctorLink = 'annotations' | 'injector' | 'service-account' | 'vault' | 'policies' | 'secrets' | 'login' | 'pods'
@@ -76,8 +75,11 @@ export type DoctorCheckId =
 
 export type DoctorStatus = 'pass' | 'warn' | 'fail' | 'skip'
 
-export interface DoctorFailure extends Omit<CheckFailure, 'class'> {
+/** Why a check failed, as `vsi verify` words it: a stable class, one line of what is wrong, one of what to do. */
+export interface DoctorFailure {
   class: DoctorFailureClass
+  reason: string
+  hint: string
 }
 
 export interface DoctorCheck {

@@ -1,3 +1,4 @@
+import type {InjectionSpec} from '../annotations/injection.js'
 import {VsiError} from '../errors.js'
 import type {VaultClient} from '../vault/client.js'
 import type {KubernetesAuthConfigRead, RoleSpec} from '../vault/kubernetes-auth.js'
@@ -6,7 +7,6 @@ import type {MountEntry} from '../vault/mounts.js'
 import {mountKey, readAuthMounts, trimSlashes} from '../vault/mounts.js'
 import {readPolicy} from '../vault/policy.js'
 import type {Fact} from './check.js'
-import type {InjectionSpec} from './spec.js'
 
 export interface NamedPolicy {
   name: string

@@ -1,7 +1,6 @@
 import type {V1ContainerStatus, V1Pod} from '@kubernetes/client-node'
 
 import {ANNOTATION_PREFIX} from '../annotations/catalog.js'
-import {goBool} from '../annotations/go-parse.js'
 
 export {ANNOTATION_PREFIX}
 
@@ -10,11 +9,6 @@ export const AGENT_CONTAINER = 'vault-agent'
 
 export function annotation(pod: V1Pod, suffix: string): string | undefined {
   return pod.metadata?.annotations?.[`${ANNOTATION_PREFIX}${suffix}`]
-}
-
-/** True only when the injector's own boolean parser reads true. */
-export function annotationIsTrue(value: string | undefined): boolean {
-  return value !== undefined && goBool(value) === true
 }
 
 export function isPodReady(pod: V1Pod): boolean {

@@ -1,3 +1,5 @@
+import type {V1Pod} from '@kubernetes/client-node'
+
 import {usageError} from '../errors.js'
 
 /** The controllers `vsi patch --apply` and `vsi verify` accept, spelled as kubectl's resource names. */
@@ -81,4 +83,17 @@ export function formatRef(ref: TargetRef): string {
 /** The API resource, as RBAC and error messages name it (`deployments.apps`). */
 export function resourceOf(kind: TargetRef['kind']): string {
   return kind === 'Pod' ? 'pods' : `${kind.toLowerCase()}s.apps`
+}
+
+/** How to get new pods from the pod's controller: what a user runs after fixing the injector. */
+export function recreateCommand(pod: V1Pod, namespace: string): string {
+  const owner = pod.metadata?.ownerReferences?.find((o) => o.controller)
+  const hash = pod.metadata?.labels?.['pod-template-hash']
+  if (owner?.kind === 'ReplicaSet' && hash && owner.name.endsWith(`-${hash}`)) {
+    return `kubectl rollout restart deployment/${owner.name.slice(0, -hash.length - 1)} -n ${namespace}`
+  }
+  if (owner?.kind === 'StatefulSet' || owner?.kind === 'DaemonSet') {
+    return `kubectl rollout restart ${owner.kind.toLowerCase()}/${owner.name} -n ${namespace}`
+  }
+  return `kubectl delete pod ${pod.metadata?.name} -n ${namespace} (and create it again)`
 }

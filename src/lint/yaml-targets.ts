@@ -5,7 +5,7 @@
 import type {Document, LineCounter, Node, Pair} from 'yaml'
 import {isAlias, isCollection, isMap, isScalar, isSeq, Scalar} from 'yaml'
 
-import type {AnnotationEntry, Location, PodSpecShape, PodTarget} from './types.js'
+import type {AnnotationEntry, Location, PodSpecShape, PodTarget} from '../annotations/rules/types.js'
 
 type Path = readonly string[]
 

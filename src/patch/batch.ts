@@ -1,9 +1,9 @@
 import path from 'node:path'
 
+import {WORKLOAD_KINDS} from '../annotations/workload-kinds.js'
 import {inputError, usageError} from '../errors.js'
 import type {ManifestText, PatchedManifest} from './manifests.js'
 import {patchManifest} from './manifests.js'
-import {WORKLOAD_KINDS} from './workloads.js'
 
 /** Where `vsi patch -f` puts its result. */
 export type BatchTarget = {inPlace: true} | {outDir: string} | {output: string}

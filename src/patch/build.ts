@@ -1,12 +1,12 @@
 import {lookupAnnotation} from '../annotations/catalog.js'
-import {annotationsSize, TOTAL_ANNOTATION_SIZE_LIMIT} from '../annotations/size.js'
-import {inputError, usageError} from '../errors.js'
-import type {KvVersion} from '../vault/mounts.js'
 import type {TemplateFormat} from '../annotations/formats.js'
 import {formatTemplate} from '../annotations/formats.js'
+import {annotationsSize, TOTAL_ANNOTATION_SIZE_LIMIT} from '../annotations/size.js'
+import {annotationPatch, POD_TEMPLATE_PATH} from '../annotations/workload-kinds.js'
+import {inputError, usageError} from '../errors.js'
+import type {KvVersion} from '../vault/mounts.js'
 import {key, SECRET_BASE, secretNameProblem, TEMPLATE_BASE} from './keys.js'
 import {annotationSecretPath} from './kv.js'
-import {annotationPatch, POD_TEMPLATE_PATH} from './workloads.js'
 import {patchYaml} from './yaml-text.js'
 
 export interface SecretRequest {

@@ -1,9 +1,9 @@
 import type {Document} from 'yaml'
 import {parseAllDocuments} from 'yaml'
 
+import {annotationPatch, annotationPathOf, RUN_TO_COMPLETION_KINDS} from '../annotations/workload-kinds.js'
 import {inputError} from '../errors.js'
 import {key} from './keys.js'
-import {annotationPatch, annotationPathOf, RUN_TO_COMPLETION_KINDS} from './workloads.js'
 import type {DocumentPath} from './yaml-document.js'
 import {reprint, setAnnotations} from './yaml-document.js'
 import type {TextEdit} from './yaml-splice.js'

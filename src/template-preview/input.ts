@@ -2,14 +2,14 @@ import {existsSync} from 'node:fs'
 import {readFile} from 'node:fs/promises'
 import path from 'node:path'
 
+import type {InputKind} from '../annotations/manifest.js'
+import {inputKindOf, podTemplatesFromManifest} from '../annotations/manifest.js'
+import type {AgentTemplate} from '../annotations/templates.js'
+import {agentTemplates} from '../annotations/templates.js'
 import {inputError, usageError} from '../errors.js'
 import type {KubeClient} from '../kube/client.js'
 import {ANNOTATION_PREFIX} from '../kube/pod-state.js'
 import {formatRef, parseTargetRef} from '../kube/workload.js'
-import type {AgentTemplate} from './agent-templates.js'
-import {agentTemplates} from './agent-templates.js'
-import type {InputKind} from './manifest.js'
-import {inputKindOf, podTemplatesFromManifest} from './manifest.js'
 
 /** The templates to render, and where they came from. */
 export interface TemplateInput {

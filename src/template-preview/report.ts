@@ -1,6 +1,6 @@
+import type {TemplatePreview} from '../agent/render.js'
+import {previewPassed} from '../agent/render.js'
 import {color} from '../output/terminal.js'
-import type {TemplatePreview} from './preview.js'
-import {previewPassed} from './preview.js'
 
 export interface TemplateRenderResult {
   /** The file rendered from, `stdin`, or `deployment/NAME`. */

@@ -1,23 +1,25 @@
 import type {V1Pod} from '@kubernetes/client-node'
 
+import {annotationIsTrue} from '../annotations/go-parse.js'
+import type {RenderedFile} from '../annotations/secrets.js'
+import {renderedFiles} from '../annotations/secrets.js'
 import {VsiError} from '../errors.js'
 import type {KubeClient} from '../kube/client.js'
 import {
   AGENT_CONTAINER,
   AGENT_INIT_CONTAINER,
   annotation,
-  annotationIsTrue,
   containerStatus,
   describeContainerState,
   initCompleted,
   isPodReady,
   notReadyReason,
 } from '../kube/pod-state.js'
+import {recreateCommand} from '../kube/workload.js'
 import {describeSummary, summarize} from './content.js'
 import type {Expectation} from './expectations.js'
 import {unmetReason} from './expectations.js'
-import type {RenderedFile} from './rendered-files.js'
-import {fileMatches, renderedFiles} from './rendered-files.js'
+import {fileMatches} from './rendered-files.js'
 import type {Check, CheckFailure, FailureClass, PodReport} from './types.js'
 
 export interface CheckContext {
@@ -35,19 +37,6 @@ const MAX_EXEC_MS = 30_000
 const LOG_LINES = 40
 
 const fail = (failureClass: FailureClass, reason: string, hint: string): CheckFailure => ({class: failureClass, reason, hint})
-
-/** How to get new pods from the pod's controller: what a user runs after fixing the injector. */
-export function recreateCommand(pod: V1Pod, namespace: string): string {
-  const owner = pod.metadata?.ownerReferences?.find((o) => o.controller)
-  const hash = pod.metadata?.labels?.['pod-template-hash']
-  if (owner?.kind === 'ReplicaSet' && hash && owner.name.endsWith(`-${hash}`)) {
-    return `kubectl rollout restart deployment/${owner.name.slice(0, -hash.length - 1)} -n ${namespace}`
-  }
-  if (owner?.kind === 'StatefulSet' || owner?.kind === 'DaemonSet') {
-    return `kubectl rollout restart ${owner.kind.toLowerCase()}/${owner.name} -n ${namespace}`
-  }
-  return `kubectl delete pod ${pod.metadata?.name} -n ${namespace} (and create it again)`
-}
 
 /** The last line of a container's log that looks like an error: the usual "why" of a failing vault-agent. */
 async function lastErrorLine(ctx: CheckContext, pod: string, container: string): Promise<string | undefined> {

@@ -1,10 +1,10 @@
 import {readFileSync} from 'node:fs'
 
+import type {RenderedFile} from '../annotations/secrets.js'
 import {parseAssignment} from '../assignment.js'
 import {inputError, usageError} from '../errors.js'
 import {registerSecret} from '../output/redact.js'
 import {missingKeys} from './content.js'
-import type {RenderedFile} from './rendered-files.js'
 import {fileMatches} from './rendered-files.js'
 
 export type Expectation =

@@ -1,3 +1,4 @@
+import {renderedFiles} from '../annotations/secrets.js'
 import {mapWithConcurrency} from '../async.js'
 import {VsiError} from '../errors.js'
 import type {KubeClient} from '../kube/client.js'
@@ -6,7 +7,6 @@ import type {CheckContext} from './checks.js'
 import {checkPod} from './checks.js'
 import type {Expectation} from './expectations.js'
 import {checkExpectationsNameFiles} from './expectations.js'
-import {renderedFiles} from './rendered-files.js'
 import {selectPods} from './select.js'
 import type {FailureClass, PodReport, VerifyResult} from './types.js'
 

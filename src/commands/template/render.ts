@@ -1,5 +1,8 @@
 import {Args, Flags} from '@oclif/core'
 
+import {previewPassed, previewTemplate} from '../../agent/render.js'
+import type {SecretSource} from '../../agent/secret-source.js'
+import {fixtureSecretSource, readFixture, vaultSecretSource} from '../../agent/secret-source.js'
 import {VsiCommand} from '../../cli/base-command.js'
 import {lazyKube} from '../../cli/connections.js'
 import {kubeFlags, vaultFlags} from '../../cli/flags.js'
@@ -8,12 +11,9 @@ import {usageError, VsiError} from '../../errors.js'
 import {writeFileAtomic} from '../../output/files.js'
 import {readStdin} from '../../stdin.js'
 import {loadTemplateInput} from '../../template-preview/input.js'
-import type {InputKind} from '../../template-preview/manifest.js'
-import {previewPassed, previewTemplate} from '../../template-preview/preview.js'
+import type {InputKind} from '../../annotations/manifest.js'
 import type {TemplateRenderResult} from '../../template-preview/report.js'
 import {renderTemplateReport} from '../../template-preview/report.js'
-import type {SecretSource} from '../../template-preview/secret-source.js'
-import {fixtureSecretSource, readFixture, vaultSecretSource} from '../../template-preview/secret-source.js'
 import {openVaultSession, type VaultSession} from '../../vault/session.js'
 
 /** `--env KEY=VALUE` flags as the agent's environment. */

@@ -1,10 +1,10 @@
+import type {SecretLookup} from '../../agent/secret-source.js'
 import {Acl} from '../../vault/acl/acl.js'
 import type {ParsedPolicy, PathRule} from '../../vault/acl/parse.js'
 import {CAP, parsePolicy} from '../../vault/acl/parse.js'
-import type {SecretLookup} from '../../template-preview/secret-source.js'
-import type {DoctorCheck} from '../types.js'
 import {isUnavailable, linkChecks} from '../check.js'
 import type {DoctorContext} from '../context.js'
+import type {DoctorCheck} from '../types.js'
 import type {NamedPolicy} from '../vault-state.js'
 
 const on = linkChecks('policies')

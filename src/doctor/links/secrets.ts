@@ -1,11 +1,11 @@
+import type {TemplatePreview} from '../../agent/render.js'
+import {previewTemplate, suggestedTemplate} from '../../agent/render.js'
+import type {SecretLookup} from '../../agent/secret-source.js'
+import type {AgentTemplate} from '../../annotations/templates.js'
 import {ANNOTATION_PREFIX} from '../../kube/pod-state.js'
-import type {AgentTemplate} from '../../template-preview/agent-templates.js'
-import type {TemplatePreview} from '../../template-preview/preview.js'
-import {previewTemplate, suggestedTemplate} from '../../template-preview/preview.js'
-import type {SecretLookup} from '../../template-preview/secret-source.js'
-import type {DoctorCheck} from '../types.js'
 import {linkChecks} from '../check.js'
 import type {DoctorContext} from '../context.js'
+import type {DoctorCheck} from '../types.js'
 
 const on = linkChecks('secrets')
 

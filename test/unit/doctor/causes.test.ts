@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
-import type {CauseContext} from '../../../src/doctor/causes.js'
-import {diagnose, lastAgentError, oneLine} from '../../../src/doctor/causes.js'
+import type {CauseContext} from '../../../src/agent/causes.js'
+import {diagnose, lastAgentError, oneLine} from '../../../src/agent/causes.js'
 
 const ctx: CauseContext = {role: 'internal-app', authMount: 'kubernetes', serviceAccount: 'internal-app', namespace: 'default'}
 

@@ -1,10 +1,10 @@
 import type {V1MutatingWebhook} from '@kubernetes/client-node'
 import {describe, expect, it} from 'vitest'
 
+import {injectionSpec} from '../../../src/annotations/injection.js'
 import type {DoctorContext} from '../../../src/doctor/context.js'
 import type {InjectorFacts} from '../../../src/doctor/injector-facts.js'
 import {injectorChecks} from '../../../src/doctor/links/injector.js'
-import {injectionSpec} from '../../../src/doctor/spec.js'
 import type {KubeClient} from '../../../src/kube/client.js'
 
 const WEBHOOK: V1MutatingWebhook = {

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
-import {agentTemplates} from '../../../src/template-preview/agent-templates.js'
-import {inputKindOf, podTemplatesFromManifest} from '../../../src/template-preview/manifest.js'
+import {inputKindOf, podTemplatesFromManifest} from '../../../src/annotations/manifest.js'
+import {agentTemplates} from '../../../src/annotations/templates.js'
 
 const P = 'vault.hashicorp.com/'
 

@@ -1,10 +1,10 @@
 import {describe, expect, it} from 'vitest'
 
+import type {SecretLookup} from '../../../src/agent/secret-source.js'
+import {injectionSpec} from '../../../src/annotations/injection.js'
 import type {DoctorContext} from '../../../src/doctor/context.js'
 import {policyChecks} from '../../../src/doctor/links/policies.js'
-import {injectionSpec} from '../../../src/doctor/spec.js'
 import type {NamedPolicy} from '../../../src/doctor/vault-state.js'
-import type {SecretLookup} from '../../../src/template-preview/secret-source.js'
 import type {VaultClient} from '../../../src/vault/client.js'
 
 const P = 'vault.hashicorp.com/'

@@ -3,11 +3,11 @@ import path from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {parse} from 'yaml'
 
-import {agentTemplates} from '../../../src/template-preview/agent-templates.js'
-import {podTemplatesFromManifest} from '../../../src/template-preview/manifest.js'
-import {previewTemplate, suggestedTemplate} from '../../../src/template-preview/preview.js'
-import type {SecretFixture} from '../../../src/template-preview/secret-source.js'
-import {fixtureSecretSource} from '../../../src/template-preview/secret-source.js'
+import {previewTemplate, suggestedTemplate} from '../../../src/agent/render.js'
+import type {SecretFixture} from '../../../src/agent/secret-source.js'
+import {fixtureSecretSource} from '../../../src/agent/secret-source.js'
+import {podTemplatesFromManifest} from '../../../src/annotations/manifest.js'
+import {agentTemplates} from '../../../src/annotations/templates.js'
 import {seedDir} from '../../helpers/cli.js'
 
 const TUTORIAL_SECRET: SecretFixture = {file: 'secret.json', body: {username: 'db-readonly-username', password: 'db-secret-password'}}

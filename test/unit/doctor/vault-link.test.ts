@@ -1,9 +1,9 @@
 import {describe, expect, it} from 'vitest'
 
+import {injectionSpec} from '../../../src/annotations/injection.js'
 import type {DoctorContext} from '../../../src/doctor/context.js'
 import type {LoginOutcome} from '../../../src/doctor/links/login.js'
 import {vaultChecks} from '../../../src/doctor/links/vault.js'
-import {injectionSpec} from '../../../src/doctor/spec.js'
 import type {UnsealedVault} from '../../../src/doctor/vault-state.js'
 import type {VaultClient} from '../../../src/vault/client.js'
 import type {RoleSpec} from '../../../src/vault/kubernetes-auth.js'

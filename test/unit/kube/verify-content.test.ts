@@ -3,10 +3,11 @@ import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {describe, expect, it} from 'vitest'
 
+import {renderedFiles} from '../../../src/annotations/secrets.js'
 import {redact} from '../../../src/output/redact.js'
 import {maskLine, missingKeys, summarize} from '../../../src/verify/content.js'
 import {checkExpectationsNameFiles, parseExpectations, unmetReason} from '../../../src/verify/expectations.js'
-import {fileMatches, renderedFiles} from '../../../src/verify/rendered-files.js'
+import {fileMatches} from '../../../src/verify/rendered-files.js'
 
 const p = (suffix: string) => `vault.hashicorp.com/${suffix}`
 

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {applyContainerPatch} from '../../../src/lint/json-patch.js'
+import {applyContainerPatch} from '../../../src/annotations/rules/json-patch.js'
 
 /** The shape vault-k8s marshals for the sidecar before applying agent-json-patch (container_sidecar.go). */
 const sidecar = () => ({name: 'vault-agent', image: 'hashicorp/vault:2.0.4', env: [{name: 'NAMESPACE'}], resources: {limits: {cpu: '500m'}}, lifecycle: {}})

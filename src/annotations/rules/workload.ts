@@ -1,9 +1,9 @@
 /** Rules about where the annotations sit and whether the pod will actually be injected and admitted. */
-import {ANNOTATION_PREFIX, annotationKey} from '../../annotations/catalog.js'
-import {goBool} from '../../annotations/go-parse.js'
-import {injection} from '../injected-pod.js'
-import {creatingEntry, entryFor, injectionEnabled, secretsOf, shortKey} from '../pod.js'
-import type {AnnotationEntry, Finding, PodTarget} from '../types.js'
+import {ANNOTATION_PREFIX, annotationKey} from '../catalog.js'
+import {goBool} from '../go-parse.js'
+import {injection} from './injected-pod.js'
+import {creatingEntry, entryFor, injectionEnabled, secretsOf, shortKey} from './pod.js'
+import type {AnnotationEntry, Finding, PodTarget} from './types.js'
 
 const TEMPLATE_PLACE: Record<string, string> = {CronJob: 'spec.jobTemplate.spec.template.metadata.annotations'}
 

@@ -1,10 +1,10 @@
 /** Rules about the secrets a pod declares: where they are written, and options that decorate nothing. */
-import {ANNOTATION_PREFIX, annotationKey} from '../../annotations/catalog.js'
-import {distance} from '../../annotations/nearest.js'
-import type {InjectedSecret} from '../../annotations/secrets.js'
-import {DEFAULT_SECRET_VOLUME_PATH, goJoin, tokenSinkPath} from '../../annotations/secrets.js'
-import {annotationRecord, creatingEntry, secretsOf, shortKey, specOf} from '../pod.js'
-import type {Finding, Location, PodTarget} from '../types.js'
+import {ANNOTATION_PREFIX, annotationKey} from '../catalog.js'
+import {distance} from '../nearest.js'
+import type {InjectedSecret} from '../secrets.js'
+import {DEFAULT_SECRET_VOLUME_PATH, goJoin, tokenSinkPath} from '../secrets.js'
+import {annotationRecord, creatingEntry, secretsOf, shortKey, specOf} from './pod.js'
+import type {Finding, Location, PodTarget} from './types.js'
 
 export function secretNameCollision(target: PodTarget): Finding[] {
   const secrets = secretsOf(target)

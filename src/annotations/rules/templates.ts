@@ -1,10 +1,10 @@
 /** Rules about inline templates (agent-inject-template-NAME), checked with vsi's Go text/template parser. */
-import {annotationKey} from '../../annotations/catalog.js'
-import type {InjectedSecret} from '../../annotations/secrets.js'
 import type {ParsedTemplate} from '../../go-template/index.js'
 import {fieldReferences, parseTemplate, secretCalls, TemplateSyntaxError} from '../../go-template/index.js'
-import {secretsOf} from '../pod.js'
-import type {AnnotationEntry, Finding, Location, PodTarget} from '../types.js'
+import {annotationKey} from '../catalog.js'
+import type {InjectedSecret} from '../secrets.js'
+import {secretsOf} from './pod.js'
+import type {AnnotationEntry, Finding, Location, PodTarget} from './types.js'
 
 interface TemplateUnderTest {
   secret: InjectedSecret

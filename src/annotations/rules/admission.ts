@@ -3,9 +3,8 @@
  * 1.7.6 handler.go Mutate, agent.go New/Validate/Patch), what the API server refuses in the pod the injector
  * produced (Kubernetes pkg/apis/core/validation), and what the injector admits with another meaning.
  */
-import {annotationKey} from '../../annotations/catalog.js'
-import {goFloatError} from '../../annotations/go-parse.js'
-import {applyContainerPatch} from '../json-patch.js'
+import {annotationKey} from '../catalog.js'
+import {goFloatError} from '../go-parse.js'
 import {
   agentContainerDocument,
   agentMountPaths,
@@ -18,9 +17,10 @@ import {
   mayBeInjected,
   nameOf,
   serviceAccountToken,
-} from '../injected-pod.js'
-import {entryFor, shortKey} from '../pod.js'
-import type {AnnotationEntry, Finding, Location, PodTarget} from '../types.js'
+} from './injected-pod.js'
+import {applyContainerPatch} from './json-patch.js'
+import {entryFor, shortKey} from './pod.js'
+import type {AnnotationEntry, Finding, Location, PodTarget} from './types.js'
 
 const SYSTEM_NAMESPACES = ['kube-system', 'kube-public']
 

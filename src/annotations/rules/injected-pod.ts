@@ -4,9 +4,9 @@
  * Helm chart sets (vault-helm 0.34.1 values.yaml injector.agentDefaults). Lint rules compare it with what the
  * webhook and the API server accept.
  */
-import {annotationKey} from '../annotations/catalog.js'
-import {goBool} from '../annotations/go-parse.js'
-import {DEFAULT_SECRET_VOLUME_PATH} from '../annotations/secrets.js'
+import {annotationKey} from '../catalog.js'
+import {goBool} from '../go-parse.js'
+import {DEFAULT_SECRET_VOLUME_PATH} from '../secrets.js'
 import {annotationRecord, entryFor, secretsOf} from './pod.js'
 import type {AnnotationEntry, ContainerShape, PodTarget} from './types.js'
 

@@ -2,10 +2,22 @@
  * What Vault and Vault Agent say when the injection breaks, mapped to the cause and the fix. Used for the live login's
  * error and for the last error in a `vault-agent-init` log, so both read the same.
  */
-import type {DoctorFailureClass} from './types.js'
+/** The causes vsi can name from what Vault or Vault Agent says (a subset of doctor's failure classes). */
+export type AgentFailureClass =
+  | 'role-missing'
+  | 'role-binding'
+  | 'issuer'
+  | 'audience'
+  | 'secret-missing'
+  | 'token-not-mounted'
+  | 'vault-unreachable'
+  | 'template-error'
+  | 'missing-key'
+  | 'reviewer-jwt'
+  | 'policy-denied'
 
 export interface Diagnosis {
-  class: DoctorFailureClass
+  class: AgentFailureClass
   reason: string
   hint: string
 }

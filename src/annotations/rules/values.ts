@@ -1,8 +1,8 @@
 /** Rules about annotation values: YAML types the API server refuses, and values the injector or Agent refuses. */
-import {checkValue} from '../../annotations/values.js'
-import {mayBeInjected} from '../injected-pod.js'
-import {shortKey, specOf} from '../pod.js'
-import type {AnnotationEntry, Finding, PodTarget} from '../types.js'
+import {checkValue} from '../values.js'
+import {mayBeInjected} from './injected-pod.js'
+import {shortKey, specOf} from './pod.js'
+import type {AnnotationEntry, Finding, PodTarget} from './types.js'
 
 /** The Go type encoding/json names when a YAML value lands in `map[string]string`. */
 const GO_JSON_TYPES: Record<NonNullable<AnnotationEntry['nonStringType']>, string> = {

@@ -5,11 +5,11 @@ import {
   annotationKeyProblem,
   lookupAnnotation,
   maxSecretNameLength,
-} from '../../annotations/catalog.js'
-import {distance, MAX_DOMAIN_DISTANCE, nearestAnnotation} from '../../annotations/nearest.js'
-import {annotationsSize, TOTAL_ANNOTATION_SIZE_LIMIT} from '../../annotations/size.js'
-import {secretsOf, specOf} from '../pod.js'
-import type {AnnotationEntry, Finding, PodTarget} from '../types.js'
+} from '../catalog.js'
+import {distance, MAX_DOMAIN_DISTANCE, nearestAnnotation} from '../nearest.js'
+import {annotationsSize, TOTAL_ANNOTATION_SIZE_LIMIT} from '../size.js'
+import {secretsOf, specOf} from './pod.js'
+import type {AnnotationEntry, Finding, PodTarget} from './types.js'
 
 const PREFIX_DOMAIN = ANNOTATION_PREFIX.slice(0, -1)
 

@@ -2,8 +2,8 @@ import type {V1ObjectMeta, V1PodSpec} from '@kubernetes/client-node'
 import {parseAllDocuments} from 'yaml'
 
 import {inputError} from '../errors.js'
-import {ANNOTATION_PREFIX} from '../kube/pod-state.js'
-import {annotationPathOf, POD_TEMPLATE_PATH} from '../patch/workloads.js'
+import {ANNOTATION_PREFIX} from './catalog.js'
+import {annotationPathOf, POD_TEMPLATE_PATH} from './workload-kinds.js'
 
 /** One pod template found in a manifest or patch file, where the injector would see it. */
 export interface ManifestPodTemplate {

@@ -1,6 +1,7 @@
-import {ANNOTATION_PREFIX, annotationIsTrue} from '../kube/pod-state.js'
 import {defaultTemplate} from '../go-template/index.js'
-import {renderedFiles} from '../verify/rendered-files.js'
+import {ANNOTATION_PREFIX} from './catalog.js'
+import {annotationIsTrue} from './go-parse.js'
+import {renderedFiles} from './secrets.js'
 
 export type DefaultTemplateType = 'map' | 'json'
 

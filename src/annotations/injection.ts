@@ -1,9 +1,9 @@
 import type {V1ObjectMeta, V1PodSpec} from '@kubernetes/client-node'
 
-import {ANNOTATION_PREFIX, annotationIsTrue} from '../kube/pod-state.js'
-import type {AgentTemplate, DefaultTemplateType} from '../template-preview/agent-templates.js'
-import {agentTemplates} from '../template-preview/agent-templates.js'
-import {trimSlashes} from '../vault/mounts.js'
+import {ANNOTATION_PREFIX} from './catalog.js'
+import {annotationIsTrue} from './go-parse.js'
+import type {AgentTemplate, DefaultTemplateType} from './templates.js'
+import {agentTemplates} from './templates.js'
 
 /** The injector's default when neither the annotation nor AGENT_INJECT_VAULT_AUTH_PATH says otherwise. */
 export const DEFAULT_AUTH_PATH = 'auth/kubernetes'
@@ -34,6 +34,8 @@ export interface InjectorDefaults {
   authPath?: string
   defaultTemplate?: DefaultTemplateType
 }
+
+const trimSlashes = (path: string): string => path.replace(/^\/+|\/+$/g, '')
 
 export function authMountOf(authPath: string): string {
   return trimSlashes(trimSlashes(authPath).replace(/^auth\//, ''))

@@ -1,9 +1,9 @@
 /** Reading a pod target the way the injector reads the pod. */
-import type {AnnotationSpec} from '../annotations/catalog.js'
-import {ANNOTATION_PREFIX, annotationKey, lookupAnnotation} from '../annotations/catalog.js'
-import {goBool} from '../annotations/go-parse.js'
-import type {InjectedSecret} from '../annotations/secrets.js'
-import {injectedSecrets} from '../annotations/secrets.js'
+import type {AnnotationSpec} from '../catalog.js'
+import {ANNOTATION_PREFIX, annotationKey, lookupAnnotation} from '../catalog.js'
+import {goBool} from '../go-parse.js'
+import type {InjectedSecret} from '../secrets.js'
+import {injectedSecrets} from '../secrets.js'
 import type {AnnotationEntry, PodTarget} from './types.js'
 
 /** The annotations as the API server would store them (non-strings by their YAML text, so they can still be checked). */
