@@ -3,7 +3,7 @@ import {parseAllDocuments} from 'yaml'
 
 import {inputError} from '../errors.js'
 import {ANNOTATION_PREFIX} from './catalog.js'
-import {annotationPathOf, POD_TEMPLATE_PATH} from './workload-kinds.js'
+import {annotationPathOf, isListKind, POD_TEMPLATE_PATH} from './workload-kinds.js'
 
 /** One pod template found in a manifest or patch file, where the injector would see it. */
 export interface ManifestPodTemplate {
@@ -114,7 +114,7 @@ export function podTemplatesFromManifest(text: string, file: string): ManifestPo
   const found: ManifestPodTemplate[] = []
   documentsOf(text, file).forEach((value, index) => {
     if (!value) return
-    const items = value.kind === 'List' && Array.isArray(value.items) ? value.items.map(asObject).filter((item) => item !== undefined) : [value]
+    const items = isListKind(value.kind) && Array.isArray(value.items) ? value.items.map(asObject).filter((item) => item !== undefined) : [value]
     for (const item of items) {
       const template = podTemplateOf(item, index)
       if (template) found.push(template)

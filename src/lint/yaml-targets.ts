@@ -5,22 +5,11 @@
 import type {Document, LineCounter, Node, Pair} from 'yaml'
 import {isAlias, isCollection, isMap, isScalar, isSeq, Scalar} from 'yaml'
 
+import {isListKind, podTemplatePathOf} from '../annotations/workload-kinds.js'
 import type {AnnotationEntry, Location, PodSpecShape, PodTarget} from '../annotations/rules/types.js'
 
 type Path = readonly string[]
 
-/** Where each workload kind keeps its pod template. A Pod is its own template. */
-const TEMPLATE_PATHS: Readonly<Record<string, Path>> = {
-  Pod: [],
-  PodTemplate: ['template'],
-  Deployment: ['spec', 'template'],
-  StatefulSet: ['spec', 'template'],
-  DaemonSet: ['spec', 'template'],
-  ReplicaSet: ['spec', 'template'],
-  ReplicationController: ['spec', 'template'],
-  Job: ['spec', 'template'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
-}
 
 /** The file a document came from, to turn offsets into positions. */
 export interface SourceFile {
@@ -46,7 +35,7 @@ function targetsIn(root: unknown, source: Context): PodTarget[] {
   if (!isMap(root)) return []
   const kind = scalarText(root.get('kind', true))
   const items = root.get('items', true)
-  if (kind?.endsWith('List') && isSeq(items)) return items.items.flatMap((item) => targetsIn(item, source))
+  if (isListKind(kind) && isSeq(items)) return items.items.flatMap((item) => targetsIn(item, source))
 
   const templatePath = templatePathFor(root, kind)
   if (!templatePath) return []
@@ -73,8 +62,9 @@ function targetsIn(root: unknown, source: Context): PodTarget[] {
 
 /** A known kind's template path; for other documents, a `spec.template` (or CronJob-style jobTemplate) if present. */
 function templatePathFor(root: {getIn: (path: Iterable<unknown>, keep: true) => unknown}, kind: string | undefined): Path | undefined {
-  if (kind !== undefined && kind in TEMPLATE_PATHS) return TEMPLATE_PATHS[kind]
-  for (const path of [TEMPLATE_PATHS.Deployment!, TEMPLATE_PATHS.CronJob!]) if (isMap(root.getIn(path, true))) return path
+  const known = podTemplatePathOf(kind)
+  if (known) return known
+  for (const path of [podTemplatePathOf('Deployment')!, podTemplatePathOf('CronJob')!]) if (isMap(root.getIn(path, true))) return path
   return undefined
 }
 

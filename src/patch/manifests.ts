@@ -1,7 +1,7 @@
 import type {Document} from 'yaml'
 import {parseAllDocuments} from 'yaml'
 
-import {annotationPatch, annotationPathOf, RUN_TO_COMPLETION_KINDS} from '../annotations/workload-kinds.js'
+import {annotationPatch, annotationPathOf, isListKind, RUN_TO_COMPLETION_KINDS} from '../annotations/workload-kinds.js'
 import {inputError} from '../errors.js'
 import {key} from './keys.js'
 import type {DocumentPath} from './yaml-document.js'
@@ -58,10 +58,10 @@ function annotationsFor(kind: string, ref: string, base: Record<string, string>,
 const isObject = (value: unknown): value is JsonObject => value !== null && typeof value === 'object' && !Array.isArray(value)
 const stringField = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined)
 
-/** The objects of one document: itself, or the items of a `kind: List`, with their paths. */
+/** The objects of one document: itself, or the items of a `List` (or `DeploymentList`…), with their paths. */
 function objectsOf(value: unknown, path: DocumentPath = []): Array<{path: DocumentPath; object: JsonObject}> {
   if (!isObject(value)) return []
-  if (value.kind === 'List' && Array.isArray(value.items)) return value.items.flatMap((item, index) => objectsOf(item, [...path, 'items', index]))
+  if (isListKind(value.kind) && Array.isArray(value.items)) return value.items.flatMap((item, index) => objectsOf(item, [...path, 'items', index]))
   return [{path, object: value}]
 }
 

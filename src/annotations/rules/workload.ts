@@ -1,15 +1,15 @@
 /** Rules about where the annotations sit and whether the pod will actually be injected and admitted. */
 import {ANNOTATION_PREFIX, annotationKey} from '../catalog.js'
 import {goBool} from '../go-parse.js'
+import {annotationPathOf, POD_TEMPLATE_PATH} from '../workload-kinds.js'
 import {injection} from './injected-pod.js'
 import {creatingEntry, entryFor, injectionEnabled, secretsOf, shortKey} from './pod.js'
 import type {AnnotationEntry, Finding, PodTarget} from './types.js'
 
-const TEMPLATE_PLACE: Record<string, string> = {CronJob: 'spec.jobTemplate.spec.template.metadata.annotations'}
 
 export function annotationsOnWorkload(target: PodTarget): Finding[] {
   const podKeys = new Set(target.annotations.map((entry) => entry.key))
-  const place = TEMPLATE_PLACE[target.kind ?? ''] ?? 'spec.template.metadata.annotations'
+  const place = (annotationPathOf(target.kind) ?? POD_TEMPLATE_PATH).join('.')
   return target.workloadAnnotations.flatMap((entry) => {
     if (!entry.key.startsWith(ANNOTATION_PREFIX) || podKeys.has(entry.key)) return []
     return [

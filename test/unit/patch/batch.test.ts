@@ -36,7 +36,7 @@ describe('batch writes', () => {
     const twins = patchManifests([{path: 'x/app.yaml', text: deployment('a')}, {path: 'y/app.yaml', text: deployment('b')}], A)
     expect(() => batchWrites(twins, {outDir: 'out'})).toThrow('--out-dir: x/app.yaml and y/app.yaml would both be written to out/app.yaml')
     expect(() => batchWrites(patchManifests([{path: '-', text: deployment('a')}], A), {inPlace: true})).toThrow('--in-place cannot write stdin back')
-    expect(() => patchManifests([{path: 'svc.yaml', text: SERVICE}, {path: 'empty.yaml', text: ''}], A)).toThrow('no workload in svc.yaml, empty.yaml (looked for Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod; found Service)')
+    expect(() => patchManifests([{path: 'svc.yaml', text: SERVICE}, {path: 'empty.yaml', text: ''}], A)).toThrow('no workload in svc.yaml, empty.yaml (looked for Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Pod, PodTemplate; found Service)')
   })
 
   it('picks the target from the flags: stdout by default, one of --in-place, --out-dir, -o', () => {
@@ -48,5 +48,20 @@ describe('batch writes', () => {
     expect(batchTarget({filename: ['f'], 'out-dir': 'o'})).toEqual({outDir: 'o'})
     expect(() => batchTarget({'out-dir': 'o'})).toThrow('--out-dir needs -f: the manifests to patch')
     expect(() => batchTarget({filename: ['f'], 'out-dir': 'o', output: '-'})).toThrow('--out-dir and -o/--output cannot be used together')
+  })
+})
+
+describe('the kinds vsi patch -f accepts', () => {
+  it('patches a ReplicationController, as vsi lint checks one (one table of workload kinds)', () => {
+    const rc = 'kind: ReplicationController\nmetadata:\n  name: legacy\nspec:\n  template:\n    spec: {}\n'
+    const [file] = patchManifests([{path: 'rc.yaml', text: rc}], A)
+    expect(file.workloads.map((w) => [w.ref, w.annotationPath])).toEqual([['replicationcontroller/legacy', 'spec.template.metadata.annotations']])
+    expect(file.text).toContain('    metadata:\n      annotations:\n        vault.hashicorp.com/agent-inject: "true"\n    spec: {}')
+  })
+
+  it('reads the items of a typed list (DeploymentList) as kubectl does, not only kind: List', () => {
+    const list = `kind: DeploymentList\nitems:\n  - ${deployment('listed').trimEnd().split('\n').join('\n    ')}\n`
+    const [file] = patchManifests([{path: 'list.yaml', text: list}], A)
+    expect(file.workloads.map((w) => w.ref)).toEqual(['deployment/listed'])
   })
 })
