@@ -85,7 +85,7 @@ describe('buildPatch', () => {
     const name = (secretName: string) => usage(tutorial({secrets: [{name: secretName, path: 'internal/x', kvVersion: 2}]}))
     expect(name('a/b')).toEqual({message: expect.stringContaining('the name "a/b" contains "/"'), exitCode: 2})
     expect(name('x'.repeat(44)).message).toBe(`secret "${'x'.repeat(44)}": the secret name "${'x'.repeat(44)}" has 44 characters; agent-inject-secret-<NAME> allows at most 43 (annotation keys are limited to 63 characters after the prefix)`)
-    expect(() => buildPatch(tutorial({secrets: [{name: 'x'.repeat(43), path: 'internal/x', kvVersion: 2}]}))).not.toThrow()
+    expect(buildPatch(tutorial({secrets: [{name: 'x'.repeat(43), path: 'internal/x', kvVersion: 2}]})).annotations[`${P}agent-inject-secret-${'x'.repeat(43)}`]).toBe('internal/data/x')
     expect(usage(tutorial({secrets: [{name: 'x'.repeat(42), path: 'internal/x', kvVersion: 2, template: 't'}]})).message).toContain('agent-inject-template-<NAME> allows at most 41')
     expect(name('bad name').message).toContain('may only contain letters, digits')
     expect(name('trailing-').message).toContain('must end with a letter or digit')
@@ -99,7 +99,10 @@ describe('buildPatch', () => {
 
   it('needs a role and something to inject, and refuses an annotation set twice', () => {
     expect(usage(tutorial({role: undefined})).message).toBe('no Vault role: give --role (the injector rejects pods without one)')
-    expect(() => buildPatch(tutorial({role: undefined, annotations: [{key: `${P}agent-configmap`, value: 'agent-config'}]}))).not.toThrow()
+    // With agent-configmap the role comes from the agent's own config: no role annotation is needed or written.
+    const configMapped = buildPatch(tutorial({role: undefined, annotations: [{key: `${P}agent-configmap`, value: 'agent-config'}]})).annotations
+    expect(configMapped[`${P}agent-configmap`]).toBe('agent-config')
+    expect(configMapped).not.toHaveProperty([`${P}role`])
     expect(usage(tutorial({secrets: []})).message).toContain('nothing to inject')
     expect(usage(tutorial({annotations: [{key: `${P}role`, value: 'other'}]})).message).toBe(`${P}role is given twice (--role and --annotation ${P}role)`)
     expect(usage(tutorial({annotations: [{key: `${P}agent-inject`, value: 'false'}]})).message).toContain('agent-inject is given twice (vsi patch and')

@@ -1,10 +1,11 @@
 import {readFileSync} from 'node:fs'
 import path from 'node:path'
-import {parse, parseAllDocuments} from 'yaml'
+import {parse, parseAllDocuments, parseDocument} from 'yaml'
 import {describe, expect, it} from 'vitest'
 
 import {patchManifest} from '../../../src/patch/manifests.js'
 import {formatOptionsOf} from '../../../src/patch/yaml-document.js'
+import {spliceAnnotations} from '../../../src/patch/yaml-splice.js'
 import {projectRoot, seedDir} from '../../helpers/cli.js'
 
 const P = 'vault.hashicorp.com/'
@@ -132,5 +133,12 @@ describe('patchManifest on other layouts', () => {
     const result = patchManifest({path: 'x.yaml', text}, all).text
     expect(parse(result)).toEqual(merged(parse(text), PATH, all))
     if (how === 'splice') expect(isSubsequence(text.split('\n').filter((line) => !line.includes(`${P}role`)), result.split('\n'))).toBe(true)
+  })
+
+  it.each(LAYOUTS)('%s: takes the %s path', (_name, text, how) => {
+    // The splice declines (undefined) exactly the layouts that are re-printed whole.
+    const edits = spliceAnnotations(text, parseDocument(text), [], PATH, all)
+    if (how === 'splice') expect(edits).toBeDefined()
+    else expect(edits).toBeUndefined()
   })
 })
