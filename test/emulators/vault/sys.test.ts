@@ -142,9 +142,23 @@ describe('secrets engines: sys/mounts', () => {
     await call(vault, 'PUT', '/v1/plain/app', {body: {user: 'a'}})
     const tune = await call(vault, 'GET', '/v1/sys/mounts/plain/tune')
     expect(tune.body.data).toEqual({description: '', default_lease_ttl: 2764800, max_lease_ttl: 2764800, force_no_cache: false})
-    expect((await call(vault, 'POST', '/v1/sys/mounts/plain/tune', {body: {options: {version: '2'}}})).status).toBe(204)
+    // handleTuneWriteCommon answers an upgrade with a warning (a 200), not a 204.
+    const upgrade = await call(vault, 'POST', '/v1/sys/mounts/plain/tune', {body: {options: {version: '2'}}})
+    expect(upgrade).toMatchObject({
+      status: 200,
+      body: {data: null, warnings: ['Upgrading mount from version 1 to version 2. This mount will be unavailable for a brief period and will resume service shortly.']},
+    })
     expect((await call(vault, 'GET', '/v1/plain/data/app')).body.data.data).toEqual({user: 'a'})
     expect(await call(vault, 'POST', '/v1/sys/mounts/plain/tune', {body: {options: {version: '1'}}})).toMatchObject({status: 400, body: {errors: ['cannot downgrade mount from version 2']}})
+    expect(await call(vault, 'POST', '/v1/sys/mounts/plain/tune', {body: {options: {version: '3'}}})).toMatchObject({status: 400, body: {errors: ['invalid version provided: 3']}})
+    expect(await call(vault, 'POST', '/v1/sys/mounts/nowhere/tune', {body: {description: 'x'}})).toMatchObject({status: 400, body: {errors: ['cannot fetch sysview for path "nowhere/"']}})
+  })
+
+  it('reads the mount serving a deeper path, as the router matches the longest mount prefix', async () => {
+    await call(vault, 'POST', '/v1/sys/mounts/team', {body: {type: 'kv-v2'}})
+    const read = await call(vault, 'GET', '/v1/sys/mounts/team/data/some/secret')
+    expect(read.status).toBe(200)
+    expect(read.body.data).toMatchObject({type: 'kv', options: {version: '2'}})
   })
 })
 

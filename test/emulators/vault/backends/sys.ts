@@ -114,9 +114,10 @@ function mountRoutes(core: SysCore, table: Table): Route[] {
       fields: MOUNT_FIELDS,
       operations: {
         read: (r) => {
+          // handleReadMount asks the router (MatchingMountEntry): the longest mount prefix of the path answers.
           const path = sanitizeMountPath(r.captures['path']!)
-          const entry = core.table(table).get(path)
-          return entry === undefined ? errorResponse(notFound(path)) : ok(mountInfo(entry))
+          const match = [...core.table(table).keys()].filter((p) => path.startsWith(p)).sort((a, b) => b.length - a.length)[0]
+          return match === undefined ? errorResponse(notFound(path)) : ok(mountInfo(core.table(table).get(match)!))
         },
         update: (r) => enable(core, table, r),
         delete: (r) => {
@@ -212,11 +213,17 @@ function tuneWrite(core: SysCore, table: Table, req: HandlerRequest): Reply {
   for (const [key, value] of Object.entries(ttls)) entry.config[key] = parseTtl(value)
   if (f.has('description')) entry.description = f.get('description')
   if (f.has('listing_visibility')) entry.config['listing_visibility'] = f.get('listing_visibility')
+  // handleTuneWriteCommon: only versions 1 and 2, no downgrade, and a warning when a kv v1 mount is upgraded.
   const version = f.get<Record<string, string>>('options')['version']
   if (version !== undefined && entry.type === 'kv') {
-    const current = entry.options?.['version'] ?? '1'
-    if (current === '2' && version !== '2') return errorResponse('cannot downgrade mount from version 2')
-    if (current !== '2' && version === '2') core.upgradeKvToV2(entry)
+    const wanted = Number.parseInt(String(version), 10)
+    const current = Number.parseInt(entry.options?.['version'] ?? '1', 10) || 1
+    if (wanted !== 1 && wanted !== 2) return errorResponse(`invalid version provided: ${version}`)
+    if (current > wanted) return errorResponse(`cannot downgrade mount from version ${current}`)
+    if (current < wanted) {
+      core.upgradeKvToV2(entry)
+      return ok(null, [`Upgrading mount from version ${current} to version ${wanted}. This mount will be unavailable for a brief period and will resume service shortly.`])
+    }
   }
   return nil()
 }
