@@ -104,7 +104,9 @@ beforeAll(async () => {
   // Each emulator needs the other's address: the kube emulator reads `vault.url` only when an agent runs.
   const vaultRef = {url: ''}
   kube = await startKubeEmulator({preset: 'tutorial', vault: vaultRef, render: (template, secret) => renderTemplate(template, {secret})})
-  vault = await startVaultEmulator({kube: {url: kube.url, caPem: kube.caPem}})
+  // The scenarios configure Vault with the kubeconfig's API address (127.0.0.1) and a reviewer JWT, as for a Vault
+  // outside the cluster: this Vault shares the host's network so that address reaches the API server.
+  vault = await startVaultEmulator({kube: {url: kube.url, caPem: kube.caPem, network: 'host'}})
   vaultRef.url = vault.url
   // The Helm chart's vault-0 pod, as `vsi doctor` finds it when VAULT_ADDR is not set.
   kube.portForwardTargets['default/vault-0:8200'] = {host: '127.0.0.1', port: Number(new URL(vault.url).port)}
@@ -112,7 +114,8 @@ beforeAll(async () => {
   env = {VAULT_ADDR: vault.url, VAULT_TOKEN: vault.rootToken}
   writeFileSync(path.join(dir, 'password'), 'db-secret-password')
   const setup = await runVsi(
-    ['setup', '--secret', 'internal/database/config', 'username=db-readonly-username', `password=@${path.join(dir, 'password')}`, '--app', 'internal-app', '--kubeconfig', kubeconfig],
+    // The same Vault is also what vault-0 forwards to, so vsi would detect it as in the cluster: say it is outside.
+    ['setup', '--secret', 'internal/database/config', 'username=db-readonly-username', `password=@${path.join(dir, 'password')}`, '--app', 'internal-app', '--vault-location', 'external', '--kubeconfig', kubeconfig],
     {env},
   )
   if (setup.exitCode !== 0) throw new Error(`vsi setup failed: ${setup.stderr}`)
