@@ -7,7 +7,7 @@ import path from 'node:path'
  * temporary file in the same directory (same filesystem, so the rename is atomic) and is then renamed over the target.
  * An existing file keeps its permissions, and a symlink keeps pointing where it did (its target is replaced).
  */
-export async function writeFileAtomic(file: string, content: string): Promise<void> {
+export async function writeFileAtomic(file: string, content: string | Buffer): Promise<void> {
   const target = await realpath(file).catch(() => file)
   const mode = await stat(target).then(
     (stats) => stats.mode & 0o7777,

@@ -20,6 +20,8 @@ export interface WorkloadSummary {
 export interface FileWrite {
   path: string
   text: string
+  /** Written back as Latin-1 bytes when the file was read that way. */
+  encoding?: 'latin1'
 }
 
 /** Patches every manifest; it is an error when none of them holds a workload. */
@@ -50,14 +52,14 @@ function concatenate(files: PatchedManifest[]): string {
 export function batchWrites(files: PatchedManifest[], target: BatchTarget): FileWrite[] {
   if ('output' in target) return [{path: target.output, text: concatenate(files)}]
   if (files.some((file) => file.path === '-')) throw usageError(`${'inPlace' in target ? '--in-place' : '--out-dir'} cannot write stdin back: use -o FILE or -o -`)
-  if ('inPlace' in target) return files.filter((file) => file.workloads.length > 0).map((file) => ({path: file.path, text: file.text}))
+  if ('inPlace' in target) return files.filter((file) => file.workloads.length > 0).map((file) => ({path: file.path, text: file.text, ...(file.encoding ? {encoding: file.encoding} : {})}))
   const byName = new Map<string, string>()
   return files.map((file) => {
     const name = path.basename(file.path)
     const clash = byName.get(name)
     if (clash !== undefined) throw usageError(`--out-dir: ${clash} and ${file.path} would both be written to ${path.join(target.outDir, name)}`)
     byName.set(name, file.path)
-    return {path: path.join(target.outDir, name), text: file.text}
+    return {path: path.join(target.outDir, name), text: file.text, ...(file.encoding ? {encoding: file.encoding} : {})}
   })
 }
 

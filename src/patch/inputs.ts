@@ -23,6 +23,18 @@ async function filesOf(given: string): Promise<string[]> {
   return files.sort()
 }
 
+/**
+ * UTF-8 when the bytes are UTF-8; otherwise Latin-1, where every byte is one character, so that writing the text
+ * back as Latin-1 gives every byte vsi did not change exactly as it was (UTF-8 decoding would turn them into U+FFFD).
+ */
+function decode(bytes: Buffer): Pick<ManifestText, 'text' | 'encoding'> {
+  try {
+    return {text: new TextDecoder('utf-8', {fatal: true}).decode(bytes)}
+  } catch {
+    return {text: bytes.toString('latin1'), encoding: 'latin1'}
+  }
+}
+
 /** Every manifest named by `-f` (files, directories, `-` for stdin), read before anything is written. */
 export async function readManifests(given: string[]): Promise<ManifestText[]> {
   if (given.filter((item) => item === '-').length > 1) throw usageError('-f - (stdin) is given twice')
@@ -37,7 +49,7 @@ export async function readManifests(given: string[]): Promise<ManifestText[]> {
   return Promise.all(
     unique.map(async (file) => ({
       path: file,
-      text: file === '-' ? await readStdin('manifests') : await readFile(file, 'utf8').catch((error: unknown) => Promise.reject(cannotRead(file, error))),
+      ...(file === '-' ? {text: await readStdin('manifests')} : decode(await readFile(file).catch((error: unknown) => Promise.reject(cannotRead(file, error))))),
     })),
   )
 }

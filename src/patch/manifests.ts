@@ -13,6 +13,8 @@ export interface ManifestText {
   /** As given on the command line (`-` for stdin); used in messages. */
   path: string
   text: string
+  /** How the file's bytes were decoded, so they are written back the same way (UTF-8 unless they were not). */
+  encoding?: 'latin1'
 }
 
 export interface PatchedWorkload {
@@ -33,6 +35,7 @@ export interface PatchedManifest {
   path: string
   /** The whole file again: other documents, comments and key order as they were. */
   text: string
+  encoding?: 'latin1'
   workloads: PatchedWorkload[]
   /** The kind of every object found (for messages about manifests without workloads). */
   kinds: string[]
@@ -130,7 +133,7 @@ function parseJson(text: string): unknown {
  * (a document with an unusual layout is re-printed whole by the YAML library instead).
  */
 export function patchManifest(manifest: ManifestText, annotations: Record<string, string>): PatchedManifest {
-  const found: PatchedManifest = {path: manifest.path, text: manifest.text, workloads: [], kinds: [], notes: []}
+  const found: PatchedManifest = {path: manifest.path, text: manifest.text, ...(manifest.encoding ? {encoding: manifest.encoding} : {}), workloads: [], kinds: [], notes: []}
   const json = parseJson(manifest.text)
   if (json !== undefined) {
     patchJson(manifest, json, annotations, found)

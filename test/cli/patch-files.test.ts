@@ -80,3 +80,40 @@ describe('vsi patch -f (manifests)', () => {
     expect(result.stderr).not.toContain('Next:')
   })
 })
+
+describe('vsi patch -f --in-place never damages a file', () => {
+  // "café" and "Grüße" in Latin-1 (ISO 8859-1): bytes that are not UTF-8.
+  const latin1 = Buffer.concat([
+    Buffer.from('# owner: caf'),
+    Buffer.from([0xe9]),
+    Buffer.from(', Gr'),
+    Buffer.from([0xfc, 0xdf]),
+    Buffer.from('e\n'),
+    readFileSync(ORGCHART),
+  ])
+
+  it('keeps every byte it does not change in a Latin-1 file, and adds only the annotation lines', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'vsi-patch-latin1-'))
+    const file = path.join(dir, 'deployment.yaml')
+    writeFileSync(file, latin1)
+    const result = await runVsi([...TUTORIAL, '-f', file, '--in-place'])
+    expect(result.exitCode, result.stderr).toBe(0)
+    const after = readFileSync(file)
+    expect(after.subarray(0, 20)).toEqual(latin1.subarray(0, 20))
+    // Without the lines vsi added, the file is byte for byte what it was.
+    const withoutAdded = after.toString('latin1').split('\n').filter((line) => !line.includes(P))
+    expect(Buffer.from(withoutAdded.join('\n'), 'latin1')).toEqual(latin1)
+    expect(parse(after.toString('latin1')).spec.template.metadata.annotations[`${P}role`]).toBe('internal-app')
+  })
+
+  it('refuses, writing nothing, when the patch adds what Latin-1 cannot hold', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'vsi-patch-latin1-'))
+    const file = path.join(dir, 'deployment.yaml')
+    writeFileSync(file, latin1)
+    const result = await runVsi([...TUTORIAL, '--template', 'database-config.txt=price: 5 €', '-f', file, '--in-place'])
+    expect(result.exitCode).toBe(2)
+    expect(result.stderr).toMatch(/^Error: .*deployment.yaml is not UTF-8 \(read as Latin-1\), and the patch adds "€", which Latin-1 cannot hold; nothing was written/)
+    expect(readFileSync(file)).toEqual(latin1)
+    expect(readdirSync(dir)).toEqual(['deployment.yaml'])
+  })
+})
