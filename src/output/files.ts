@@ -1,5 +1,5 @@
 import {randomBytes} from 'node:crypto'
-import {chmod, realpath, rename, stat, unlink, writeFile} from 'node:fs/promises'
+import {chmod, readdir, realpath, rename, stat, unlink, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 
 /**
@@ -14,6 +14,7 @@ export async function writeFileAtomic(file: string, content: string | Buffer): P
     () => undefined,
   )
   const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
+  // A name TEMPORARY matches below: a run killed between writeFile and rename leaves it, and the next run removes it.
   try {
     await writeFile(temporary, content, {flag: 'wx', flush: true})
     // Set after creation: a mode given to writeFile would be reduced by the umask.
@@ -22,5 +23,32 @@ export async function writeFileAtomic(file: string, content: string | Buffer): P
   } catch (error) {
     await unlink(temporary).catch(() => undefined)
     throw error
+  }
+}
+
+/** `.NAME.PID.HEX.tmp`, as writeFileAtomic names its temporary files. */
+const TEMPORARY = /^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$/
+
+/**
+ * Removes the temporary files that runs killed before their rename left in `dir`: those whose process is gone.
+ * A live process's file is its write in progress, and is left alone.
+ */
+export async function removeStaleTemporaries(dir: string): Promise<void> {
+  const names = await readdir(dir).catch(() => [] as string[])
+  await Promise.all(
+    names.map(async (name) => {
+      const pid = TEMPORARY.exec(name)?.[1]
+      if (pid !== undefined && !processAlive(Number(pid))) await unlink(path.join(dir, name)).catch(() => undefined)
+    }),
+  )
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
   }
 }

@@ -3,7 +3,7 @@ import path from 'node:path'
 
 import {mapWithConcurrency} from '../async.js'
 import {inputError, VsiError} from '../errors.js'
-import {writeFileAtomic} from '../output/files.js'
+import {removeStaleTemporaries, writeFileAtomic} from '../output/files.js'
 import type {FileWrite} from './batch.js'
 
 /** Files written at once: enough to overlap the disk's latency (each write syncs before its rename). */
@@ -33,6 +33,8 @@ function latin1Bytes(write: FileWrite): Buffer {
 /** Writes each file atomically, several at a time; `-` is stdout. With `createDirs` (--out-dir), missing directories are made. */
 export async function writeOutputs(writes: FileWrite[], createDirs = false): Promise<void> {
   // Every content is encoded before the first write, so a file that cannot be written back refuses them all.
+  const directories = new Set(writes.filter((write) => write.path !== '-').map((write) => path.dirname(path.resolve(write.path))))
+  await Promise.all([...directories].map(removeStaleTemporaries))
   const encoded = writes.map((write) => ({write, content: write.encoding ? latin1Bytes(write) : write.text}))
   await mapWithConcurrency(encoded, CONCURRENT_WRITES, ({write, content}) => writeOne(write, content, createDirs))
 }

@@ -117,3 +117,17 @@ describe('vsi patch -f --in-place never damages a file', () => {
     expect(readdirSync(dir)).toEqual(['deployment.yaml'])
   })
 })
+
+describe('vsi patch after a killed run', () => {
+  it("removes the temporary files a killed run left in the directory it writes to, and leaves a live run's alone", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'vsi-patch-stale-'))
+    copyFileSync(ORGCHART, path.join(dir, 'deployment.yaml'))
+    // A pid no process has (above Linux's largest pid_max), and this test runner's own pid, which is alive.
+    const stale = '.deployment.yaml.4194305.0badc0de.tmp'
+    const live = `.deployment.yaml.${process.pid}.0badc0de.tmp`
+    for (const name of [stale, live]) writeFileSync(path.join(dir, name), 'spec: half-writ')
+    const result = await runVsi([...TUTORIAL, '-f', 'deployment.yaml', '--in-place'], {cwd: dir})
+    expect(result.exitCode, result.stderr).toBe(0)
+    expect(readdirSync(dir).sort()).toEqual([live, 'deployment.yaml'].sort())
+  })
+})
