@@ -78,3 +78,11 @@ describe('piped stdin is read only where - asks for it', () => {
     expect(stderr).toMatch(/^Error: no input: give YAML files or directories to lint, or - for stdin/)
   })
 })
+
+describe('colour', () => {
+  it('FORCE_COLOR colours output that is not a terminal, even with NO_COLOR; without it there is none', async () => {
+    const [forced, plain] = await Promise.all([runVsi(['policy', 'show'], {env: {FORCE_COLOR: '1', NO_COLOR: '1'}}), runVsi(['policy', 'show'])])
+    expect(forced.stderr.startsWith('\u001B[31mError:\u001B[39m missing argument NAME')).toBe(true)
+    expect(plain.stderr.startsWith('Error: missing argument NAME')).toBe(true)
+  })
+})

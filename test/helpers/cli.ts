@@ -25,7 +25,7 @@ export interface CliOptions {
 }
 
 /** Variables from the developer's own shell that would point vsi at a real Vault or cluster. */
-const INHERITED_TO_DROP = [/^VAULT_/, /^KUBECONFIG$/, /^NO_COLOR$/, /^CI$/, /^DEBUG$/]
+const INHERITED_TO_DROP = [/^VAULT_/, /^KUBECONFIG$/, /^NO_COLOR$/, /^FORCE_COLOR$/, /^CI$/, /^DEBUG$/]
 
 /** A fresh HOME per process, so ~/.vault-token and ~/.kube/config of the machine never leak into a test. */
 export const isolatedHome = mkdtempSync(path.join(tmpdir(), 'vsi-home-'))
