@@ -10,8 +10,6 @@ import {doctorFailed, runDoctor} from '../doctor/run.js'
 import type {DoctorResult} from '../doctor/types.js'
 import {usageError, VsiError} from '../errors.js'
 import {formatRef} from '../kube/workload.js'
-import {loadSpec} from '../setup/spec/file.js'
-import {selectApps} from '../setup/spec/open.js'
 
 /** `vsi doctor -f vsi.yaml`: one diagnosis per workload of every app, and one verdict. */
 export interface SpecDoctorResult {
@@ -86,6 +84,8 @@ Exit codes: 0 no check failed, 1 a check failed, 2 usage error.`
 
   /** Every workload at once; each diagnosis is the one `vsi doctor deployment/NAME -n NAMESPACE` gives. */
   private async diagnoseSpec(file: string, flags: {app?: string[]; offline: boolean; namespace?: string} & Parameters<typeof runDoctor>[0]['flags']): Promise<SpecDoctorResult> {
+    // Only -f needs the spec engine: plain runs do not load it.
+    const [{loadSpec}, {selectApps}] = await Promise.all([import('../setup/spec/file.js'), import('../setup/spec/open.js')])
     const spec = await loadSpec(file)
     const apps = selectApps(spec, flags.app)
     const progress = startProgress(`Checking ${file}`, {json: this.jsonEnabled()})

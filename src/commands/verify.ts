@@ -6,8 +6,6 @@ import {startProgress} from '../cli/progress.js'
 import {usageError, VsiError} from '../errors.js'
 import {connectKube} from '../kube/client.js'
 import {formatRef, parseTargetRef} from '../kube/workload.js'
-import {loadSpec} from '../setup/spec/file.js'
-import {selectApps} from '../setup/spec/open.js'
 import {parseExpectations, type Expectation} from '../verify/expectations.js'
 import {renderReport} from '../verify/report.js'
 import {verifyFailed, verifyPods} from '../verify/run.js'
@@ -98,6 +96,8 @@ export default class Verify extends VsiCommand<VerifyResult | SpecVerifyResult> 
   /** All workloads at once: the time is that of the slowest, not the sum. */
   private async verifySpec(file: string, flags: {app?: string[]; concurrency: number; timeout: number; container?: string; 'show-secrets': boolean; kubeconfig?: string; context?: string; namespace?: string}): Promise<SpecVerifyResult> {
     const started = Date.now()
+    // Only -f needs the spec engine: plain runs do not load it.
+    const [{loadSpec}, {selectApps}] = await Promise.all([import('../setup/spec/file.js'), import('../setup/spec/open.js')])
     const spec = await loadSpec(file)
     const apps = selectApps(spec, flags.app)
     const kube = (await connectKube(flags)).withSignal(AbortSignal.timeout(flags.timeout))

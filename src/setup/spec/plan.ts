@@ -108,7 +108,9 @@ export function planApply(context: EngineContext, current: CurrentState, options
     const before = steps.map((step) => step.id)
     steps.push(...app.workloads.map((ref) => workloadStep(context, app, state, ref, before, options)))
     const changed = shared.some(isChange) || steps.some(isChange)
-    if (options.verify ?? changed) steps.push(appLoginStep(context, app, options.data, [...shared, ...steps].map((step) => step.id)))
+    // A secret another app writes is read only once that app has written it.
+    const secretIds = app.secrets.map((secret) => `secret:${secret.path}`)
+    if (options.verify ?? changed) steps.push(appLoginStep(context, app, options.data, [...new Set([...[...shared, ...steps].map((step) => step.id), ...secretIds])]))
     return {name: app.name, namespace: app.namespace, steps}
   })
   return {shared, apps}
