@@ -6,7 +6,7 @@ import {ISSUER} from './auth.js'
 import {errors, notFoundPath} from './errors.js'
 import {applyPatch, PATCH_TYPES, PatchError, type PatchType} from './patch/index.js'
 import {apiVersionOf, type ResourceType} from './resources.js'
-import {matchesFieldSelector, matchesLabelSelector, selectorString} from './selectors.js'
+import {matchesFieldRequirements, matchesLabelSelector, parseFieldSelector, selectorString} from './selectors.js'
 import {fieldError} from './validation.js'
 
 export interface ResourceRequest {
@@ -26,7 +26,6 @@ export interface ApiResult {
   body: unknown
 }
 
-const now = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z')
 
 /** The REST verbs on stored resources (registry/generic/registry/store.go semantics), plus the special subresources. */
 export function handleResource(cluster: Cluster, req: ResourceRequest): ApiResult {
@@ -68,10 +67,10 @@ function mustGet(cluster: Cluster, req: ResourceRequest): KubeObject {
 
 export function list(cluster: Cluster, type: ResourceType, namespace: string | undefined, query: URLSearchParams) {
   const labelSelector = query.get('labelSelector') ?? undefined
-  const fieldSelector = query.get('fieldSelector') ?? undefined
+  const fields = parseFieldSelector(query.get('fieldSelector') ?? undefined, type.kind, type.group)
   const items = cluster.store
     .list(type, namespace)
-    .filter((o) => matchesLabelSelector(o.metadata.labels, labelSelector) && matchesFieldSelector(o, fieldSelector))
+    .filter((o) => matchesLabelSelector(o.metadata.labels, labelSelector) && matchesFieldRequirements(o, fields))
     .map(({apiVersion: _a, kind: _k, ...rest}) => rest as KubeObject)
   return {kind: `${type.kind}List`, apiVersion: apiVersionOf(type), metadata: {resourceVersion: cluster.store.resourceVersion}, items}
 }
@@ -125,13 +124,12 @@ function patch(cluster: Cluster, req: ResourceRequest): KubeObject {
 
 function remove(cluster: Cluster, req: ResourceRequest): ApiResult {
   const obj = mustGet(cluster, req)
-  const preconditions = (req.body as {preconditions?: {uid?: string; resourceVersion?: string}} | undefined)?.preconditions
+  const options = (req.body ?? {}) as {preconditions?: {uid?: string; resourceVersion?: string}; gracePeriodSeconds?: number}
+  const preconditions = options.preconditions
   if (preconditions?.resourceVersion && preconditions.resourceVersion !== obj.metadata.resourceVersion) throw errors.conflict(req.type, req.name!)
+  if (req.type.kind === 'Pod') return removePod(cluster, req, obj, options.gracePeriodSeconds)
   if (dryRun(req)) return {status: 200, body: obj}
   cluster.store.delete(req.type, req.namespace, req.name!)
-  if (req.type.kind === 'Pod') {
-    return {status: 200, body: {...obj, metadata: {...obj.metadata, deletionTimestamp: now(), deletionGracePeriodSeconds: obj.spec.terminationGracePeriodSeconds ?? 30}}}
-  }
   return {
     status: 200,
     body: {
@@ -143,6 +141,39 @@ function remove(cluster: Cluster, req: ResourceRequest): ApiResult {
     },
   }
 }
+
+/** How long the emulated kubelet takes to stop a pod's containers after SIGTERM (they all honour it). */
+const KUBELET_STOP_MS = 1000
+
+/**
+ * Graceful pod deletion: the pod strategy's CheckGracefulDelete (pkg/registry/core/pod/strategy.go: the spec's
+ * terminationGracePeriodSeconds unless the request sets one; 0 for unscheduled or finished pods) and
+ * rest.BeforeDelete (staging/src/k8s.io/apiserver/pkg/registry/rest/delete.go: deletionTimestamp = now + grace,
+ * deletionGracePeriodSeconds; a second delete may only shorten it). The pod stays, Terminating, until the kubelet has
+ * stopped its containers and deletes it with grace 0; the ReplicaSet controller no longer counts it meanwhile.
+ */
+function removePod(cluster: Cluster, req: ResourceRequest, pod: KubeObject, requested: number | undefined): ApiResult {
+  const queryGrace = req.query.get('gracePeriodSeconds')
+  let grace = queryGrace !== null ? Number(queryGrace) : (requested ?? pod.spec.terminationGracePeriodSeconds ?? 30)
+  if (!pod.spec.nodeName || ['Succeeded', 'Failed'].includes(pod.status?.phase)) grace = 0
+  grace = Math.max(grace, 0)
+  const current = pod.metadata.deletionGracePeriodSeconds as number | undefined
+  if (current !== undefined && grace >= current && grace !== 0) return {status: 200, body: pod}
+  const deleting: KubeObject = {...pod, metadata: {...pod.metadata, deletionTimestamp: timestampIn(grace), deletionGracePeriodSeconds: grace}}
+  if (dryRun(req)) return {status: 200, body: deleting}
+  if (grace === 0) {
+    cluster.store.delete(req.type, req.namespace, req.name!)
+    return {status: 200, body: deleting}
+  }
+  const stored = cluster.store.update(req.type, deleting)
+  const uid = pod.metadata.uid
+  cluster.after(Math.min(grace * 1000, KUBELET_STOP_MS), () => {
+    if (cluster.store.get('pods', req.namespace, req.name!)?.metadata.uid === uid) cluster.store.delete('pods', req.namespace, req.name!)
+  })
+  return {status: 200, body: stored}
+}
+
+const timestampIn = (seconds: number) => new Date(Date.now() + seconds * 1000).toISOString().replace(/\.\d+Z$/, 'Z')
 
 const dryRun = (req: ResourceRequest) => req.query.get('dryRun') === 'All'
 

@@ -14,7 +14,7 @@ import {errors, notFoundPath, StatusError} from './errors.js'
 import {decodeProtobufObject} from './protobuf.js'
 import {findByPath, type ResourceType} from './resources.js'
 import {podLog} from './runtime/logs.js'
-import {matchesFieldSelector, matchesLabelSelector} from './selectors.js'
+import {matchesFieldRequirements, matchesLabelSelector, parseFieldSelector} from './selectors.js'
 import {toTable} from './table.js'
 
 export interface RequestRecord {
@@ -235,8 +235,11 @@ export class ApiServer {
       const result = handleResource(this.cluster, request)
       const accept = req.headers.accept ?? ''
       if ((verb === 'get' || verb === 'list') && !parsed.subresource && accept.includes('as=Table')) {
-        const objects = verb === 'list' ? list(this.cluster, parsed.type, parsed.namespace, url.searchParams).items : [result.body as KubeObject]
-        return send(result.status, toTable(parsed.type.kind, objects, this.cluster.store.resourceVersion, url.searchParams.get('includeObject')))
+        // the table's resourceVersion is the list's, or the single object's (printers tablegenerator.go GenerateTable)
+        const listed = verb === 'list' ? list(this.cluster, parsed.type, parsed.namespace, url.searchParams) : undefined
+        const objects = listed ? listed.items : [result.body as KubeObject]
+        const rv = listed ? listed.metadata.resourceVersion : ((result.body as KubeObject).metadata.resourceVersion ?? '')
+        return send(result.status, toTable(parsed.type.kind, objects, rv, url.searchParams.get('includeObject')))
       }
       return send(result.status, result.body)
     } catch (error) {
@@ -275,15 +278,26 @@ export class ApiServer {
     const {type, namespace} = parsed
     const rv = query.get('resourceVersion')
     const replay = rv && rv !== '0' ? this.cluster.store.since(rv) : undefined
+    const fields = parseFieldSelector(query.get('fieldSelector') ?? undefined, type.kind, type.group)
     const matches = (o: KubeObject) =>
       (!namespace || o.metadata.namespace === namespace) &&
       matchesLabelSelector(o.metadata.labels, query.get('labelSelector') ?? undefined) &&
-      matchesFieldSelector(o, query.get('fieldSelector') ?? undefined)
+      matchesFieldRequirements(o, fields)
     entry.status = 200
     this.record(entry)
     res.writeHead(200, {'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private'})
     res.flushHeaders()
-    const write = (event: string, object: unknown) => res.write(JSON.stringify({type: event, object}) + '\n')
+    // A watch asked for as=Table sends each object as a one-row Table; only the first carries the column definitions
+    // (apiserver endpoints/handlers/response.go watchEmbeddedEncoder: tableOptions.NoHeaders after the first event).
+    const asTable = (req.headers.accept ?? '').includes('as=Table')
+    let headersSent = false
+    const transform = (object: KubeObject) => {
+      if (!asTable) return object
+      const table = toTable(type.kind, [object], object.metadata.resourceVersion ?? '', query.get('includeObject'), headersSent)
+      headersSent = true
+      return table
+    }
+    const write = (event: string, object: unknown) => res.write(JSON.stringify({type: event, object: event === 'ERROR' ? object : transform(object as KubeObject)}) + '\n')
     if (rv && rv !== '0' && !replay) {
       // a compacted resourceVersion is reported inside the watch, as an ERROR event carrying 410 Expired
       const message = `too old resource version: ${rv} (${this.cluster.store.resourceVersion})`

@@ -129,13 +129,14 @@ const printers: Record<string, Printer> = {
 
 const fallback: Printer = {columns: [name, {name: 'Created At', type: 'date', description: 'CreationTimestamp'}], cells: (o) => [o.metadata.name, o.metadata.creationTimestamp]}
 
-export function toTable(kind: string, objects: KubeObject[], resourceVersion: string, includeObject: string | null) {
+/** A meta.k8s.io/v1 Table; noHeaders (TableOptions.NoHeaders, set on watch events after the first) sends `columnDefinitions: null`. */
+export function toTable(kind: string, objects: KubeObject[], resourceVersion: string, includeObject: string | null, noHeaders = false) {
   const printer = printers[kind] ?? fallback
   return {
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',
     metadata: {resourceVersion},
-    columnDefinitions: printer.columns.map((c) => ({priority: 0, description: '', ...c})),
+    columnDefinitions: noHeaders ? null : printer.columns.map((c) => ({priority: 0, description: '', ...c})),
     rows: objects.map((o) => ({
       cells: printer.cells(o),
       object:
