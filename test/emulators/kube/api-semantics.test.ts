@@ -1,4 +1,7 @@
+import {mkdtempSync, writeFileSync} from 'node:fs'
 import {request} from 'node:https'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
@@ -68,6 +71,83 @@ describe.skipIf(!hasKubectl)('API semantics kubectl relies on', () => {
       expect(events[1].object.columnDefinitions).toBeNull()
       expect(events[1].object.metadata.resourceVersion).not.toBe(rv)
       expect(events[1].object.rows[0].object.metadata.annotations).toMatchObject({touched: 'yes'})
+    })
+  })
+
+  describe('decoding and validation', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kube-decode-'))
+    /** A Deployment manifest; `spec` and `annotations` are YAML lines spliced in as written (so types stay unquoted). */
+    const manifest = (name: string, spec: string, annotations = '    a: "b"') => {
+      const file = join(dir, `${name}.yaml`)
+      writeFileSync(
+        file,
+        `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\nspec:\n${spec}\n  selector: {matchLabels: {app: ${name}}}\n  template:\n    metadata:\n      labels: {app: ${name}}\n      annotations:\n    ${annotations}\n    spec:\n      containers: [{name: app, image: busybox:1.36}]\n`,
+      )
+      return file
+    }
+
+    it('rejects a string where the type has an int32 with 400 and the JSON decoder\'s message', async () => {
+      const result = await kubectl(['create', '-f', manifest('two', '  replicas: "two"')])
+      expect(result.code).toBe(1)
+      expect(result.stderr).toBe(
+        `Error from server (BadRequest): error when creating "${join(dir, 'two.yaml')}": Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32\n`,
+      )
+      expect(kube.store.get('deployments', 'default', 'two')).toBeUndefined()
+      expect(kube.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/deployments')).map((r) => r.status)).toContain(400)
+    })
+
+    it('rejects an unquoted boolean annotation in the pod template', async () => {
+      const result = await kubectl(['create', '-f', manifest('unquoted', '  replicas: 1', '    vault.hashicorp.com/agent-inject: true')])
+      expect(result.stderr).toContain('Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal bool into Go struct field ObjectMeta.spec.template.metadata.annotations of type string')
+    })
+
+    it('answers 400 on update (kubectl replace) too', async () => {
+      expect((await kubectl(['create', '-f', manifest('replaced', '  replicas: 1')])).code).toBe(0)
+      const result = await kubectl(['replace', '-f', manifest('replaced', '  replicas: 1.5')])
+      expect(result.stderr).toContain('Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal number 1.5 into Go struct field DeploymentSpec.spec.replicas of type int32')
+    })
+
+    it('fails an unknown field under kubectl\'s fieldValidation=Strict and only warns (dropping it) under Warn', async () => {
+      const file = manifest('extra', '  replicas: 1\n  replicaz: 2')
+      const strict = await kubectl(['create', '-f', file])
+      expect(strict.stderr).toContain('Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.replicaz"')
+      expect(kube.requests.some((r) => r.method === 'POST' && r.query.includes('fieldValidation=Strict'))).toBe(true)
+      const warned = await kubectl(['create', '-f', file, '--validate=warn'])
+      expect(warned).toMatchObject({code: 0, stderr: 'Warning: unknown field "spec.replicaz"\n', stdout: 'deployment.apps/extra created\n'})
+      expect(kube.store.get('deployments', 'default', 'extra')!.spec).not.toHaveProperty('replicaz')
+    })
+
+    it('reports duplicate fields of a raw JSON body as strict errors', async () => {
+      const file = join(dir, 'dup.json')
+      writeFileSync(file, '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"dup"},"data":{"a":"1"},"data":{"b":"2"}}')
+      const result = await kubectl(['create', '--raw', '/api/v1/namespaces/default/configmaps?fieldValidation=Strict', '-f', file])
+      expect(result.stderr).toBe('Error from server (BadRequest): ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: duplicate field "data"\n')
+      expect(kube.store.get('configmaps', 'default', 'dup')).toBeUndefined()
+    })
+
+    it('answers 422 when a strategic merge patch gives a field the wrong type', async () => {
+      const result = await kubectl(['patch', 'deployment', 'orgchart', '-p', '{"spec":{"replicas":"two"}}'])
+      expect(result.stderr).toBe('The request is invalid: patch: Invalid value: "map[spec:map[replicas:two]]": unrecognized type: int32\n')
+      const sent = kube.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith('/deployments/orgchart')).at(-1)!
+      expect(sent.status).toBe(422)
+    })
+
+    it('answers 422 with the JSON decoder\'s message when a merge patch gives a field the wrong type', async () => {
+      const result = await kubectl(['patch', 'deployment', 'orgchart', '--type=merge', '-p', '{"spec":{"template":{"metadata":{"annotations":{"x":true}}}}}'])
+      expect(result.stderr).toMatch(/^The request is invalid: patch: Invalid value: ".*": json: cannot unmarshal bool into Go struct field ObjectMeta\.spec\.template\.metadata\.annotations of type string\n$/)
+    })
+
+    it('answers 422 when a JSON patch test operation fails, changing nothing', async () => {
+      const before = kube.store.get('deployments', 'default', 'orgchart')!.metadata.resourceVersion
+      const result = await kubectl(['patch', 'deployment', 'orgchart', '--type=json', '-p', '[{"op":"test","path":"/spec/replicas","value":5},{"op":"replace","path":"/spec/replicas","value":5}]'])
+      expect(result.stderr).toBe('The request is invalid: the server rejected our request due to an error in our request\n')
+      expect(kube.store.get('deployments', 'default', 'orgchart')!.metadata.resourceVersion).toBe(before)
+    })
+
+    it('warns about and drops an unknown field in a patch (the server default is Warn)', async () => {
+      const result = await kubectl(['patch', 'deployment', 'orgchart', '-p', '{"spec":{"replicaz":3}}'])
+      expect(result.stderr).toBe('Warning: unknown field "spec.replicaz"\n')
+      expect(kube.store.get('deployments', 'default', 'orgchart')!.spec).not.toHaveProperty('replicaz')
     })
   })
 

@@ -4,9 +4,10 @@ import type {KubeObject} from './types.js'
 
 import {ISSUER} from './auth.js'
 import {errors, notFoundPath} from './errors.js'
-import {applyPatch, PATCH_TYPES, PatchError, type PatchType} from './patch/index.js'
+import {applyPatch, PATCH_TYPES, PatchApplyError, PatchError, type PatchType} from './patch/index.js'
 import {apiVersionOf, type ResourceType} from './resources.js'
 import {matchesFieldRequirements, matchesLabelSelector, parseFieldSelector, selectorString} from './selectors.js'
+import {decodeJson, duplicateFields, fromUnstructured, goValue, hasSchema, pruneUnknown} from './typed/decode.js'
 import {fieldError} from './validation.js'
 
 export interface ResourceRequest {
@@ -19,11 +20,15 @@ export interface ResourceRequest {
   body: unknown
   contentType: string
   user: UserInfo
+  /** the request body as sent, for what only the text shows (duplicate fields) */
+  raw?: string
 }
 
 export interface ApiResult {
   status: number
   body: unknown
+  /** sent as `Warning: 299 - "…"` headers (kubectl prints `Warning: …`) */
+  warnings?: string[]
 }
 
 
@@ -41,12 +46,18 @@ export function handleResource(cluster: Cluster, req: ResourceRequest): ApiResul
       return {status: 200, body: mustGet(cluster, req)}
     case 'list':
       return {status: 200, body: list(cluster, type, req.namespace, req.query)}
-    case 'create':
-      return {status: 201, body: create(cluster, req)}
-    case 'update':
-      return {status: 200, body: update(cluster, req)}
-    case 'patch':
-      return {status: 200, body: patch(cluster, req)}
+    case 'create': {
+      const warnings = decodeBody(req)
+      return {status: 201, body: create(cluster, req), warnings}
+    }
+    case 'update': {
+      const warnings = decodeBody(req)
+      return {status: 200, body: update(cluster, req), warnings}
+    }
+    case 'patch': {
+      const warnings: string[] = []
+      return {status: 200, body: patch(cluster, req, warnings), warnings}
+    }
     case 'delete':
       return remove(cluster, req)
     case 'deletecollection': {
@@ -91,6 +102,57 @@ function bodyObject(req: ResourceRequest): KubeObject {
   return obj
 }
 
+/** metav1 fieldValidation: Strict fails on unknown/duplicate fields, Warn (the server default) warns, Ignore drops them. */
+function fieldValidation(req: ResourceRequest): 'Strict' | 'Warn' | 'Ignore' {
+  const v = req.query.get('fieldValidation')
+  return v === 'Strict' || v === 'Ignore' ? v : 'Warn'
+}
+
+/**
+ * Create and update decode the body into the typed object first (handlers/create.go, update.go): a type mismatch
+ * or, under Strict, an unknown or duplicate field is a 400 from transformDecodeError (handlers/rest.go).
+ */
+function decodeBody(req: ResourceRequest): string[] {
+  const kind = req.type.kind
+  if (!hasSchema(kind) || !req.body || typeof req.body !== 'object' || Array.isArray(req.body)) return []
+  const {typeError, strict} = decodeJson(kind, req.body, req.raw)
+  const prefix = `${kind} in version "${req.type.version}" cannot be handled as a ${kind}: `
+  if (typeError) throw errors.badRequest(prefix + typeError)
+  if (!strict.length) return []
+  const directive = fieldValidation(req)
+  if (directive === 'Strict') throw errors.badRequest(`${prefix}strict decoding error: ${strict.join(', ')}`)
+  pruneUnknown(kind, req.body)
+  return directive === 'Warn' ? strict : []
+}
+
+/**
+ * A patched object is decoded like a body (handlers/patch.go): JSON and merge patches through the JSON decoder,
+ * strategic merge patches through the unstructured converter; failures and (under Strict) unknown fields are
+ * 422 Invalid on the path "patch". Duplicate keys in the patch itself are strict errors too.
+ */
+function decodePatched(req: ResourceRequest, contentType: PatchType, patched: KubeObject, warnings: string[]): void {
+  if (!hasSchema(req.type.kind)) return
+  const patchDuplicates = contentType === 'application/json-patch+json' || !req.raw ? [] : duplicateFields(req.raw)
+  let strict: string[]
+  let quoted: string
+  if (contentType === 'application/strategic-merge-patch+json') {
+    quoted = goValue(req.body)
+    const {error, unknown} = fromUnstructured(req.type.kind, patched)
+    if (error) throw errors.invalidPatch(quoted, error)
+    strict = [...patchDuplicates, ...unknown]
+  } else {
+    quoted = JSON.stringify(patched)
+    const {typeError, strict: unknown} = decodeJson(req.type.kind, patched)
+    if (typeError) throw errors.invalidPatch(quoted, typeError)
+    strict = [...patchDuplicates, ...unknown]
+  }
+  if (!strict.length) return
+  const directive = fieldValidation(req)
+  if (directive === 'Strict') throw errors.invalidPatch(quoted, `strict decoding error: ${strict.join(', ')}`)
+  if (directive === 'Warn') warnings.push(...strict)
+  pruneUnknown(req.type.kind, patched)
+}
+
 function create(cluster: Cluster, req: ResourceRequest): KubeObject {
   const obj = bodyObject(req)
   if (dryRun(req)) return obj
@@ -104,7 +166,7 @@ function update(cluster: Cluster, req: ResourceRequest): KubeObject {
   return cluster.update(req.type, obj, req.subresource)
 }
 
-function patch(cluster: Cluster, req: ResourceRequest): KubeObject {
+function patch(cluster: Cluster, req: ResourceRequest, warnings: string[]): KubeObject {
   const contentType = req.contentType.split(';')[0].trim()
   if (!PATCH_TYPES.includes(contentType as PatchType)) throw errors.unsupportedMediaType()
   const current = mustGet(cluster, req)
@@ -112,9 +174,11 @@ function patch(cluster: Cluster, req: ResourceRequest): KubeObject {
   try {
     patched = applyPatch(req.type.kind, current, contentType as PatchType, req.body) as KubeObject
   } catch (error) {
+    if (error instanceof PatchApplyError) throw errors.patchNotApplicable()
     if (error instanceof PatchError) throw errors.badRequest(error.message)
     throw error
   }
+  decodePatched(req, contentType as PatchType, patched, warnings)
   patched.metadata = {...patched.metadata, name: current.metadata.name, namespace: current.metadata.namespace}
   // An unchanged resourceVersion in the patch is a precondition; none means "latest".
   if (!patched.metadata.resourceVersion) patched.metadata.resourceVersion = current.metadata.resourceVersion

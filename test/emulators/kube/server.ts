@@ -187,14 +187,16 @@ export class ApiServer {
       }
     }
     const entry: RequestRecord = {method: req.method ?? 'GET', path: url.pathname, query: url.search.slice(1), status: 0, ...(contentType ? {contentType} : {}), ...(body !== undefined ? {body} : {})}
-    const send = (status: number, payload: unknown, type = 'application/json') => {
+    const send = (status: number, payload: unknown, type = 'application/json', warnings: string[] = []) => {
       entry.status = status
       this.record(entry)
       const text = typeof payload === 'string' && type !== 'application/json' ? payload : JSON.stringify(payload)
       // k8s.io/apiserver responsewriters.ErrorNegotiated: a Status with details.retryAfterSeconds (429, 5xx) sets Retry-After.
       const retryAfter = (payload as {details?: {retryAfterSeconds?: number}} | undefined)?.details?.retryAfterSeconds
       const retryHeader = (status === 429 || status >= 500) && retryAfter ? {'Retry-After': String(retryAfter)} : {}
-      res.writeHead(status, {'Content-Type': type, 'Cache-Control': 'no-cache, private', ...retryHeader})
+      // warning.AddWarning → `Warning: 299 - "<text>"` (apiserver pkg/endpoints/filters/warning.go)
+      const warningHeaders = warnings.length ? {Warning: warnings.map((w) => `299 - ${JSON.stringify(w)}`)} : {}
+      res.writeHead(status, {'Content-Type': type, 'Cache-Control': 'no-cache, private', ...retryHeader, ...warningHeaders})
       res.end(req.method === 'HEAD' ? undefined : text)
     }
     const fail = (error: unknown) => {
@@ -231,6 +233,7 @@ export class ApiServer {
         body,
         contentType: contentType ?? '',
         user: auth.user,
+        ...(raw.length && !Buffer.isBuffer(body) && !contentType?.startsWith('application/vnd.kubernetes.protobuf') ? {raw: raw.toString()} : {}),
       }
       const result = handleResource(this.cluster, request)
       const accept = req.headers.accept ?? ''
@@ -241,7 +244,7 @@ export class ApiServer {
         const rv = listed ? listed.metadata.resourceVersion : ((result.body as KubeObject).metadata.resourceVersion ?? '')
         return send(result.status, toTable(parsed.type.kind, objects, rv, url.searchParams.get('includeObject')))
       }
-      return send(result.status, result.body)
+      return send(result.status, result.body, 'application/json', result.warnings)
     } catch (error) {
       return fail(error)
     }
