@@ -9,6 +9,7 @@ import {injectPod} from './injector/inject.js'
 import {Authorizer} from './rbac.js'
 import {resolveType, type ResourceType} from './resources.js'
 import {PodFilesystem} from './runtime/filesystem.js'
+import {appendLogText, type ContainerLogs} from './runtime/logs.js'
 import {matchesSelectorObject, type LabelSelectorObject} from './selectors.js'
 import {ObjectStore, randomSuffix} from './store.js'
 import {validateMetadata, validateName, validatePodSpec, type Cause} from './validation.js'
@@ -36,7 +37,10 @@ export interface AgentState {
 /** What the kubelet knows about a running pod that the API object does not hold. */
 export interface PodRuntime {
   fs: PodFilesystem
-  logs: Map<string, string>
+  /** per container, each instance's log lines (runtime/logs.ts) */
+  logs: Map<string, ContainerLogs>
+  /** called with the container name whenever it writes to its log (kubectl logs -f) */
+  logListeners: Set<(container: string) => void>
   /** started containers: id and start time, stable across status writes */
   containers: Map<string, {id: string; startedAt: string; finishedAt?: string}>
   agents: Map<string, AgentState>
@@ -121,6 +125,7 @@ export class Cluster {
       rt = {
         fs: new PodFilesystem(pod.spec as PodSpec, pod.metadata.name, namespace),
         logs: new Map(),
+        logListeners: new Set(),
         containers: new Map(),
         agents: new Map(),
         volumesWritten: false,
@@ -131,7 +136,7 @@ export class Cluster {
   }
 
   appendLog(rt: PodRuntime, container: string, text: string): void {
-    rt.logs.set(container, (rt.logs.get(container) ?? '') + text)
+    appendLogText(rt, container, text)
   }
 
   allocatePodIp(): string {

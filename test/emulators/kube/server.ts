@@ -13,7 +13,7 @@ import {discovery, openapiV3, VERSION} from './discovery.js'
 import {errors, notFoundPath, StatusError} from './errors.js'
 import {decodeProtobufObject} from './protobuf.js'
 import {findByPath, type ResourceType} from './resources.js'
-import {podLog} from './runtime/logs.js'
+import {servePodLog} from './runtime/logs.js'
 import {matchesFieldRequirements, matchesLabelSelector, parseFieldSelector} from './selectors.js'
 import {toTable} from './table.js'
 
@@ -216,7 +216,10 @@ export class ApiServer {
       if (parsed.subresource === 'log') {
         const pod = this.cluster.store.get('pods', parsed.namespace, parsed.name!)
         if (!pod) throw errors.notFound(parsed.type, parsed.name!)
-        return send(200, podLog(this.cluster, pod, url.searchParams), 'text/plain')
+        return servePodLog(this.cluster, pod, url.searchParams, res, (status) => {
+          entry.status = status
+          this.record(entry)
+        })
       }
       if (parsed.subresource === 'exec' || parsed.subresource === 'portforward' || parsed.subresource === 'attach') {
         throw errors.badRequest('Upgrade request required')

@@ -6,6 +6,7 @@ import type {Container, KubeObject, PodSpec} from '../types.js'
 import {ISSUER} from '../auth.js'
 import {NODE_IP, NODE_NAME} from '../cluster.js'
 import {runAgent} from '../injector/agent.js'
+import {startLogRun} from '../runtime/logs.js'
 import {crashLoopStatus, crashLooping, markUnschedulable, unschedulableMessage} from './faults.js'
 import {now, setCondition, type Condition} from './util.js'
 
@@ -193,7 +194,10 @@ function launch(cluster: Cluster, pod: KubeObject, c: Container, rt: PodRuntime)
       if (outcome !== 'rendered') {
         const delay = outcome === 'auth-failed' ? Math.min(1000 * 2 ** (state.attempt - 1), 300_000) : Math.min(10_000 * 2 ** (state.restarts - 1), 300_000)
         cluster.after(delay, () => {
-          if (cluster.runtimes.get(pod.metadata.uid!) === rt) launch(cluster, pod, c, rt)
+          if (cluster.runtimes.get(pod.metadata.uid!) !== rt) return
+          // an exited container comes back as a new instance with a log of its own (kubectl logs --previous)
+          if (outcome === 'template-failed') startLogRun(rt, c.name)
+          launch(cluster, pod, c, rt)
         })
       }
       requeue()

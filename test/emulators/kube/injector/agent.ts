@@ -63,7 +63,8 @@ function banner(): string {
 export async function runAgent(cluster: Cluster, pod: KubeObject, container: Container, rt: PodRuntime, attempt: number): Promise<AgentOutcome> {
   const log = (text: string) => cluster.appendLog(rt, container.name, text)
   const config = decodeAgentConfig(container.env)
-  if (attempt === 0) {
+  // a new container instance (first run or a restart after exiting) starts its log with the banner
+  if (attempt === 0 || !rt.logs.get(container.name)?.at(-1)?.length) {
     log(banner())
     log(logLine('INFO', 'agent.sink.file', 'creating file sink'))
     log(logLine('INFO', 'agent.sink.file', 'file sink configured', {path: '/home/vault/.vault-token', mode: '-rw-r-----'}))
