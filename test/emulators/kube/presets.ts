@@ -34,7 +34,7 @@ function emptyCluster(): KubeObject[] {
           {address: NODE_NAME, type: 'Hostname'},
         ],
         conditions: [{type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status'}],
-        nodeInfo: {kubeletVersion: 'v1.32.0', containerRuntimeVersion: 'docker://27.4.1', osImage: 'Ubuntu 22.04.5 LTS', architecture: 'amd64', operatingSystem: 'linux'},
+        nodeInfo: {kubeletVersion: 'v1.32.0', kubeProxyVersion: 'v1.32.0', containerRuntimeVersion: 'docker://27.4.1', osImage: 'Ubuntu 22.04.5 LTS', kernelVersion: '6.8.0-49-generic', architecture: 'amd64', operatingSystem: 'linux'},
       },
     },
     {

@@ -40,6 +40,8 @@ interface ContainerStatus {
 export function reconcilePod(cluster: Cluster, namespace: string, name: string): void {
   const pod = cluster.store.get('pods', namespace, name)
   if (!pod || pod.metadata.deletionTimestamp) return
+  // only minikube's kubelet runs here: a pod bound to another node keeps whatever status it was given
+  if (pod.spec.nodeName && pod.spec.nodeName !== NODE_NAME) return
   if (!pod.spec.nodeName) {
     const unschedulable = unschedulableMessage(cluster, pod)
     if (unschedulable) return markUnschedulable(cluster, pod, unschedulable)
