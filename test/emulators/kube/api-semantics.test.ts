@@ -151,6 +151,36 @@ describe.skipIf(!hasKubectl)('API semantics kubectl relies on', () => {
     })
   })
 
+  describe('server-side dry run', () => {
+    it('runs admission, the injector webhook included, and returns the pod that would be stored without storing it', async () => {
+      const annotations = ['--annotations=vault.hashicorp.com/agent-inject=true', '--annotations=vault.hashicorp.com/role=internal-app']
+      const result = await kubectl(['run', 'dry', '--image=busybox:1.36', ...annotations, '--dry-run=server', '-o', 'json'])
+      expect(result.code).toBe(0)
+      const pod = JSON.parse(result.stdout)
+      expect(pod.spec.initContainers.map((c: {name: string}) => c.name)).toEqual(['vault-agent-init'])
+      expect(pod.spec.containers.map((c: {name: string}) => c.name)).toEqual(['dry', 'vault-agent'])
+      expect(pod.metadata.annotations['vault.hashicorp.com/agent-inject-status']).toBe('injected')
+      expect(pod.spec.volumes.some((v: {name: string}) => v.name.startsWith('kube-api-access-'))).toBe(true)
+      expect(pod.metadata.uid).toBeTruthy()
+      expect(pod.metadata).not.toHaveProperty('resourceVersion')
+      expect(kube.store.get('pods', 'default', 'dry')).toBeUndefined()
+      expect(kube.requests.some((r) => r.method === 'POST' && r.path.endsWith('/pods') && r.query.includes('dryRun=All'))).toBe(true)
+    })
+
+    it('reports AlreadyExists as a real create would', async () => {
+      const result = await kubectl(['create', 'serviceaccount', 'vault', '--dry-run=server'])
+      expect(result.stderr).toBe('error: failed to create serviceaccount: serviceaccounts "vault" already exists\n')
+    })
+
+    it('surfaces the webhook\'s denial and validation errors, storing nothing', async () => {
+      const denied = await kubectl(['run', 'system', '-n', 'kube-system', '--image=busybox:1.36', '--annotations=vault.hashicorp.com/agent-inject=true', '--dry-run=server'])
+      expect(denied.stderr).toContain('admission webhook "vault.hashicorp.com" denied the request')
+      const invalid = await kubectl(['patch', 'deployment', 'orgchart', '--dry-run=server', '-p', '{"spec":{"template":{"metadata":{"labels":{"app":"other"}}}}}'])
+      expect(invalid.stderr).toContain('`selector` does not match template `labels`')
+      expect(kube.store.get('deployments', 'default', 'orgchart')!.spec.template.metadata.labels.app).toBe('orgchart')
+    })
+  })
+
   describe('field selectors', () => {
     it('answers 400 naming a field label pods do not support, never an empty list', async () => {
       const result = await kubectl(['get', 'pods', '--field-selector', 'spec.foo=x'])

@@ -154,16 +154,14 @@ function decodePatched(req: ResourceRequest, contentType: PatchType, patched: Ku
 }
 
 function create(cluster: Cluster, req: ResourceRequest): KubeObject {
-  const obj = bodyObject(req)
-  if (dryRun(req)) return obj
-  return cluster.create(obj, req.namespace)
+  return cluster.create(bodyObject(req), req.namespace, {dryRun: dryRun(req)})
 }
 
 function update(cluster: Cluster, req: ResourceRequest): KubeObject {
   const obj = bodyObject(req)
   if (obj.metadata.name !== req.name) throw errors.badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${req.name})`)
   obj.metadata.namespace = req.namespace
-  return cluster.update(req.type, obj, req.subresource)
+  return cluster.update(req.type, obj, req.subresource, {dryRun: dryRun(req)})
 }
 
 function patch(cluster: Cluster, req: ResourceRequest, warnings: string[]): KubeObject {
@@ -182,8 +180,7 @@ function patch(cluster: Cluster, req: ResourceRequest, warnings: string[]): Kube
   patched.metadata = {...patched.metadata, name: current.metadata.name, namespace: current.metadata.namespace}
   // An unchanged resourceVersion in the patch is a precondition; none means "latest".
   if (!patched.metadata.resourceVersion) patched.metadata.resourceVersion = current.metadata.resourceVersion
-  if (dryRun(req)) return patched
-  return cluster.update(req.type, patched, req.subresource)
+  return cluster.update(req.type, patched, req.subresource, {dryRun: dryRun(req)})
 }
 
 function remove(cluster: Cluster, req: ResourceRequest): ApiResult {

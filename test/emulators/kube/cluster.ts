@@ -71,8 +71,12 @@ export class Cluster {
     this.tokens = new TokenAuthority(this.store, createSigningKey(), options.adminToken)
   }
 
-  /** Create through admission, as a POST would. */
-  create(input: KubeObject, namespace?: string): KubeObject {
+  /**
+   * Create through admission, as a POST would. With dryRun (dryRun=All) everything runs — defaulting, admission
+   * including webhooks with sideEffects None, validation, the AlreadyExists check — and the object that would be
+   * stored is returned without being stored (registry/generic/registry/dryrun.go).
+   */
+  create(input: KubeObject, namespace?: string, opts: {dryRun?: boolean} = {}): KubeObject {
     const type = resolveType(`${input.apiVersion}/${input.kind}`)
     const obj = structuredClone(input)
     obj.metadata ??= {name: ''}
@@ -86,11 +90,12 @@ export class Cluster {
     this.admit(type, obj)
     this.validate(type, obj)
     if (obj.metadata.name && this.store.get(type, ns, obj.metadata.name)) throw errors.alreadyExists(type, obj.metadata.name)
+    if (opts.dryRun) return this.store.preview(type, obj)
     return this.store.create(type, obj)
   }
 
   /** Replace through validation, keeping what the registry strategy keeps (status on the main resource, spec on /status). */
-  update(type: ResourceType, input: KubeObject, subresource?: string): KubeObject {
+  update(type: ResourceType, input: KubeObject, subresource?: string, opts: {dryRun?: boolean} = {}): KubeObject {
     const current = this.store.get(type, input.metadata.namespace, input.metadata.name)
     if (!current) throw errors.notFound(type, input.metadata.name)
     const rv = input.metadata.resourceVersion
@@ -107,6 +112,7 @@ export class Cluster {
     applyDefaults(obj)
     if (type.kind === 'Pod' && subresource !== 'status') this.checkPodUpdate(current, obj)
     this.validate(type, obj)
+    if (opts.dryRun) return {...obj, metadata: {...obj.metadata, resourceVersion: current.metadata.resourceVersion}}
     return this.store.update(type, obj)
   }
 
