@@ -41,6 +41,7 @@ export function handleResource(cluster: Cluster, req: ResourceRequest): ApiResul
   if (type.resource.endsWith('subjectaccessreviews')) return accessReview(cluster, req)
   if (type.resource === 'selfsubjectreviews') return selfSubjectReview(req)
   if (subresource && subresource !== 'status') throw notFoundPath()
+  if (isEventsV1(type)) return eventsV1(cluster, req)
   switch (verb) {
     case 'get':
       return {status: 200, body: mustGet(cluster, req)}
@@ -235,6 +236,46 @@ function removePod(cluster: Cluster, req: ResourceRequest, pod: KubeObject, requ
 }
 
 const timestampIn = (seconds: number) => new Date(Date.now() + seconds * 1000).toISOString().replace(/\.\d+Z$/, 'Z')
+
+export const isEventsV1 = (type: ResourceType) => type.group === 'events.k8s.io' && type.resource === 'events'
+
+/**
+ * events.k8s.io/v1 is another view of the core events' storage (pkg/apis/events/v1/conversion.go
+ * Convert_core_Event_To_v1_Event): involvedObject → regarding, message → note, source/firstTimestamp/lastTimestamp/
+ * count → deprecated*. Only reads are emulated; writes through this group answer 405.
+ */
+export function toEventsV1(e: KubeObject): KubeObject {
+  return {
+    kind: 'Event',
+    apiVersion: 'events.k8s.io/v1',
+    metadata: e.metadata,
+    eventTime: e.eventTime ?? null,
+    ...(e.series ? {series: e.series} : {}),
+    ...(e.reportingComponent ? {reportingController: e.reportingComponent} : {}),
+    ...(e.reportingInstance ? {reportingInstance: e.reportingInstance} : {}),
+    ...(e.action ? {action: e.action} : {}),
+    reason: e.reason,
+    regarding: e.involvedObject,
+    ...(e.related ? {related: e.related} : {}),
+    note: e.message,
+    type: e.type,
+    deprecatedSource: e.source ?? {},
+    deprecatedFirstTimestamp: e.firstTimestamp ?? null,
+    deprecatedLastTimestamp: e.lastTimestamp ?? null,
+    ...(e.count ? {deprecatedCount: e.count} : {}),
+  }
+}
+
+function eventsV1(cluster: Cluster, req: ResourceRequest): ApiResult {
+  const core = {...req.type, group: '', version: 'v1'} as ResourceType
+  if (req.verb === 'get') return {status: 200, body: toEventsV1(mustGet(cluster, {...req, type: core}))}
+  if (req.verb !== 'list') throw errors.methodNotSupported(req.type, req.verb)
+  const items = list(cluster, core, req.namespace, req.query).items.map((e) => {
+    const {apiVersion: _a, kind: _k, ...rest} = toEventsV1(e)
+    return rest as KubeObject
+  })
+  return {status: 200, body: {kind: 'EventList', apiVersion: 'events.k8s.io/v1', metadata: {resourceVersion: cluster.store.resourceVersion}, items}}
+}
 
 const dryRun = (req: ResourceRequest) => req.query.get('dryRun') === 'All'
 

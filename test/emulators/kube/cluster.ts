@@ -165,12 +165,15 @@ export class Cluster {
     this.queue.stop()
   }
 
-  /** Records an Event as a controller's EventRecorder would (counting repeats). */
-  event(involved: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, component: string): void {
+  /**
+   * Records an Event as a controller's EventRecorder would (counting repeats). The kubelet names the container in
+   * involvedObject.fieldPath (`spec.containers{name}`, pkg/kubelet/container/ref.go) and its node in source.host.
+   */
+  event(involved: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, component: string, fieldPath?: string): void {
     const ns = involved.metadata.namespace ?? 'default'
     const existing = this.store
       .list('events', ns)
-      .find((e) => e.involvedObject.uid === involved.metadata.uid && e.reason === reason && e.message === message)
+      .find((e) => e.involvedObject.uid === involved.metadata.uid && e.involvedObject.fieldPath === fieldPath && e.reason === reason && e.message === message)
     const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z')
     if (existing) {
       this.store.update('events', {...existing, count: (existing.count ?? 1) + 1, lastTimestamp: now})
@@ -187,6 +190,7 @@ export class Cluster {
         namespace: ns,
         uid: involved.metadata.uid,
         resourceVersion: involved.metadata.resourceVersion,
+        ...(fieldPath ? {fieldPath} : {}),
       },
       reason,
       message,
@@ -194,7 +198,7 @@ export class Cluster {
       count: 1,
       firstTimestamp: now,
       lastTimestamp: now,
-      source: {component},
+      source: component === 'kubelet' ? {component, host: NODE_NAME} : {component},
       reportingComponent: component,
       reportingInstance: '',
     })

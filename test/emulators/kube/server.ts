@@ -7,7 +7,7 @@ import type {UserInfo} from './auth.js'
 import type {Cluster} from './cluster.js'
 import type {KubeObject} from './types.js'
 
-import {handleResource, list, type ResourceRequest} from './api.js'
+import {handleResource, isEventsV1, list, toEventsV1, type ResourceRequest} from './api.js'
 import {ANONYMOUS, ISSUER} from './auth.js'
 import {discovery, openapiV3, VERSION} from './discovery.js'
 import {errors, notFoundPath, StatusError} from './errors.js'
@@ -242,7 +242,8 @@ export class ApiServer {
       const accept = req.headers.accept ?? ''
       if ((verb === 'get' || verb === 'list') && !parsed.subresource && accept.includes('as=Table')) {
         // the table's resourceVersion is the list's, or the single object's (printers tablegenerator.go GenerateTable)
-        const listed = verb === 'list' ? list(this.cluster, parsed.type, parsed.namespace, url.searchParams) : undefined
+        const tableType = isEventsV1(parsed.type) ? findByPath('', 'v1', 'events')! : parsed.type
+        const listed = verb === 'list' ? list(this.cluster, tableType, parsed.namespace, url.searchParams) : undefined
         const objects = listed ? listed.items : [result.body as KubeObject]
         const rv = listed ? listed.metadata.resourceVersion : ((result.body as KubeObject).metadata.resourceVersion ?? '')
         return send(result.status, toTable(parsed.type.kind, objects, rv, url.searchParams.get('includeObject')))
@@ -281,7 +282,10 @@ export class ApiServer {
 
   /** A watch: replay from resourceVersion (or the current state), then stream live events as JSON lines. */
   private watch(parsed: ParsedPath, query: URLSearchParams, req: IncomingMessage, res: ServerResponse, entry: RequestRecord): void {
-    const {type, namespace} = parsed
+    const {namespace} = parsed
+    // events.k8s.io/v1 watches the core events' storage, converted
+    const type = isEventsV1(parsed.type) ? findByPath('', 'v1', 'events')! : parsed.type
+    const view = (o: KubeObject) => (isEventsV1(parsed.type) ? toEventsV1(o) : o)
     const rv = query.get('resourceVersion')
     const replay = rv && rv !== '0' ? this.cluster.store.since(rv) : undefined
     const fields = parseFieldSelector(query.get('fieldSelector') ?? undefined, type.kind, type.group)
@@ -303,7 +307,7 @@ export class ApiServer {
       headersSent = true
       return table
     }
-    const write = (event: string, object: unknown) => res.write(JSON.stringify({type: event, object: event === 'ERROR' ? object : transform(object as KubeObject)}) + '\n')
+    const write = (event: string, object: unknown) => res.write(JSON.stringify({type: event, object: event === 'ERROR' ? object : transform(view(object as KubeObject))}) + '\n')
     if (rv && rv !== '0' && !replay) {
       // a compacted resourceVersion is reported inside the watch, as an ERROR event carrying 410 Expired
       const message = `too old resource version: ${rv} (${this.cluster.store.resourceVersion})`

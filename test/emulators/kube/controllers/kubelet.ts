@@ -116,15 +116,22 @@ function start(cluster: Cluster, pod: KubeObject, c: Container, rt: PodRuntime):
   if (!info) {
     info = {id: randomBytes(32).toString('hex'), startedAt: now()}
     rt.containers.set(c.name, info)
-    cluster.event(pod, 'Normal', 'Pulled', `Container image "${c.image}" already present on machine`, 'kubelet')
-    cluster.event(pod, 'Normal', 'Created', `Created container: ${c.name}`, 'kubelet')
-    cluster.event(pod, 'Normal', 'Started', `Started container ${c.name}`, 'kubelet')
+    const fieldPath = containerFieldPath(pod, c)
+    cluster.event(pod, 'Normal', 'Pulled', `Container image "${c.image}" already present on machine`, 'kubelet', fieldPath)
+    cluster.event(pod, 'Normal', 'Created', `Created container: ${c.name}`, 'kubelet', fieldPath)
+    cluster.event(pod, 'Normal', 'Started', `Started container ${c.name}`, 'kubelet', fieldPath)
   }
   return info
 }
 
+/** pkg/kubelet/container/ref.go fieldPath: which list of the pod spec holds the container. */
+function containerFieldPath(pod: KubeObject, c: Container): string {
+  const list = (pod.spec.initContainers ?? []).some((i: Container) => i.name === c.name) ? 'initContainers' : 'containers'
+  return `spec.${list}{${c.name}}`
+}
+
 function pullFailure(cluster: Cluster, pod: KubeObject, c: Container): State {
-  cluster.event(pod, 'Warning', 'Failed', `Failed to pull image "${c.image}": Error response from daemon: pull access denied for ${c.image?.split(':')[0]}, repository does not exist or may require 'docker login'`, 'kubelet')
+  cluster.event(pod, 'Warning', 'Failed', `Failed to pull image "${c.image}": Error response from daemon: pull access denied for ${c.image?.split(':')[0]}, repository does not exist or may require 'docker login'`, 'kubelet', containerFieldPath(pod, c))
   return {waiting: {reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image}"`}}
 }
 
