@@ -2,6 +2,7 @@ import type {AgentOutcome} from './injector/agent.js'
 import type {KubeObject, PodSpec} from './types.js'
 
 import {createSigningKey} from '../jwt.js'
+import {VAULT_IMAGE} from '../versions.js'
 import {TokenAuthority} from './auth.js'
 import {applyDefaults} from './defaults.js'
 import {errors} from './errors.js'
@@ -290,7 +291,7 @@ export class Cluster {
     return {
       vaultAddress: get('AGENT_INJECT_VAULT_ADDR') ?? 'http://vault.default.svc:8200',
       authPath: get('AGENT_INJECT_VAULT_AUTH_PATH') ?? 'auth/kubernetes',
-      image: get('AGENT_INJECT_VAULT_IMAGE') ?? 'hashicorp/vault:1.21.2',
+      image: get('AGENT_INJECT_VAULT_IMAGE') ?? VAULT_IMAGE,
     }
   }
 

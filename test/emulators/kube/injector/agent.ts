@@ -3,11 +3,12 @@ import type {Container, KubeObject} from '../types.js'
 
 import {decodeAgentConfig, type AgentConfig} from './config.js'
 import {renderDefaultTemplate, secretPaths, toTemplateSecret, type TemplateSecret} from './render.js'
+import {VAULT_BUILD_DATE, VAULT_VERSION} from '../../versions.js'
 
 /** How one run of an emulated agent container ended. */
 export type AgentOutcome = 'rendered' | 'auth-failed' | 'template-failed'
 
-const AGENT_VERSION = 'Vault v1.21.2, built 2025-12-10T09:39:14Z'
+const AGENT_VERSION = `Vault v${VAULT_VERSION}, built ${VAULT_BUILD_DATE}`
 
 function timestamp(): string {
   return new Date().toISOString()
