@@ -15,13 +15,9 @@ describe.skipIf(!hasKubectl)('rollouts as the deployment controller records them
   beforeAll(async () => {
     kube = await startKubeEmulator({preset: 'tutorial'})
     kubectl = kubectlFor(kube)
-    const manifest = {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: {name: 'web'},
-      spec: {replicas: 4, selector: {matchLabels: {app: 'web'}}, template: {metadata: {labels: {app: 'web'}}, spec: {containers: [{name: 'nginx', image: 'nginx:1.27'}]}}},
-    }
-    expect((await kubectl(['create', '-f', '-'], JSON.stringify(manifest))).code).toBe(0)
+    // kubectl create deployment sends a protobuf body
+    expect((await kubectl(['create', 'deployment', 'web', '--image=nginx:1.27', '--replicas=4'])).stdout).toBe('deployment.apps/web created\n')
+    expect(kube.requests.find((r) => r.method === 'POST' && r.path.endsWith('/deployments'))?.contentType).toBe('application/vnd.kubernetes.protobuf')
     expect((await kubectl(['annotate', 'deployment', 'web', 'kubernetes.io/change-cause=first release'])).code).toBe(0)
     expect((await kubectl(['rollout', 'status', 'deployment/web', '--timeout=20s'])).code).toBe(0)
     expect((await kubectl(['set', 'image', 'deployment/web', 'nginx=nginx:1.28'])).code).toBe(0)
