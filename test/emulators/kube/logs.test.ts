@@ -56,6 +56,15 @@ describe.skipIf(!hasKubectl)('kubectl logs against the emulated kubelet', () => 
     expect(result.stderr).toBe('Error from server (BadRequest): previous terminated container "vault" in pod "vault-0" not found\n')
   })
 
+  it('serves the crashed instance\'s log, current and --previous, while a container is in CrashLoopBackOff', async () => {
+    expect((await kubectl(['run', 'crasher', '--image=busybox:crash-loop'])).code).toBe(0)
+    await kube.waitFor('pods', 'default', 'crasher', (p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CrashLoopBackOff')
+    const [current, previous, table] = await Promise.all([kubectl(['logs', 'crasher']), kubectl(['logs', 'crasher', '--previous']), kubectl(['get', 'pod', 'crasher'])])
+    expect(current.stdout).toBe('exec /bin/sh: exec format error\n')
+    expect(previous.stdout).toBe('exec /bin/sh: exec format error\n')
+    expect(table.stdout).toMatch(/^crasher\s+0\/1\s+CrashLoopBackOff\s+1 \(\d+s ago\)\s+\d+s$/m)
+  })
+
   it('explains a container that is waiting on an image it cannot pull', async () => {
     expect((await kubectl(['run', 'unpullable', '--image=example/no-such-image:1', '--restart=Never'])).code).toBe(0)
     await kube.waitFor('pods', 'default', 'unpullable', (p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'ImagePullBackOff')

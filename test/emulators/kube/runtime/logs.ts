@@ -134,7 +134,9 @@ export function servePodLog(cluster: Cluster, pod: KubeObject, query: URLSearchP
   const opts = logOptions(query)
   const rt = cluster.runtimes.get(pod.metadata.uid!)
   const runs = rt?.logs.get(container) ?? [[]]
-  const lines = (which === 'previous' ? runs[runs.length - 2] : runs[runs.length - 1]) ?? []
+  // the previous instance is the one before the current, or the last one while no new instance has started yet
+  const previousIndex = hasCurrentInstance(pod, container) ? runs.length - 2 : runs.length - 1
+  const lines = (which === 'previous' ? runs[previousIndex] : runs[runs.length - 1]) ?? []
   const current = () => {
     const r = rt?.logs.get(container) ?? [[]]
     return r[r.length - 1]
@@ -184,6 +186,12 @@ export function servePodLog(cluster: Cluster, pod: KubeObject, query: URLSearchP
   }
   rt.logListeners.add(onAppend)
   res.on('close', stop)
+}
+
+function hasCurrentInstance(pod: KubeObject, container: string): boolean {
+  const statuses = [...((pod.status?.containerStatuses ?? []) as ContainerStatus[]), ...((pod.status?.initContainerStatuses ?? []) as ContainerStatus[])]
+  const state = statuses.find((s) => s.name === container)?.state
+  return Boolean(state?.running || state?.terminated?.containerID)
 }
 
 function isRunning(pod: KubeObject, container: string): boolean {
