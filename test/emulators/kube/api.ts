@@ -4,9 +4,10 @@ import type {KubeObject} from './types.js'
 
 import {ISSUER} from './auth.js'
 import {errors, notFoundPath} from './errors.js'
-import {applyPatch, PATCH_TYPES, PatchError, type PatchType} from './patch/index.js'
+import {applyPatch, PATCH_TYPES, PatchApplyError, PatchError, type PatchType} from './patch/index.js'
 import {apiVersionOf, type ResourceType} from './resources.js'
-import {matchesFieldSelector, matchesLabelSelector, selectorString} from './selectors.js'
+import {matchesFieldRequirements, matchesLabelSelector, parseFieldSelector, selectorString} from './selectors.js'
+import {decodeJson, duplicateFields, fromUnstructured, goValue, hasSchema, pruneUnknown} from './typed/decode.js'
 import {fieldError} from './validation.js'
 
 export interface ResourceRequest {
@@ -19,14 +20,17 @@ export interface ResourceRequest {
   body: unknown
   contentType: string
   user: UserInfo
+  /** the request body as sent, for what only the text shows (duplicate fields) */
+  raw?: string
 }
 
 export interface ApiResult {
   status: number
   body: unknown
+  /** sent as `Warning: 299 - "…"` headers (kubectl prints `Warning: …`) */
+  warnings?: string[]
 }
 
-const now = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z')
 
 /** The REST verbs on stored resources (registry/generic/registry/store.go semantics), plus the special subresources. */
 export function handleResource(cluster: Cluster, req: ResourceRequest): ApiResult {
@@ -37,17 +41,24 @@ export function handleResource(cluster: Cluster, req: ResourceRequest): ApiResul
   if (type.resource.endsWith('subjectaccessreviews')) return accessReview(cluster, req)
   if (type.resource === 'selfsubjectreviews') return selfSubjectReview(req)
   if (subresource && subresource !== 'status') throw notFoundPath()
+  if (isEventsV1(type)) return eventsV1(cluster, req)
   switch (verb) {
     case 'get':
       return {status: 200, body: mustGet(cluster, req)}
     case 'list':
       return {status: 200, body: list(cluster, type, req.namespace, req.query)}
-    case 'create':
-      return {status: 201, body: create(cluster, req)}
-    case 'update':
-      return {status: 200, body: update(cluster, req)}
-    case 'patch':
-      return {status: 200, body: patch(cluster, req)}
+    case 'create': {
+      const warnings = decodeBody(req)
+      return {status: 201, body: create(cluster, req), warnings}
+    }
+    case 'update': {
+      const warnings = decodeBody(req)
+      return {status: 200, body: update(cluster, req), warnings}
+    }
+    case 'patch': {
+      const warnings: string[] = []
+      return {status: 200, body: patch(cluster, req, warnings), warnings}
+    }
     case 'delete':
       return remove(cluster, req)
     case 'deletecollection': {
@@ -68,10 +79,10 @@ function mustGet(cluster: Cluster, req: ResourceRequest): KubeObject {
 
 export function list(cluster: Cluster, type: ResourceType, namespace: string | undefined, query: URLSearchParams) {
   const labelSelector = query.get('labelSelector') ?? undefined
-  const fieldSelector = query.get('fieldSelector') ?? undefined
+  const fields = parseFieldSelector(query.get('fieldSelector') ?? undefined, type.kind, type.group)
   const items = cluster.store
     .list(type, namespace)
-    .filter((o) => matchesLabelSelector(o.metadata.labels, labelSelector) && matchesFieldSelector(o, fieldSelector))
+    .filter((o) => matchesLabelSelector(o.metadata.labels, labelSelector) && matchesFieldRequirements(o, fields))
     .map(({apiVersion: _a, kind: _k, ...rest}) => rest as KubeObject)
   return {kind: `${type.kind}List`, apiVersion: apiVersionOf(type), metadata: {resourceVersion: cluster.store.resourceVersion}, items}
 }
@@ -92,20 +103,69 @@ function bodyObject(req: ResourceRequest): KubeObject {
   return obj
 }
 
+/** metav1 fieldValidation: Strict fails on unknown/duplicate fields, Warn (the server default) warns, Ignore drops them. */
+function fieldValidation(req: ResourceRequest): 'Strict' | 'Warn' | 'Ignore' {
+  const v = req.query.get('fieldValidation')
+  return v === 'Strict' || v === 'Ignore' ? v : 'Warn'
+}
+
+/**
+ * Create and update decode the body into the typed object first (handlers/create.go, update.go): a type mismatch
+ * or, under Strict, an unknown or duplicate field is a 400 from transformDecodeError (handlers/rest.go).
+ */
+function decodeBody(req: ResourceRequest): string[] {
+  const kind = req.type.kind
+  if (!hasSchema(kind) || !req.body || typeof req.body !== 'object' || Array.isArray(req.body)) return []
+  const {typeError, strict} = decodeJson(kind, req.body, req.raw)
+  const prefix = `${kind} in version "${req.type.version}" cannot be handled as a ${kind}: `
+  if (typeError) throw errors.badRequest(prefix + typeError)
+  if (!strict.length) return []
+  const directive = fieldValidation(req)
+  if (directive === 'Strict') throw errors.badRequest(`${prefix}strict decoding error: ${strict.join(', ')}`)
+  pruneUnknown(kind, req.body)
+  return directive === 'Warn' ? strict : []
+}
+
+/**
+ * A patched object is decoded like a body (handlers/patch.go): JSON and merge patches through the JSON decoder,
+ * strategic merge patches through the unstructured converter; failures and (under Strict) unknown fields are
+ * 422 Invalid on the path "patch". Duplicate keys in the patch itself are strict errors too.
+ */
+function decodePatched(req: ResourceRequest, contentType: PatchType, patched: KubeObject, warnings: string[]): void {
+  if (!hasSchema(req.type.kind)) return
+  const patchDuplicates = contentType === 'application/json-patch+json' || !req.raw ? [] : duplicateFields(req.raw)
+  let strict: string[]
+  let quoted: string
+  if (contentType === 'application/strategic-merge-patch+json') {
+    quoted = goValue(req.body)
+    const {error, unknown} = fromUnstructured(req.type.kind, patched)
+    if (error) throw errors.invalidPatch(quoted, error)
+    strict = [...patchDuplicates, ...unknown]
+  } else {
+    quoted = JSON.stringify(patched)
+    const {typeError, strict: unknown} = decodeJson(req.type.kind, patched)
+    if (typeError) throw errors.invalidPatch(quoted, typeError)
+    strict = [...patchDuplicates, ...unknown]
+  }
+  if (!strict.length) return
+  const directive = fieldValidation(req)
+  if (directive === 'Strict') throw errors.invalidPatch(quoted, `strict decoding error: ${strict.join(', ')}`)
+  if (directive === 'Warn') warnings.push(...strict)
+  pruneUnknown(req.type.kind, patched)
+}
+
 function create(cluster: Cluster, req: ResourceRequest): KubeObject {
-  const obj = bodyObject(req)
-  if (dryRun(req)) return obj
-  return cluster.create(obj, req.namespace)
+  return cluster.create(bodyObject(req), req.namespace, {dryRun: dryRun(req)})
 }
 
 function update(cluster: Cluster, req: ResourceRequest): KubeObject {
   const obj = bodyObject(req)
   if (obj.metadata.name !== req.name) throw errors.badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${req.name})`)
   obj.metadata.namespace = req.namespace
-  return cluster.update(req.type, obj, req.subresource)
+  return cluster.update(req.type, obj, req.subresource, {dryRun: dryRun(req)})
 }
 
-function patch(cluster: Cluster, req: ResourceRequest): KubeObject {
+function patch(cluster: Cluster, req: ResourceRequest, warnings: string[]): KubeObject {
   const contentType = req.contentType.split(';')[0].trim()
   if (!PATCH_TYPES.includes(contentType as PatchType)) throw errors.unsupportedMediaType()
   const current = mustGet(cluster, req)
@@ -113,25 +173,25 @@ function patch(cluster: Cluster, req: ResourceRequest): KubeObject {
   try {
     patched = applyPatch(req.type.kind, current, contentType as PatchType, req.body) as KubeObject
   } catch (error) {
+    if (error instanceof PatchApplyError) throw errors.patchNotApplicable()
     if (error instanceof PatchError) throw errors.badRequest(error.message)
     throw error
   }
+  decodePatched(req, contentType as PatchType, patched, warnings)
   patched.metadata = {...patched.metadata, name: current.metadata.name, namespace: current.metadata.namespace}
   // An unchanged resourceVersion in the patch is a precondition; none means "latest".
   if (!patched.metadata.resourceVersion) patched.metadata.resourceVersion = current.metadata.resourceVersion
-  if (dryRun(req)) return patched
-  return cluster.update(req.type, patched, req.subresource)
+  return cluster.update(req.type, patched, req.subresource, {dryRun: dryRun(req)})
 }
 
 function remove(cluster: Cluster, req: ResourceRequest): ApiResult {
   const obj = mustGet(cluster, req)
-  const preconditions = (req.body as {preconditions?: {uid?: string; resourceVersion?: string}} | undefined)?.preconditions
+  const options = (req.body ?? {}) as {preconditions?: {uid?: string; resourceVersion?: string}; gracePeriodSeconds?: number}
+  const preconditions = options.preconditions
   if (preconditions?.resourceVersion && preconditions.resourceVersion !== obj.metadata.resourceVersion) throw errors.conflict(req.type, req.name!)
+  if (req.type.kind === 'Pod') return removePod(cluster, req, obj, options.gracePeriodSeconds)
   if (dryRun(req)) return {status: 200, body: obj}
   cluster.store.delete(req.type, req.namespace, req.name!)
-  if (req.type.kind === 'Pod') {
-    return {status: 200, body: {...obj, metadata: {...obj.metadata, deletionTimestamp: now(), deletionGracePeriodSeconds: obj.spec.terminationGracePeriodSeconds ?? 30}}}
-  }
   return {
     status: 200,
     body: {
@@ -142,6 +202,79 @@ function remove(cluster: Cluster, req: ResourceRequest): ApiResult {
       details: {name: req.name, ...(req.type.group ? {group: req.type.group} : {}), kind: req.type.resource, uid: obj.metadata.uid},
     },
   }
+}
+
+/** How long the emulated kubelet takes to stop a pod's containers after SIGTERM (they all honour it). */
+const KUBELET_STOP_MS = 1000
+
+/**
+ * Graceful pod deletion: the pod strategy's CheckGracefulDelete (pkg/registry/core/pod/strategy.go: the spec's
+ * terminationGracePeriodSeconds unless the request sets one; 0 for unscheduled or finished pods) and
+ * rest.BeforeDelete (staging/src/k8s.io/apiserver/pkg/registry/rest/delete.go: deletionTimestamp = now + grace,
+ * deletionGracePeriodSeconds; a second delete may only shorten it). The pod stays, Terminating, until the kubelet has
+ * stopped its containers and deletes it with grace 0; the ReplicaSet controller no longer counts it meanwhile.
+ */
+function removePod(cluster: Cluster, req: ResourceRequest, pod: KubeObject, requested: number | undefined): ApiResult {
+  const queryGrace = req.query.get('gracePeriodSeconds')
+  let grace = queryGrace !== null ? Number(queryGrace) : (requested ?? pod.spec.terminationGracePeriodSeconds ?? 30)
+  if (!pod.spec.nodeName || ['Succeeded', 'Failed'].includes(pod.status?.phase)) grace = 0
+  grace = Math.max(grace, 0)
+  const current = pod.metadata.deletionGracePeriodSeconds as number | undefined
+  if (current !== undefined && grace >= current && grace !== 0) return {status: 200, body: pod}
+  const deleting: KubeObject = {...pod, metadata: {...pod.metadata, deletionTimestamp: timestampIn(grace), deletionGracePeriodSeconds: grace}}
+  if (dryRun(req)) return {status: 200, body: deleting}
+  if (grace === 0) {
+    cluster.store.delete(req.type, req.namespace, req.name!)
+    return {status: 200, body: deleting}
+  }
+  const stored = cluster.store.update(req.type, deleting)
+  const uid = pod.metadata.uid
+  cluster.after(Math.min(grace * 1000, KUBELET_STOP_MS), () => {
+    if (cluster.store.get('pods', req.namespace, req.name!)?.metadata.uid === uid) cluster.store.delete('pods', req.namespace, req.name!)
+  })
+  return {status: 200, body: stored}
+}
+
+const timestampIn = (seconds: number) => new Date(Date.now() + seconds * 1000).toISOString().replace(/\.\d+Z$/, 'Z')
+
+export const isEventsV1 = (type: ResourceType) => type.group === 'events.k8s.io' && type.resource === 'events'
+
+/**
+ * events.k8s.io/v1 is another view of the core events' storage (pkg/apis/events/v1/conversion.go
+ * Convert_core_Event_To_v1_Event): involvedObject → regarding, message → note, source/firstTimestamp/lastTimestamp/
+ * count → deprecated*. Only reads are emulated; writes through this group answer 405.
+ */
+export function toEventsV1(e: KubeObject): KubeObject {
+  return {
+    kind: 'Event',
+    apiVersion: 'events.k8s.io/v1',
+    metadata: e.metadata,
+    eventTime: e.eventTime ?? null,
+    ...(e.series ? {series: e.series} : {}),
+    ...(e.reportingComponent ? {reportingController: e.reportingComponent} : {}),
+    ...(e.reportingInstance ? {reportingInstance: e.reportingInstance} : {}),
+    ...(e.action ? {action: e.action} : {}),
+    reason: e.reason,
+    regarding: e.involvedObject,
+    ...(e.related ? {related: e.related} : {}),
+    note: e.message,
+    type: e.type,
+    deprecatedSource: e.source ?? {},
+    deprecatedFirstTimestamp: e.firstTimestamp ?? null,
+    deprecatedLastTimestamp: e.lastTimestamp ?? null,
+    ...(e.count ? {deprecatedCount: e.count} : {}),
+  }
+}
+
+function eventsV1(cluster: Cluster, req: ResourceRequest): ApiResult {
+  const core = {...req.type, group: '', version: 'v1'} as ResourceType
+  if (req.verb === 'get') return {status: 200, body: toEventsV1(mustGet(cluster, {...req, type: core}))}
+  if (req.verb !== 'list') throw errors.methodNotSupported(req.type, req.verb)
+  const items = list(cluster, core, req.namespace, req.query).items.map((e) => {
+    const {apiVersion: _a, kind: _k, ...rest} = toEventsV1(e)
+    return rest as KubeObject
+  })
+  return {status: 200, body: {kind: 'EventList', apiVersion: 'events.k8s.io/v1', metadata: {resourceVersion: cluster.store.resourceVersion}, items}}
 }
 
 const dryRun = (req: ResourceRequest) => req.query.get('dryRun') === 'All'

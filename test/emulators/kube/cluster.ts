@@ -2,6 +2,7 @@ import type {AgentOutcome} from './injector/agent.js'
 import type {KubeObject, PodSpec} from './types.js'
 
 import {createSigningKey} from '../jwt.js'
+import {VAULT_IMAGE} from '../versions.js'
 import {TokenAuthority} from './auth.js'
 import {applyDefaults} from './defaults.js'
 import {errors} from './errors.js'
@@ -9,6 +10,7 @@ import {injectPod} from './injector/inject.js'
 import {Authorizer} from './rbac.js'
 import {resolveType, type ResourceType} from './resources.js'
 import {PodFilesystem} from './runtime/filesystem.js'
+import {appendLogText, type ContainerLogs} from './runtime/logs.js'
 import {matchesSelectorObject, type LabelSelectorObject} from './selectors.js'
 import {ObjectStore, randomSuffix} from './store.js'
 import {validateMetadata, validateName, validatePodSpec, type Cause} from './validation.js'
@@ -36,7 +38,10 @@ export interface AgentState {
 /** What the kubelet knows about a running pod that the API object does not hold. */
 export interface PodRuntime {
   fs: PodFilesystem
-  logs: Map<string, string>
+  /** per container, each instance's log lines (runtime/logs.ts) */
+  logs: Map<string, ContainerLogs>
+  /** called with the container name whenever it writes to its log (kubectl logs -f) */
+  logListeners: Set<(container: string) => void>
   /** started containers: id and start time, stable across status writes */
   containers: Map<string, {id: string; startedAt: string; finishedAt?: string}>
   agents: Map<string, AgentState>
@@ -67,8 +72,12 @@ export class Cluster {
     this.tokens = new TokenAuthority(this.store, createSigningKey(), options.adminToken)
   }
 
-  /** Create through admission, as a POST would. */
-  create(input: KubeObject, namespace?: string): KubeObject {
+  /**
+   * Create through admission, as a POST would. With dryRun (dryRun=All) everything runs — defaulting, admission
+   * including webhooks with sideEffects None, validation, the AlreadyExists check — and the object that would be
+   * stored is returned without being stored (registry/generic/registry/dryrun.go).
+   */
+  create(input: KubeObject, namespace?: string, opts: {dryRun?: boolean} = {}): KubeObject {
     const type = resolveType(`${input.apiVersion}/${input.kind}`)
     const obj = structuredClone(input)
     obj.metadata ??= {name: ''}
@@ -82,11 +91,12 @@ export class Cluster {
     this.admit(type, obj)
     this.validate(type, obj)
     if (obj.metadata.name && this.store.get(type, ns, obj.metadata.name)) throw errors.alreadyExists(type, obj.metadata.name)
+    if (opts.dryRun) return this.store.preview(type, obj)
     return this.store.create(type, obj)
   }
 
   /** Replace through validation, keeping what the registry strategy keeps (status on the main resource, spec on /status). */
-  update(type: ResourceType, input: KubeObject, subresource?: string): KubeObject {
+  update(type: ResourceType, input: KubeObject, subresource?: string, opts: {dryRun?: boolean} = {}): KubeObject {
     const current = this.store.get(type, input.metadata.namespace, input.metadata.name)
     if (!current) throw errors.notFound(type, input.metadata.name)
     const rv = input.metadata.resourceVersion
@@ -103,6 +113,7 @@ export class Cluster {
     applyDefaults(obj)
     if (type.kind === 'Pod' && subresource !== 'status') this.checkPodUpdate(current, obj)
     this.validate(type, obj)
+    if (opts.dryRun) return {...obj, metadata: {...obj.metadata, resourceVersion: current.metadata.resourceVersion}}
     return this.store.update(type, obj)
   }
 
@@ -121,6 +132,7 @@ export class Cluster {
       rt = {
         fs: new PodFilesystem(pod.spec as PodSpec, pod.metadata.name, namespace),
         logs: new Map(),
+        logListeners: new Set(),
         containers: new Map(),
         agents: new Map(),
         volumesWritten: false,
@@ -131,7 +143,7 @@ export class Cluster {
   }
 
   appendLog(rt: PodRuntime, container: string, text: string): void {
-    rt.logs.set(container, (rt.logs.get(container) ?? '') + text)
+    appendLogText(rt, container, text)
   }
 
   allocatePodIp(): string {
@@ -154,12 +166,15 @@ export class Cluster {
     this.queue.stop()
   }
 
-  /** Records an Event as a controller's EventRecorder would (counting repeats). */
-  event(involved: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, component: string): void {
+  /**
+   * Records an Event as a controller's EventRecorder would (counting repeats). The kubelet names the container in
+   * involvedObject.fieldPath (`spec.containers{name}`, pkg/kubelet/container/ref.go) and its node in source.host.
+   */
+  event(involved: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, component: string, fieldPath?: string): void {
     const ns = involved.metadata.namespace ?? 'default'
     const existing = this.store
       .list('events', ns)
-      .find((e) => e.involvedObject.uid === involved.metadata.uid && e.reason === reason && e.message === message)
+      .find((e) => e.involvedObject.uid === involved.metadata.uid && e.involvedObject.fieldPath === fieldPath && e.reason === reason && e.message === message)
     const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z')
     if (existing) {
       this.store.update('events', {...existing, count: (existing.count ?? 1) + 1, lastTimestamp: now})
@@ -176,6 +191,7 @@ export class Cluster {
         namespace: ns,
         uid: involved.metadata.uid,
         resourceVersion: involved.metadata.resourceVersion,
+        ...(fieldPath ? {fieldPath} : {}),
       },
       reason,
       message,
@@ -183,7 +199,7 @@ export class Cluster {
       count: 1,
       firstTimestamp: now,
       lastTimestamp: now,
-      source: {component},
+      source: component === 'kubelet' ? {component, host: NODE_NAME} : {component},
       reportingComponent: component,
       reportingInstance: '',
     })
@@ -275,7 +291,7 @@ export class Cluster {
     return {
       vaultAddress: get('AGENT_INJECT_VAULT_ADDR') ?? 'http://vault.default.svc:8200',
       authPath: get('AGENT_INJECT_VAULT_AUTH_PATH') ?? 'auth/kubernetes',
-      image: get('AGENT_INJECT_VAULT_IMAGE') ?? 'hashicorp/vault:1.21.2',
+      image: get('AGENT_INJECT_VAULT_IMAGE') ?? VAULT_IMAGE,
     }
   }
 

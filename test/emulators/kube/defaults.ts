@@ -44,7 +44,8 @@ export function applyDefaults(obj: KubeObject): void {
       spec!.replicas ??= 1
       spec!.revisionHistoryLimit ??= 10
       spec!.progressDeadlineSeconds ??= 600
-      spec!.strategy ??= {type: 'RollingUpdate'}
+      spec!.strategy ??= {}
+      ;(spec!.strategy as {type?: string}).type ??= 'RollingUpdate'
       if ((spec!.strategy as {type?: string}).type === 'RollingUpdate') {
         ;(spec!.strategy as Record<string, unknown>).rollingUpdate ??= {maxSurge: '25%', maxUnavailable: '25%'}
       }

@@ -63,6 +63,16 @@ export const errors = {
       {name, ...(type.group ? {group: type.group} : {}), kind: type.kind, causes},
     ),
   badRequest: (message: string) => failure(400, 'BadRequest', message),
+  /**
+   * A patch whose result does not decode (handlers/patch.go): NewInvalid with an empty GroupKind and name, one
+   * field error on the path "patch" quoting the patch (or the patched JSON) and the decoder's message.
+   */
+  invalidPatch: (value: string, detail: string) =>
+    failure(422, 'Invalid', ` "" is invalid: patch: Invalid value: ${JSON.stringify(value)}: ${detail}`, {
+      causes: [{reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(value)}: ${detail}`, field: 'patch'}],
+    }),
+  /** A JSON patch that cannot be applied: NewGenericServerResponse(422, …) keeps only its generic message. */
+  patchNotApplicable: () => failure(422, 'Invalid', 'the server rejected our request due to an error in our request', {}),
   /** An admission webhook's denial: ToStatusErr gives code 400 and no reason. */
   webhookDenied: (webhook: string, message: string) => {
     const status = failure(400, '', `admission webhook "${webhook}" denied the request: ${message}`)

@@ -6,6 +6,7 @@ import type {KubeObject} from './types.js'
 
 import {NODE_IP, NODE_NAME} from './cluster.js'
 import {bootstrapPolicy} from './rbac.js'
+import {VAULT_HELM_CHART, VAULT_IMAGE, VAULT_K8S_IMAGE} from '../versions.js'
 
 /** A fresh minikube-like cluster: system namespaces, the node, the `kubernetes` Service, bootstrap RBAC. */
 function emptyCluster(): KubeObject[] {
@@ -34,7 +35,7 @@ function emptyCluster(): KubeObject[] {
           {address: NODE_NAME, type: 'Hostname'},
         ],
         conditions: [{type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status'}],
-        nodeInfo: {kubeletVersion: 'v1.32.0', containerRuntimeVersion: 'docker://27.4.1', osImage: 'Ubuntu 22.04.5 LTS', architecture: 'amd64', operatingSystem: 'linux'},
+        nodeInfo: {kubeletVersion: 'v1.32.0', kubeProxyVersion: 'v1.32.0', containerRuntimeVersion: 'docker://27.4.1', osImage: 'Ubuntu 22.04.5 LTS', kernelVersion: '6.8.0-49-generic', architecture: 'amd64', operatingSystem: 'linux'},
       },
     },
     {
@@ -52,9 +53,8 @@ function emptyCluster(): KubeObject[] {
   ]
 }
 
-const CHART = 'vault-0.34.1'
-const VAULT_IMAGE = 'hashicorp/vault:2.0.4'
-const INJECTOR_IMAGE = 'hashicorp/vault-k8s:1.7.6'
+const CHART = VAULT_HELM_CHART
+const INJECTOR_IMAGE = VAULT_K8S_IMAGE
 const helm = {'meta.helm.sh/release-name': 'vault', 'meta.helm.sh/release-namespace': 'default'}
 const labels = (name: string, extra: Record<string, string> = {}) => ({
   'app.kubernetes.io/instance': 'vault',
@@ -65,7 +65,7 @@ const labels = (name: string, extra: Record<string, string> = {}) => ({
 const serverSelector = {'app.kubernetes.io/name': 'vault', 'app.kubernetes.io/instance': 'vault', component: 'server'}
 const injectorSelector = {'app.kubernetes.io/name': 'vault-agent-injector', 'app.kubernetes.io/instance': 'vault', component: 'webhook'}
 
-/** `helm install vault hashicorp/vault --set server.dev.enabled=true` (chart 0.34.1), per vault-helm.md §1. */
+/** `helm install vault hashicorp/vault --set server.dev.enabled=true` (the chart of ../versions.ts; objects and values as vault-helm's templates render them). */
 function vaultRelease(caPem: string): KubeObject[] {
   const ports = [
     {name: 'http', port: 8200, targetPort: 8200},

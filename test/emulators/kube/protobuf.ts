@@ -2,7 +2,7 @@
  * Decodes the protobuf request bodies kubectl sends for built-in kinds (`kubectl create sa|ns|secret|configmap|
  * token|clusterrolebinding` and `kubectl auth can-i` use `application/vnd.kubernetes.protobuf`): the `k8s\0` +
  * runtime.Unknown envelope and the fields of those messages (k8s.io/api generated.proto). Unknown fields are skipped;
- * other kinds (`kubectl create deployment`) get 415.
+ * `kubectl create deployment` too; other kinds get 415.
  */
 type FieldType = 'string' | 'int64' | 'bool' | 'bytes' | Schema | {map: 'string' | 'bytes'} | {repeated: 'string' | Schema}
 interface Schema {
@@ -25,7 +25,26 @@ const objectMeta: Schema = {
 const objectReference: Schema = {1: ['kind', 'string'], 2: ['namespace', 'string'], 3: ['name', 'string'], 4: ['uid', 'string'], 5: ['apiVersion', 'string']}
 const localObjectReference: Schema = {1: ['name', 'string']}
 
+// k8s.io/api core/v1 and apps/v1 generated.proto, the fields `kubectl create deployment` sends
+const container: Schema = {
+  1: ['name', 'string'],
+  2: ['image', 'string'],
+  3: ['command', {repeated: 'string'}],
+  4: ['args', {repeated: 'string'}],
+  5: ['workingDir', 'string'],
+  6: ['ports', {repeated: {1: ['name', 'string'], 3: ['containerPort', 'int64'], 4: ['protocol', 'string'], 5: ['hostIP', 'string']}}],
+  7: ['env', {repeated: {1: ['name', 'string'], 2: ['value', 'string']}}],
+  8: ['resources', {}],
+  14: ['imagePullPolicy', 'string'],
+}
+const podSpec: Schema = {2: ['containers', {repeated: container}], 3: ['restartPolicy', 'string'], 8: ['serviceAccountName', 'string'], 20: ['initContainers', {repeated: container}]}
+const labelSelector: Schema = {1: ['matchLabels', {map: 'string'}]}
+
 const KINDS: Record<string, Schema> = {
+  Deployment: {
+    1: ['metadata', objectMeta],
+    2: ['spec', {1: ['replicas', 'int64'], 2: ['selector', labelSelector], 3: ['template', {1: ['metadata', objectMeta], 2: ['spec', podSpec]}], 4: ['strategy', {1: ['type', 'string']}]}],
+  },
   ServiceAccount: {1: ['metadata', objectMeta], 2: ['secrets', {repeated: objectReference}], 3: ['imagePullSecrets', {repeated: localObjectReference}], 4: ['automountServiceAccountToken', 'bool']},
   Namespace: {1: ['metadata', objectMeta], 2: ['spec', {1: ['finalizers', {repeated: 'string'}]}]},
   ConfigMap: {1: ['metadata', objectMeta], 2: ['data', {map: 'string'}], 3: ['binaryData', {map: 'bytes'}], 4: ['immutable', 'bool']},

@@ -93,16 +93,65 @@ export function selectorString(selector: LabelSelectorObject | undefined): strin
     .join(',')
 }
 
-/** Field selectors: `metadata.name`, `metadata.namespace`, `status.phase`, `spec.nodeName`, … with `=`, `==`, `!=`. */
-export function matchesFieldSelector(obj: KubeObject, selector: string | undefined): boolean {
-  if (!selector) return true
-  return selector.split(',').every((raw) => {
+/**
+ * The field labels each kind can be selected on, as registered with AddFieldLabelConversionFunc in
+ * kubernetes/kubernetes pkg/apis/core/v1/conversion.go (Pod, Node, Event, Namespace, Secret, Service) and
+ * pkg/apis/apps/v1/conversion.go (ReplicaSet); pkg/apis/batch/v1/conversion.go (Job). Any other kind falls back to
+ * runtime.DefaultMetaV1FieldSelectorConversion (staging/src/k8s.io/apimachinery/pkg/runtime/scheme.go).
+ */
+const FIELD_LABELS: Record<string, string[]> = {
+  Pod: ['metadata.name', 'metadata.namespace', 'spec.nodeName', 'spec.restartPolicy', 'spec.schedulerName', 'spec.serviceAccountName', 'spec.hostNetwork', 'status.phase', 'status.podIP', 'status.podIPs', 'status.nominatedNodeName'],
+  Node: ['metadata.name', 'spec.unschedulable'],
+  Event: ['involvedObject.kind', 'involvedObject.namespace', 'involvedObject.name', 'involvedObject.uid', 'involvedObject.apiVersion', 'involvedObject.resourceVersion', 'involvedObject.fieldPath', 'reason', 'reportingComponent', 'source', 'type', 'metadata.namespace', 'metadata.name'],
+  Namespace: ['status.phase', 'metadata.name'],
+  Secret: ['type', 'metadata.namespace', 'metadata.name'],
+  Service: ['metadata.namespace', 'metadata.name', 'spec.clusterIP', 'spec.type'],
+  ReplicaSet: ['metadata.name', 'metadata.namespace', 'status.replicas'],
+  Job: ['metadata.name', 'metadata.namespace', 'status.successful'],
+}
+
+/** Rejects a field label the kind does not support with the conversion func's own error (a 400 from get.go ListResource). */
+function checkFieldLabel(kind: string, group: string, label: string): string {
+  if (label === 'spec.host' && kind === 'Pod') return 'spec.nodeName' // backwards compatibility for old v1 clients
+  const allowed = group === 'events.k8s.io' ? undefined : FIELD_LABELS[kind]
+  if (!allowed) {
+    if (label === 'metadata.name' || label === 'metadata.namespace') return label
+    throw errors.badRequest(`"${label}" is not a known field selector: only "metadata.name", "metadata.namespace"`)
+  }
+  if (!allowed.includes(label)) throw errors.badRequest(`field label not supported: ${label}`)
+  return label
+}
+
+/** The value a selectable field has (pkg/registry/*\/strategy.go ToSelectableFields): bools as "true"/"false", Event source = source.component. */
+function fieldValue(obj: KubeObject, label: string): string {
+  if (label === 'source' && obj.kind === 'Event') return String(obj.source?.component ?? '')
+  if (label === 'spec.hostNetwork') return String(Boolean(obj.spec?.hostNetwork))
+  if (label === 'spec.unschedulable') return String(Boolean(obj.spec?.unschedulable))
+  if (label === 'status.podIPs') return ((obj.status?.podIPs ?? []) as Array<{ip: string}>).map((p) => p.ip).join(',')
+  const value = label.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), obj)
+  return value === undefined || value === null ? '' : String(value)
+}
+
+export interface FieldRequirement {
+  label: string
+  op: '=' | '!='
+  value: string
+}
+
+/** Parses and checks a field selector for a kind (fields.ParseSelector, then Transform with the kind's conversion func). */
+export function parseFieldSelector(selector: string | undefined, kind: string, group = ''): FieldRequirement[] {
+  if (!selector) return []
+  const out: FieldRequirement[] = []
+  for (const raw of selector.split(',')) {
     const part = raw.trim()
-    if (!part) return true
+    if (!part) continue
     const m = part.match(/^([^!=]+)(==|=|!=)(.*)$/)
     if (!m) throw errors.badRequest(`invalid selector: '${selector}'; can't understand '${part}'`)
-    const value = m[1].split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), obj)
-    const actual = value === undefined || value === null ? '' : String(value)
-    return m[2] === '!=' ? actual !== m[3] : actual === m[3]
-  })
+    out.push({label: checkFieldLabel(kind, group, m[1].trim()), op: m[2] === '!=' ? '!=' : '=', value: m[3]})
+  }
+  return out
+}
+
+export function matchesFieldRequirements(obj: KubeObject, reqs: FieldRequirement[]): boolean {
+  return reqs.every(({label, op, value}) => (op === '!=' ? fieldValue(obj, label) !== value : fieldValue(obj, label) === value))
 }

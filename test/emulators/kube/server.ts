@@ -7,14 +7,14 @@ import type {UserInfo} from './auth.js'
 import type {Cluster} from './cluster.js'
 import type {KubeObject} from './types.js'
 
-import {handleResource, list, type ResourceRequest} from './api.js'
+import {handleResource, isEventsV1, list, toEventsV1, type ResourceRequest} from './api.js'
 import {ANONYMOUS, ISSUER} from './auth.js'
 import {discovery, openapiV3, VERSION} from './discovery.js'
 import {errors, notFoundPath, StatusError} from './errors.js'
 import {decodeProtobufObject} from './protobuf.js'
 import {findByPath, type ResourceType} from './resources.js'
-import {podLog} from './runtime/logs.js'
-import {matchesFieldSelector, matchesLabelSelector} from './selectors.js'
+import {servePodLog} from './runtime/logs.js'
+import {matchesFieldRequirements, matchesLabelSelector, parseFieldSelector} from './selectors.js'
 import {toTable} from './table.js'
 
 export interface RequestRecord {
@@ -187,14 +187,16 @@ export class ApiServer {
       }
     }
     const entry: RequestRecord = {method: req.method ?? 'GET', path: url.pathname, query: url.search.slice(1), status: 0, ...(contentType ? {contentType} : {}), ...(body !== undefined ? {body} : {})}
-    const send = (status: number, payload: unknown, type = 'application/json') => {
+    const send = (status: number, payload: unknown, type = 'application/json', warnings: string[] = []) => {
       entry.status = status
       this.record(entry)
       const text = typeof payload === 'string' && type !== 'application/json' ? payload : JSON.stringify(payload)
       // k8s.io/apiserver responsewriters.ErrorNegotiated: a Status with details.retryAfterSeconds (429, 5xx) sets Retry-After.
       const retryAfter = (payload as {details?: {retryAfterSeconds?: number}} | undefined)?.details?.retryAfterSeconds
       const retryHeader = (status === 429 || status >= 500) && retryAfter ? {'Retry-After': String(retryAfter)} : {}
-      res.writeHead(status, {'Content-Type': type, 'Cache-Control': 'no-cache, private', ...retryHeader})
+      // warning.AddWarning → `Warning: 299 - "<text>"` (apiserver pkg/endpoints/filters/warning.go)
+      const warningHeaders = warnings.length ? {Warning: warnings.map((w) => `299 - ${JSON.stringify(w)}`)} : {}
+      res.writeHead(status, {'Content-Type': type, 'Cache-Control': 'no-cache, private', ...retryHeader, ...warningHeaders})
       res.end(req.method === 'HEAD' ? undefined : text)
     }
     const fail = (error: unknown) => {
@@ -214,7 +216,10 @@ export class ApiServer {
       if (parsed.subresource === 'log') {
         const pod = this.cluster.store.get('pods', parsed.namespace, parsed.name!)
         if (!pod) throw errors.notFound(parsed.type, parsed.name!)
-        return send(200, podLog(this.cluster, pod, url.searchParams), 'text/plain')
+        return servePodLog(this.cluster, pod, url.searchParams, res, (status) => {
+          entry.status = status
+          this.record(entry)
+        })
       }
       if (parsed.subresource === 'exec' || parsed.subresource === 'portforward' || parsed.subresource === 'attach') {
         throw errors.badRequest('Upgrade request required')
@@ -231,14 +236,19 @@ export class ApiServer {
         body,
         contentType: contentType ?? '',
         user: auth.user,
+        ...(raw.length && !Buffer.isBuffer(body) && !contentType?.startsWith('application/vnd.kubernetes.protobuf') ? {raw: raw.toString()} : {}),
       }
       const result = handleResource(this.cluster, request)
       const accept = req.headers.accept ?? ''
       if ((verb === 'get' || verb === 'list') && !parsed.subresource && accept.includes('as=Table')) {
-        const objects = verb === 'list' ? list(this.cluster, parsed.type, parsed.namespace, url.searchParams).items : [result.body as KubeObject]
-        return send(result.status, toTable(parsed.type.kind, objects, this.cluster.store.resourceVersion, url.searchParams.get('includeObject')))
+        // the table's resourceVersion is the list's, or the single object's (printers tablegenerator.go GenerateTable)
+        const tableType = isEventsV1(parsed.type) ? findByPath('', 'v1', 'events')! : parsed.type
+        const listed = verb === 'list' ? list(this.cluster, tableType, parsed.namespace, url.searchParams) : undefined
+        const objects = listed ? listed.items : [result.body as KubeObject]
+        const rv = listed ? listed.metadata.resourceVersion : ((result.body as KubeObject).metadata.resourceVersion ?? '')
+        return send(result.status, toTable(parsed.type.kind, objects, rv, url.searchParams.get('includeObject')))
       }
-      return send(result.status, result.body)
+      return send(result.status, result.body, 'application/json', result.warnings)
     } catch (error) {
       return fail(error)
     }
@@ -272,18 +282,32 @@ export class ApiServer {
 
   /** A watch: replay from resourceVersion (or the current state), then stream live events as JSON lines. */
   private watch(parsed: ParsedPath, query: URLSearchParams, req: IncomingMessage, res: ServerResponse, entry: RequestRecord): void {
-    const {type, namespace} = parsed
+    const {namespace} = parsed
+    // events.k8s.io/v1 watches the core events' storage, converted
+    const type = isEventsV1(parsed.type) ? findByPath('', 'v1', 'events')! : parsed.type
+    const view = (o: KubeObject) => (isEventsV1(parsed.type) ? toEventsV1(o) : o)
     const rv = query.get('resourceVersion')
     const replay = rv && rv !== '0' ? this.cluster.store.since(rv) : undefined
+    const fields = parseFieldSelector(query.get('fieldSelector') ?? undefined, type.kind, type.group)
     const matches = (o: KubeObject) =>
       (!namespace || o.metadata.namespace === namespace) &&
       matchesLabelSelector(o.metadata.labels, query.get('labelSelector') ?? undefined) &&
-      matchesFieldSelector(o, query.get('fieldSelector') ?? undefined)
+      matchesFieldRequirements(o, fields)
     entry.status = 200
     this.record(entry)
     res.writeHead(200, {'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private'})
     res.flushHeaders()
-    const write = (event: string, object: unknown) => res.write(JSON.stringify({type: event, object}) + '\n')
+    // A watch asked for as=Table sends each object as a one-row Table; only the first carries the column definitions
+    // (apiserver endpoints/handlers/response.go watchEmbeddedEncoder: tableOptions.NoHeaders after the first event).
+    const asTable = (req.headers.accept ?? '').includes('as=Table')
+    let headersSent = false
+    const transform = (object: KubeObject) => {
+      if (!asTable) return object
+      const table = toTable(type.kind, [object], object.metadata.resourceVersion ?? '', query.get('includeObject'), headersSent)
+      headersSent = true
+      return table
+    }
+    const write = (event: string, object: unknown) => res.write(JSON.stringify({type: event, object: event === 'ERROR' ? object : transform(view(object as KubeObject))}) + '\n')
     if (rv && rv !== '0' && !replay) {
       // a compacted resourceVersion is reported inside the watch, as an ERROR event carrying 410 Expired
       const message = `too old resource version: ${rv} (${this.cluster.store.resourceVersion})`

@@ -90,6 +90,20 @@ export class ObjectStore {
     return structuredClone(obj)
   }
 
+  /** What create would store, without storing it: a dry run gets uid, creationTimestamp and a generated name, no resourceVersion. */
+  preview(ref: TypeRef | undefined, input: KubeObject): KubeObject {
+    const type = typeOf(ref ?? `${input.apiVersion}/${input.kind}`)
+    const obj = structuredClone(input)
+    obj.apiVersion = apiVersionOf(type)
+    obj.kind = type.kind
+    if (!obj.metadata.name && obj.metadata.generateName) obj.metadata.name = obj.metadata.generateName + randomSuffix()
+    if (!type.namespaced) delete obj.metadata.namespace
+    obj.metadata.uid = randomUUID()
+    obj.metadata.creationTimestamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z')
+    if (GENERATION_GROUPS.has(type.group)) obj.metadata.generation = 1
+    return obj
+  }
+
   /** Replaces an existing object, keeping server-owned metadata and bumping generation when the spec changed. */
   update(ref: TypeRef | undefined, input: KubeObject): KubeObject {
     const type = typeOf(ref ?? `${input.apiVersion}/${input.kind}`)

@@ -32,41 +32,102 @@ export function humanDuration(ms: number): string {
 
 const ageOf = (o: KubeObject) => (o.metadata.creationTimestamp ? humanDuration(Date.now() - Date.parse(o.metadata.creationTimestamp)) : '<unknown>')
 
-/** The STATUS column of `kubectl get pods` (printPod). */
-export function podStatus(pod: KubeObject): string {
+type StatusState = {waiting?: {reason?: string}; running?: unknown; terminated?: {reason?: string; exitCode?: number; signal?: number; finishedAt?: string}}
+type CStatus = {name: string; ready?: boolean; restartCount?: number; state?: StatusState; lastState?: {terminated?: {finishedAt?: string}}}
+
+/**
+ * READY, STATUS and RESTARTS of `kubectl get pods`, as printPod (pkg/printers/internalversion/printers.go) computes
+ * them: while initializing, STATUS names the init step (Init:0/1, Init:CrashLoopBackOff, Init:Error) and RESTARTS
+ * counts the init containers' restarts; RESTARTS shows "(… ago)" from the latest termination.
+ */
+export function podCells(pod: KubeObject): {ready: string; status: string; restarts: string} {
   let reason: string = pod.status?.reason ?? pod.status?.phase ?? 'Pending'
-  const inits = (pod.status?.initContainerStatuses ?? []) as Array<{state?: Record<string, {reason?: string; exitCode?: number; signal?: number}>}>
+  let restarts = 0
+  let lastRestart = 0
+  let readyContainers = 0
+  const noteRestart = (s: CStatus) => {
+    restarts += s.restartCount ?? 0
+    const finished = Date.parse(s.lastState?.terminated?.finishedAt ?? '')
+    if (finished > lastRestart) lastRestart = finished
+  }
+  const inits = (pod.status?.initContainerStatuses ?? []) as CStatus[]
   let initializing = false
-  inits.forEach((s, i) => {
-    if (initializing) return
+  for (const [i, s] of inits.entries()) {
+    noteRestart(s)
     const t = s.state?.terminated
-    if (t && t.exitCode === 0) return
+    if (t && t.exitCode === 0) continue
     initializing = true
     if (t) reason = t.reason ? `Init:${t.reason}` : t.signal ? `Init:Signal:${t.signal}` : `Init:ExitCode:${t.exitCode}`
     else if (s.state?.waiting?.reason && s.state.waiting.reason !== 'PodInitializing') reason = `Init:${s.state.waiting.reason}`
     else reason = `Init:${i}/${(pod.spec?.initContainers ?? []).length}`
-  })
-  if (!initializing) {
-    let hasRunning = false
-    const statuses = [...((pod.status?.containerStatuses ?? []) as Array<{ready?: boolean; state?: Record<string, {reason?: string; exitCode?: number}>}>)].reverse()
-    for (const s of statuses) {
-      if (s.state?.waiting?.reason) reason = s.state.waiting.reason
-      else if (s.state?.terminated?.reason) reason = s.state.terminated.reason
-      else if (s.state?.terminated) reason = `ExitCode:${s.state.terminated.exitCode}`
-      else if (s.state?.running && s.ready) hasRunning = true
-    }
-    if (reason === 'Completed' && hasRunning) reason = 'Running'
+    break
   }
-  if (pod.metadata.deletionTimestamp) reason = 'Terminating'
-  return reason
+  const initialized = ((pod.status?.conditions ?? []) as Array<{type: string; status: string}>).some((c) => c.type === 'Initialized' && c.status === 'True')
+  if (!initializing || initialized) {
+    restarts = 0
+    lastRestart = 0
+    let hasRunning = false
+    for (const s of [...((pod.status?.containerStatuses ?? []) as CStatus[])].reverse()) {
+      noteRestart(s)
+      const t = s.state?.terminated
+      if (s.state?.waiting?.reason) reason = s.state.waiting.reason
+      else if (t?.reason) reason = t.reason
+      else if (t) reason = t.signal ? `Signal:${t.signal}` : `ExitCode:${t.exitCode}`
+      else if (s.ready && s.state?.running) {
+        hasRunning = true
+        readyContainers++
+      }
+    }
+    if (reason === 'Completed' && hasRunning) reason = ((pod.status?.conditions ?? []) as Array<{type: string}>).some((c) => c.type === 'Ready') ? 'Running' : 'NotReady'
+  }
+  if (pod.metadata.deletionTimestamp && !['Succeeded', 'Failed'].includes(pod.status?.phase)) reason = 'Terminating'
+  const restartText = restarts && lastRestart ? `${restarts} (${humanDuration(Date.now() - lastRestart)} ago)` : String(restarts)
+  return {ready: `${readyContainers}/${(pod.spec?.containers ?? []).length}`, status: reason, restarts: restartText}
 }
 
-function podReady(pod: KubeObject): string {
-  const statuses = (pod.status?.containerStatuses ?? []) as Array<{ready?: boolean}>
-  return `${statuses.filter((s) => s.ready).length}/${(pod.spec?.containers ?? []).length}`
+/** The STATUS column of `kubectl get pods`. */
+export const podStatus = (pod: KubeObject) => podCells(pod).status
+
+/** ENDPOINTS of `kubectl get endpoints` (formatEndpoints): ip:port for each port and address, three at most. */
+function formatEndpoints(o: KubeObject): string {
+  const subsets = (o.subsets ?? []) as Array<{addresses?: Array<{ip: string}>; ports?: Array<{port: number}>}>
+  if (!subsets.length) return '<none>'
+  const list: string[] = []
+  let count = 0
+  for (const ss of subsets) {
+    const addresses = ss.addresses ?? []
+    for (const port of ss.ports?.length ? ss.ports : [undefined]) {
+      count += addresses.length
+      for (const a of addresses) if (list.length < 3) list.push(port ? `${a.ip.includes(':') ? `[${a.ip}]` : a.ip}:${port.port}` : a.ip)
+    }
+  }
+  return count > 3 ? `${list.join(',')} + ${count - 3} more...` : list.join(',')
 }
 
-const restarts = (pod: KubeObject) => ((pod.status?.containerStatuses ?? []) as Array<{restartCount?: number}>).reduce((n, s) => n + (s.restartCount ?? 0), 0)
+/** ROLE, USERS, GROUPS, SERVICEACCOUNTS of role bindings (printClusterRoleBinding / printRoleBinding). */
+function bindingCells(o: KubeObject): unknown[] {
+  const subjects = (o.subjects ?? []) as Array<{kind: string; name: string; namespace?: string}>
+  const of = (kind: string) => subjects.filter((s) => s.kind === kind)
+  return [
+    o.metadata.name,
+    `${o.roleRef?.kind}/${o.roleRef?.name}`,
+    ageOf(o),
+    of('User').map((s) => s.name).join(', '),
+    of('Group').map((s) => s.name).join(', '),
+    of('ServiceAccount').map((s) => `${s.namespace ?? ''}:${s.name}`).join(', '),
+  ]
+}
+const bindingColumns = (): Column[] => [name, col('Role'), age, col('Users', 'string', 1), col('Groups', 'string', 1), col('ServiceAccounts', 'string', 1)]
+
+/** Node ROLES from node-role.kubernetes.io/<role> labels (findNodeRoles). */
+function nodeRoles(o: KubeObject): string {
+  const roles = Object.keys(o.metadata.labels ?? {})
+    .filter((k) => k.startsWith('node-role.kubernetes.io/'))
+    .map((k) => k.slice('node-role.kubernetes.io/'.length))
+  return roles.length ? roles.sort().join(',') : '<none>'
+}
+const nodeAddress = (o: KubeObject, type: string) => ((o.status?.addresses ?? []) as Array<{type: string; address: string}>).find((a) => a.type === type)?.address ?? '<none>'
+
 const containerNames = (o: KubeObject) => ((o.spec?.template?.spec?.containers ?? []) as Array<{name: string}>).map((c) => c.name).join(',')
 const images = (o: KubeObject) => ((o.spec?.template?.spec?.containers ?? []) as Array<{image: string}>).map((c) => c.image).join(',')
 const selector = (o: KubeObject) =>
@@ -77,7 +138,10 @@ const selector = (o: KubeObject) =>
 const printers: Record<string, Printer> = {
   Pod: {
     columns: [name, col('Ready'), col('Status'), col('Restarts'), age, col('IP', 'string', 1), col('Node', 'string', 1), col('Nominated Node', 'string', 1), col('Readiness Gates', 'string', 1)],
-    cells: (o) => [o.metadata.name, podReady(o), podStatus(o), restarts(o), ageOf(o), o.status?.podIP ?? '<none>', o.spec?.nodeName ?? '<none>', '<none>', '<none>'],
+    cells: (o) => {
+      const {ready, status, restarts} = podCells(o)
+      return [o.metadata.name, ready, status, restarts, ageOf(o), o.status?.podIP ?? '<none>', o.spec?.nodeName ?? '<none>', '<none>', '<none>']
+    },
   },
   Deployment: {
     columns: [name, col('Ready'), col('Up-to-date', 'integer'), col('Available', 'integer'), age, col('Containers', 'string', 1), col('Images', 'string', 1), col('Selector', 'string', 1)],
@@ -112,9 +176,23 @@ const printers: Record<string, Printer> = {
   ConfigMap: {columns: [name, col('Data'), age], cells: (o) => [o.metadata.name, Object.keys(o.data ?? {}).length, ageOf(o)]},
   Namespace: {columns: [name, col('Status'), age], cells: (o) => [o.metadata.name, o.status?.phase ?? 'Active', ageOf(o)]},
   Node: {
-    columns: [name, col('Status'), col('Roles'), age, col('Version')],
-    cells: (o) => [o.metadata.name, 'Ready', 'control-plane', ageOf(o), o.status?.nodeInfo?.kubeletVersion ?? ''],
+    columns: [name, col('Status'), col('Roles'), age, col('Version'), col('Internal-IP', 'string', 1), col('External-IP', 'string', 1), col('OS-Image', 'string', 1), col('Kernel-Version', 'string', 1), col('Container-Runtime', 'string', 1)],
+    cells: (o) => [
+      o.metadata.name,
+      ((o.status?.conditions ?? []) as Array<{type: string; status: string}>).find((c) => c.type === 'Ready')?.status === 'False' ? 'NotReady' : 'Ready',
+      nodeRoles(o),
+      ageOf(o),
+      o.status?.nodeInfo?.kubeletVersion ?? '',
+      nodeAddress(o, 'InternalIP'),
+      nodeAddress(o, 'ExternalIP'),
+      o.status?.nodeInfo?.osImage ?? '<unknown>',
+      o.status?.nodeInfo?.kernelVersion ?? '<unknown>',
+      o.status?.nodeInfo?.containerRuntimeVersion ?? '<unknown>',
+    ],
   },
+  Endpoints: {columns: [name, col('Endpoints'), age], cells: (o) => [o.metadata.name, formatEndpoints(o), ageOf(o)]},
+  ClusterRoleBinding: {columns: bindingColumns(), cells: bindingCells},
+  RoleBinding: {columns: bindingColumns(), cells: bindingCells},
   Event: {
     columns: [col('Last Seen'), col('Type'), col('Reason'), col('Object'), col('Message')],
     cells: (o) => [
@@ -129,13 +207,14 @@ const printers: Record<string, Printer> = {
 
 const fallback: Printer = {columns: [name, {name: 'Created At', type: 'date', description: 'CreationTimestamp'}], cells: (o) => [o.metadata.name, o.metadata.creationTimestamp]}
 
-export function toTable(kind: string, objects: KubeObject[], resourceVersion: string, includeObject: string | null) {
+/** A meta.k8s.io/v1 Table; noHeaders (TableOptions.NoHeaders, set on watch events after the first) sends `columnDefinitions: null`. */
+export function toTable(kind: string, objects: KubeObject[], resourceVersion: string, includeObject: string | null, noHeaders = false) {
   const printer = printers[kind] ?? fallback
   return {
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',
     metadata: {resourceVersion},
-    columnDefinitions: printer.columns.map((c) => ({priority: 0, description: '', ...c})),
+    columnDefinitions: noHeaders ? null : printer.columns.map((c) => ({priority: 0, description: '', ...c})),
     rows: objects.map((o) => ({
       cells: printer.cells(o),
       object:

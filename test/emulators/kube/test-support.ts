@@ -1,5 +1,5 @@
 /** Shared by the emulator's own tests: run the real kubectl against a kubeconfig the emulator wrote. */
-import {execFile, spawnSync} from 'node:child_process'
+import {execFile, spawn, spawnSync} from 'node:child_process'
 import {mkdtempSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -48,4 +48,47 @@ export async function execCapture(kubeconfig: string, namespace: string, pod: st
       .catch((e: {message?: string}) => reject(new Error(e.message)))
   })
   return {status, stdout, stderr}
+}
+
+/** A long-running kubectl (get -w, logs -f): resolves `until(regex)` as soon as its stdout matches. */
+export function kubectlStream(kubectl: ReturnType<typeof kubectlFor>, args: string[]) {
+  const child = spawn('kubectl', args, {env: {...process.env, HOME: kubectl.home, KUBECONFIG: kubectl.kubeconfig}})
+  let stdout = ''
+  let stderr = ''
+  const waiters: Array<{re: RegExp; resolve: (m: RegExpMatchArray) => void}> = []
+  const check = () => {
+    for (const w of [...waiters]) {
+      const m = stdout.match(w.re)
+      if (m) {
+        waiters.splice(waiters.indexOf(w), 1)
+        w.resolve(m)
+      }
+    }
+  }
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d
+    check()
+  })
+  child.stderr.on('data', (d: Buffer) => (stderr += d))
+  const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? 1)))
+  return {
+    get stdout() {
+      return stdout
+    },
+    get stderr() {
+      return stderr
+    },
+    exited,
+    until(re: RegExp): Promise<RegExpMatchArray> {
+      return new Promise((resolve, reject) => {
+        waiters.push({re, resolve})
+        check()
+        void exited.then(() => setImmediate(() => reject(new Error(`kubectl exited before printing ${re}; stdout:\n${stdout}\nstderr:\n${stderr}`))))
+      })
+    },
+    stop() {
+      child.kill()
+      return exited
+    },
+  }
 }

@@ -3,7 +3,9 @@
 import {randomBytes, randomUUID} from 'node:crypto'
 import type {Backend} from './framework.js'
 
-export const VAULT_VERSION = '1.21.0'
+import {VAULT_VERSION} from '../versions.js'
+
+export {VAULT_VERSION}
 /** The default and maximum lease TTL of a dev server (768h). */
 export const SYSTEM_TTL = 2764800
 

@@ -4,6 +4,7 @@ import type {KubeObject} from '../types.js'
 import {ownedBy, ownerRef, scaledValue, setCondition, stableJson, templateHash, type Condition} from './util.js'
 
 const REVISION = 'deployment.kubernetes.io/revision'
+const REVISION_HISTORY = 'deployment.kubernetes.io/revision-history'
 const HASH_LABEL = 'pod-template-hash'
 
 function withoutHash(template: KubeObject['spec']): string {
@@ -37,7 +38,7 @@ export function reconcileDeployment(cluster: Cluster, namespace: string, name: s
     const updated = cluster.store.update('replicasets', {
       ...rs,
       spec: {...rs.spec, replicas: to},
-      metadata: {...rs.metadata, annotations: {...rs.metadata.annotations, 'deployment.kubernetes.io/desired-replicas': String(replicas)}},
+      metadata: {...rs.metadata, annotations: {...rs.metadata.annotations, ...replicasAnnotations(d)}},
     })
     cluster.event(d, 'Normal', 'ScalingReplicaSet', `Scaled ${to > from ? 'up' : 'down'} replica set ${rs.metadata.name} from ${from} to ${to}`, 'deployment-controller')
     return updated
@@ -61,8 +62,9 @@ export function reconcileDeployment(cluster: Cluster, namespace: string, name: s
       created = true
       if (newDesired) cluster.event(d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${newRS.metadata.name} from 0 to ${newDesired}`, 'deployment-controller')
     } else {
-      if (Number(newRS.metadata.annotations?.[REVISION] ?? 0) < maxRevision) {
-        newRS = cluster.store.update('replicasets', {...newRS, metadata: {...newRS.metadata, annotations: {...newRS.metadata.annotations, [REVISION]: String(maxRevision + 1)}}})
+      const annotations = newReplicaSetAnnotations(d, newRS, maxRevision)
+      if (JSON.stringify(annotations) !== JSON.stringify(newRS.metadata.annotations ?? {})) {
+        newRS = cluster.store.update('replicasets', {...newRS, metadata: {...newRS.metadata, annotations}})
       }
       newRS = scale(newRS, newDesired)
     }
@@ -71,6 +73,42 @@ export function reconcileDeployment(cluster: Cluster, namespace: string, name: s
   }
 
   writeStatus(cluster, d, newRS, cluster.store.list('replicasets', namespace).filter((rs) => ownedBy(rs, d)), created)
+}
+
+/** deployment_util.go annotationsToSkip: what the controller never copies from a Deployment to its ReplicaSets. */
+const NOT_COPIED = new Set([
+  'kubectl.kubernetes.io/last-applied-configuration',
+  REVISION,
+  REVISION_HISTORY,
+  'deployment.kubernetes.io/desired-replicas',
+  'deployment.kubernetes.io/max-replicas',
+  'deprecated.deployment.rollback.to',
+])
+
+/** copyDeploymentAnnotationsToReplicaSet: every other annotation (kubernetes.io/change-cause among them). */
+function copiedAnnotations(d: KubeObject): Record<string, string> {
+  return Object.fromEntries(Object.entries((d.metadata.annotations ?? {}) as Record<string, string>).filter(([k]) => !NOT_COPIED.has(k)))
+}
+
+/** SetReplicasAnnotations: desired-replicas = spec.replicas, max-replicas = spec.replicas + MaxSurge. */
+function replicasAnnotations(d: KubeObject): Record<string, string> {
+  const replicas: number = d.spec.replicas ?? 1
+  const surge = d.spec.strategy?.type === 'Recreate' ? 0 : scaledValue(d.spec.strategy?.rollingUpdate?.maxSurge, replicas, true)
+  return {'deployment.kubernetes.io/desired-replicas': String(replicas), 'deployment.kubernetes.io/max-replicas': String(replicas + surge)}
+}
+
+/**
+ * SetNewReplicaSetAnnotations for an existing new ReplicaSet: copy the Deployment's annotations; when it comes back
+ * as the newest (a rollback), give it the next revision and remember the one it had in revision-history.
+ */
+function newReplicaSetAnnotations(d: KubeObject, rs: KubeObject, maxRevision: number): Record<string, string> {
+  const annotations: Record<string, string> = {...rs.metadata.annotations, ...copiedAnnotations(d)}
+  const oldRevision = annotations[REVISION]
+  if (Number(oldRevision ?? 0) < maxRevision) {
+    annotations[REVISION] = String(maxRevision + 1)
+    if (oldRevision) annotations[REVISION_HISTORY] = annotations[REVISION_HISTORY] ? `${annotations[REVISION_HISTORY]},${oldRevision}` : oldRevision
+  }
+  return annotations
 }
 
 function createReplicaSet(cluster: Cluster, d: KubeObject, revision: number, replicas: number): KubeObject {
@@ -84,7 +122,7 @@ function createReplicaSet(cluster: Cluster, d: KubeObject, revision: number, rep
       name: `${d.metadata.name}-${hash}`,
       namespace: d.metadata.namespace,
       labels: {...d.spec.template.metadata?.labels, [HASH_LABEL]: hash},
-      annotations: {'deployment.kubernetes.io/desired-replicas': String(d.spec.replicas ?? 1), 'deployment.kubernetes.io/max-replicas': String((d.spec.replicas ?? 1) + 1), [REVISION]: String(revision)},
+      annotations: {...copiedAnnotations(d), ...replicasAnnotations(d), [REVISION]: String(revision)},
       ownerReferences: [ownerRef(d)],
     },
     spec: {

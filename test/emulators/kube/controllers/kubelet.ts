@@ -6,6 +6,7 @@ import type {Container, KubeObject, PodSpec} from '../types.js'
 import {ISSUER} from '../auth.js'
 import {NODE_IP, NODE_NAME} from '../cluster.js'
 import {runAgent} from '../injector/agent.js'
+import {startLogRun} from '../runtime/logs.js'
 import {crashLoopStatus, crashLooping, markUnschedulable, unschedulableMessage} from './faults.js'
 import {now, setCondition, type Condition} from './util.js'
 
@@ -39,6 +40,8 @@ interface ContainerStatus {
 export function reconcilePod(cluster: Cluster, namespace: string, name: string): void {
   const pod = cluster.store.get('pods', namespace, name)
   if (!pod || pod.metadata.deletionTimestamp) return
+  // only minikube's kubelet runs here: a pod bound to another node keeps whatever status it was given
+  if (pod.spec.nodeName && pod.spec.nodeName !== NODE_NAME) return
   if (!pod.spec.nodeName) {
     const unschedulable = unschedulableMessage(cluster, pod)
     if (unschedulable) return markUnschedulable(cluster, pod, unschedulable)
@@ -113,15 +116,22 @@ function start(cluster: Cluster, pod: KubeObject, c: Container, rt: PodRuntime):
   if (!info) {
     info = {id: randomBytes(32).toString('hex'), startedAt: now()}
     rt.containers.set(c.name, info)
-    cluster.event(pod, 'Normal', 'Pulled', `Container image "${c.image}" already present on machine`, 'kubelet')
-    cluster.event(pod, 'Normal', 'Created', `Created container: ${c.name}`, 'kubelet')
-    cluster.event(pod, 'Normal', 'Started', `Started container ${c.name}`, 'kubelet')
+    const fieldPath = containerFieldPath(pod, c)
+    cluster.event(pod, 'Normal', 'Pulled', `Container image "${c.image}" already present on machine`, 'kubelet', fieldPath)
+    cluster.event(pod, 'Normal', 'Created', `Created container: ${c.name}`, 'kubelet', fieldPath)
+    cluster.event(pod, 'Normal', 'Started', `Started container ${c.name}`, 'kubelet', fieldPath)
   }
   return info
 }
 
+/** pkg/kubelet/container/ref.go fieldPath: which list of the pod spec holds the container. */
+function containerFieldPath(pod: KubeObject, c: Container): string {
+  const list = (pod.spec.initContainers ?? []).some((i: Container) => i.name === c.name) ? 'initContainers' : 'containers'
+  return `spec.${list}{${c.name}}`
+}
+
 function pullFailure(cluster: Cluster, pod: KubeObject, c: Container): State {
-  cluster.event(pod, 'Warning', 'Failed', `Failed to pull image "${c.image}": Error response from daemon: pull access denied for ${c.image?.split(':')[0]}, repository does not exist or may require 'docker login'`, 'kubelet')
+  cluster.event(pod, 'Warning', 'Failed', `Failed to pull image "${c.image}": Error response from daemon: pull access denied for ${c.image?.split(':')[0]}, repository does not exist or may require 'docker login'`, 'kubelet', containerFieldPath(pod, c))
   return {waiting: {reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image}"`}}
 }
 
@@ -193,7 +203,10 @@ function launch(cluster: Cluster, pod: KubeObject, c: Container, rt: PodRuntime)
       if (outcome !== 'rendered') {
         const delay = outcome === 'auth-failed' ? Math.min(1000 * 2 ** (state.attempt - 1), 300_000) : Math.min(10_000 * 2 ** (state.restarts - 1), 300_000)
         cluster.after(delay, () => {
-          if (cluster.runtimes.get(pod.metadata.uid!) === rt) launch(cluster, pod, c, rt)
+          if (cluster.runtimes.get(pod.metadata.uid!) !== rt) return
+          // an exited container comes back as a new instance with a log of its own (kubectl logs --previous)
+          if (outcome === 'template-failed') startLogRun(rt, c.name)
+          launch(cluster, pod, c, rt)
         })
       }
       requeue()

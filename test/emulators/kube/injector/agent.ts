@@ -3,11 +3,12 @@ import type {Container, KubeObject} from '../types.js'
 
 import {decodeAgentConfig, type AgentConfig} from './config.js'
 import {renderDefaultTemplate, secretPaths, toTemplateSecret, type TemplateSecret} from './render.js'
+import {VAULT_BUILD_DATE, VAULT_VERSION} from '../../versions.js'
 
 /** How one run of an emulated agent container ended. */
 export type AgentOutcome = 'rendered' | 'auth-failed' | 'template-failed'
 
-const AGENT_VERSION = 'Vault v1.21.2, built 2025-12-10T09:39:14Z'
+const AGENT_VERSION = `Vault v${VAULT_VERSION}, built ${VAULT_BUILD_DATE}`
 
 function timestamp(): string {
   return new Date().toISOString()
@@ -63,7 +64,8 @@ function banner(): string {
 export async function runAgent(cluster: Cluster, pod: KubeObject, container: Container, rt: PodRuntime, attempt: number): Promise<AgentOutcome> {
   const log = (text: string) => cluster.appendLog(rt, container.name, text)
   const config = decodeAgentConfig(container.env)
-  if (attempt === 0) {
+  // a new container instance (first run or a restart after exiting) starts its log with the banner
+  if (attempt === 0 || !rt.logs.get(container.name)?.at(-1)?.length) {
     log(banner())
     log(logLine('INFO', 'agent.sink.file', 'creating file sink'))
     log(logLine('INFO', 'agent.sink.file', 'file sink configured', {path: '/home/vault/.vault-token', mode: '-rw-r-----'}))

@@ -1,9 +1,9 @@
 import {jsonMergePatch} from './json-merge.js'
-import {jsonPatch} from './json-patch.js'
+import {jsonPatch, PatchApplyError} from './json-patch.js'
 import {schemaFor} from './schema.js'
 import {PatchError, strategicMerge} from './strategic.js'
 
-export {PatchError}
+export {PatchApplyError, PatchError}
 
 export const PATCH_TYPES = ['application/strategic-merge-patch+json', 'application/merge-patch+json', 'application/json-patch+json'] as const
 export type PatchType = (typeof PATCH_TYPES)[number]

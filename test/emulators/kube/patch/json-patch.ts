@@ -59,10 +59,20 @@ function add(doc: unknown, pointer: string, value: unknown, replace: boolean): u
   return doc
 }
 
+/** A patch that decoded but could not be applied (evanphx/json-patch Patch.Apply): the API server answers 422. */
+export class PatchApplyError extends PatchError {}
+
 export function jsonPatch(target: unknown, ops: unknown): unknown {
   if (!Array.isArray(ops)) throw new PatchError('json: cannot unmarshal object into Go value of type jsonpatch.Patch')
-  let doc = structuredClone(target)
-  for (const op of ops as Op[]) {
+  try {
+    return applyOps(structuredClone(target), ops as Op[])
+  } catch (error) {
+    throw error instanceof PatchError ? new PatchApplyError(error.message) : error
+  }
+}
+
+function applyOps(doc: unknown, ops: Op[]): unknown {
+  for (const op of ops) {
     switch (op.op) {
       case 'add':
         doc = add(doc, op.path, structuredClone(op.value), false)
