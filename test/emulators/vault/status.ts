@@ -2,7 +2,7 @@
 // sys/health (http/sys_health.go), sys/seal-status, sys/init, sys/leader.
 import {goEncode, goStruct} from './go-json.js'
 import type {WireResponse} from './http-wire.js'
-import {VAULT_VERSION} from './mounts.js'
+import {VAULT_BUILD_DATE, VAULT_VERSION} from '../versions.js'
 import {errorBody} from './render.js'
 
 export interface ServerIdentity {
@@ -13,7 +13,6 @@ export interface ServerIdentity {
 }
 
 const JSON_HEADERS = {'Cache-Control': 'no-store', 'Content-Type': 'application/json'}
-const BUILD_DATE = '2025-10-21T19:32:41Z'
 
 function parseCode(query: URLSearchParams, name: string, fallback: number): number | undefined {
   const value = query.get(name)
@@ -62,7 +61,7 @@ export function sealStatus(server: ServerIdentity, method: string): WireResponse
     progress: 0,
     nonce: '',
     version: VAULT_VERSION,
-    build_date: BUILD_DATE,
+    build_date: VAULT_BUILD_DATE,
     migration: false,
     cluster_name: server.sealed ? undefined : server.clusterName,
     cluster_id: server.sealed ? undefined : server.clusterId,
