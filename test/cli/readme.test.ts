@@ -38,7 +38,8 @@ export function quickStartSteps(readme: string): Step[] {
 
 /**
  * What legitimately differs between two runs: generated pod names (and the column width they set), a file's hash
- * (the default template prints the secret's created_time), durations, the emulators' ports.
+ * (the default template prints the secret's created_time), durations, the emulators' ports, Vault's cluster id and
+ * name.
  */
 export function comparable(text: string): string[] {
   return text
@@ -46,6 +47,8 @@ export function comparable(text: string): string[] {
     .replace(/sha256 [0-9a-f]{12}/g, 'sha256 <hash>')
     .replace(/\b\d+(\.\d+)?m?s\)/g, '<duration>)')
     .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:<port>')
+    .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, '<uuid>')
+    .replace(/\bvault-cluster-[0-9a-f]{8}\b/g, 'vault-cluster-<id>')
     .split('\n')
     .map((line) => line.replace(/[ \t]+/g, ' ').trimEnd())
     .filter((line, i, lines) => line !== '' || (i > 0 && i < lines.length - 1))
@@ -99,9 +102,10 @@ describe('the README quick start, run literally against npm run emulators', () =
 })
 
 describe('comparing output with the README', () => {
-  it('ignores pod names, hashes, durations, ports and column padding, nothing else', () => {
+  it('ignores pod names, hashes, durations, ports, cluster ids and column padding, nothing else', () => {
     const shown = 'orgchart-b94b4d4b5-7jzzx  ok  191 B, sha256 505b96177e23 (0.5s) http://127.0.0.1:42217'
     expect(comparable('orgchart-86769d9557-8rhbb ok 191 B, sha256 c77cc655ffae (1.25s) http://127.0.0.1:1')).toEqual(comparable(shown))
+    expect(comparable('(same cluster_id 9c84bffe-1af8-45ed-b48d-77929546bc33, vault-cluster-fb2b5415)')).toEqual(comparable('(same cluster_id 00000000-1111-2222-3333-444444444444, vault-cluster-0badc0de)'))
     expect(comparable('orgchart-86769d9557-8rhbb ok 192 B, sha256 c77cc655ffae (1.25s) http://127.0.0.1:1')).not.toEqual(comparable(shown))
     expect(comparable('orgchart-86769d9557-8rhbb FAIL 191 B, sha256 c77cc655ffae (1.25s) http://127.0.0.1:1')).not.toEqual(comparable(shown))
   })
