@@ -54,6 +54,12 @@ export interface VaultIdentity {
 
 export const DEFAULT_TIMEOUT_MS = 60_000
 const RETRY_DELAYS_MS = [100, 250, 600]
+/**
+ * A new kv-v2 mount upgrades in the background and answers 400 "Upgrading from non-versioned to versioned data" until
+ * it is done, which can take seconds (hashicorp/vault-plugin-secrets-kv upgrade.go): it is waited out, in steps, for as
+ * long as the call's timeout allows.
+ */
+const KV_UPGRADE_POLL_MS = 250
 
 /**
  * The one way vsi talks to Vault: node-vault 0.12's generic `request`, with hand-built paths (its templated helpers
@@ -179,10 +185,12 @@ export class VaultClient {
         return response === '' || response === undefined ? undefined : (response as VaultResponse<T>)
       } catch (error) {
         // A closed client (the command is ending) does not try again.
-        const retryable = !this.closed && (isKvUpgrading(error) || (options.idempotent === true && isTransient(error)))
-        if (retryable && attempt < RETRY_DELAYS_MS.length && Date.now() + RETRY_DELAYS_MS[attempt]! < deadline) {
+        const upgrading = !this.closed && isKvUpgrading(error)
+        const retryable = upgrading || (!this.closed && options.idempotent === true && isTransient(error))
+        const delay = upgrading ? KV_UPGRADE_POLL_MS : RETRY_DELAYS_MS[attempt]
+        if (retryable && delay !== undefined && Date.now() + delay < deadline) {
           debug(`${method} ${path} failed (${statusOf(error) ?? (error as {code?: string}).code}); retrying`)
-          await new Promise((resolve) => setTimeout(resolve, RETRY_DELAYS_MS[attempt]))
+          await new Promise((resolve) => setTimeout(resolve, delay))
           continue
         }
         const context = {addr: this.options.label ?? this.addr, tokenSource: this.tokenSource, unreachableHint: this.options.unreachableHint, timeoutMs: this.timeoutMs}
