@@ -1,8 +1,8 @@
 import type {V1Deployment, V1MutatingWebhook, V1Service} from '@kubernetes/client-node'
 
 import type {InjectorDefaults} from '../annotations/injection.js'
-import {VsiError} from '../errors.js'
 import type {KubeClient} from '../kube/client.js'
+import {isForbidden} from '../kube/errors.js'
 import {findInjectorWebhook} from '../kube/injector-webhook.js'
 import type {Fact} from './check.js'
 import {selectorMatches} from './match.js'
@@ -21,8 +21,7 @@ export interface InjectorFacts {
 
 /** A 403 means "cannot tell", not "broken": the caller turns it into skipped checks. */
 export function forbiddenReason(error: unknown): string | undefined {
-  if (error instanceof VsiError && error.code === 'kube-forbidden') return error.message
-  return undefined
+  return isForbidden(error) ? error.message : undefined
 }
 
 function injectorDefaults(deployment: V1Deployment | undefined): InjectorDefaults {

@@ -20,7 +20,6 @@ import type {
   AuthenticationV1TokenRequest,
   ConfigurationOptions,
   CoreV1Event,
-  KubeConfig,
   V1ClusterRoleBinding,
   V1ConfigMap,
   V1DaemonSet,
@@ -99,8 +98,8 @@ export interface KubeClient {
   readonly namespace: string
   readonly context?: string
   readonly server: string
-  /** The loaded configuration, for code that needs client-node directly (avoid: add a method here instead). */
-  readonly kubeConfig: KubeConfig
+  /** The current context's cluster CA as the kubeconfig names it: inline data (base64) or a file. */
+  readonly clusterCa: {data?: string; file?: string}
 
   /** The same client, with every call (REST, exec, port-forward) also bounded by `signal`. */
   withSignal(signal: AbortSignal): KubeClient
@@ -126,6 +125,7 @@ export interface KubeClient {
   findSecret(name: string, namespace?: string): Promise<V1Secret | undefined>
   createSecret(secret: V1Secret, namespace?: string): Promise<V1Secret>
   findConfigMap(name: string, namespace?: string): Promise<V1ConfigMap | undefined>
+  listClusterRoleBindings(): Promise<V1ClusterRoleBinding[]>
   findClusterRoleBinding(name: string): Promise<V1ClusterRoleBinding | undefined>
   createClusterRoleBinding(binding: V1ClusterRoleBinding): Promise<V1ClusterRoleBinding>
   listMutatingWebhookConfigurations(labelSelector?: string): Promise<V1MutatingWebhookConfiguration[]>
@@ -178,7 +178,8 @@ export async function connectKube(options: ConnectOptions = {}): Promise<KubeCli
     openWebSocket: webSocketOpener(kc, target),
     requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
   }
-  return makeClient(apis, loaded.namespace, kc, undefined)
+  const cluster = kc.getCurrentCluster()
+  return makeClient(apis, loaded.namespace, {data: cluster?.caData, file: cluster?.caFile}, undefined)
 }
 
 const MAX_THROTTLED_ATTEMPTS = 5
@@ -193,7 +194,7 @@ function retryAfterMs(error: unknown): number | undefined {
   return Number.isFinite(seconds) && seconds >= 0 ? Math.min(seconds * 1000, MAX_RETRY_AFTER_MS) : undefined
 }
 
-function makeClient(apis: Apis, defaultNamespace: string, kubeConfig: KubeConfig, signal: AbortSignal | undefined): KubeClient {
+function makeClient(apis: Apis, defaultNamespace: string, clusterCa: KubeClient['clusterCa'], signal: AbortSignal | undefined): KubeClient {
   const {k8s, core, apps, rbac, admission, target} = apis
   const ns = (namespace: string | undefined) => namespace ?? defaultNamespace
 
@@ -269,8 +270,8 @@ function makeClient(apis: Apis, defaultNamespace: string, kubeConfig: KubeConfig
     namespace: defaultNamespace,
     context: target.context,
     server: target.server,
-    kubeConfig,
-    withSignal: (next) => makeClient(apis, defaultNamespace, kubeConfig, signal ? AbortSignal.any([signal, next]) : next),
+    clusterCa,
+    withSignal: (next) => makeClient(apis, defaultNamespace, clusterCa, signal ? AbortSignal.any([signal, next]) : next),
 
     getWorkload: (ref, namespace) =>
       call(workloadOp('get', ref, ns(namespace)), (o) => readers[ref.kind]({name: ref.name, namespace: ns(namespace)}, o)),
@@ -366,6 +367,8 @@ function makeClient(apis: Apis, defaultNamespace: string, kubeConfig: KubeConfig
       find({verb: 'get', resource: 'configmaps', kind: 'config map', name, namespace: ns(namespace)}, (o) =>
         core.readNamespacedConfigMap({name, namespace: ns(namespace)}, o),
       ),
+    listClusterRoleBindings: async () =>
+      (await call({verb: 'list', resource: 'clusterrolebindings.rbac.authorization.k8s.io'}, (o) => rbac.listClusterRoleBinding({}, o))).items,
     findClusterRoleBinding: (name) =>
       find({verb: 'get', resource: 'clusterrolebindings.rbac.authorization.k8s.io', kind: 'cluster role binding', name}, (o) =>
         rbac.readClusterRoleBinding({name}, o),

@@ -1,4 +1,5 @@
 import {VsiError} from '../errors.js'
+import {unreachableReason} from '../network-errors.js'
 
 /** What vsi was doing when the API server answered: names the verb and resource in every error message. */
 export interface KubeOperation {
@@ -33,6 +34,11 @@ export class KubeApiError extends VsiError {
 
 export function isNotFound(error: unknown): boolean {
   return error instanceof KubeApiError && error.status === 404
+}
+
+/** RBAC refused the call: for a check, "cannot tell" rather than "broken". */
+export function isForbidden(error: unknown): error is KubeApiError {
+  return error instanceof KubeApiError && error.status === 403
 }
 
 export function isAlreadyExists(error: unknown): boolean {
@@ -116,17 +122,6 @@ export function statusError(status: number, body: unknown, op: KubeOperation, ta
   }
 }
 
-const UNREACHABLE: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ENOTFOUND: 'host not found (DNS)',
-  EAI_AGAIN: 'DNS lookup failed',
-  ETIMEDOUT: 'connection timed out',
-  ECONNRESET: 'connection reset',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-  EPIPE: 'connection closed',
-}
-
 interface SystemErrorShape {
   name?: string
   code?: string
@@ -173,8 +168,9 @@ export function transportError(error: unknown, op: KubeOperation, target: KubeTa
       cause: error,
     })
   }
-  if (code && UNREACHABLE[code]) {
-    return new VsiError(`cannot reach the Kubernetes API server at ${target.server}: ${UNREACHABLE[code]}`, {
+  const unreachable = unreachableReason(code)
+  if (unreachable) {
+    return new VsiError(`cannot reach the Kubernetes API server at ${target.server}: ${unreachable}`, {
       code: 'kube-unreachable',
       hint: `Is the cluster running (e.g. \`minikube status\`)? Check the server of ${target.context ? `context "${target.context}"` : 'the current context'} with \`kubectl cluster-info\`.`,
       cause: error,

@@ -1,7 +1,7 @@
 import type {V1MutatingWebhook} from '@kubernetes/client-node'
 
 import type {KubeClient} from './client.js'
-import {KubeApiError} from './errors.js'
+import {isForbidden} from './errors.js'
 
 /** The webhook name the Vault Helm chart and vault-k8s's own manifests register. */
 export const INJECTOR_WEBHOOK = 'vault.hashicorp.com'
@@ -25,7 +25,7 @@ export async function checkInjector(kube: KubeClient): Promise<InjectorState | u
   try {
     return await webhookReadiness(kube)
   } catch (error) {
-    if (error instanceof KubeApiError && error.status === 403) return undefined
+    if (isForbidden(error)) return undefined
     throw error
   }
 }

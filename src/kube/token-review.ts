@@ -10,8 +10,7 @@ import {readFile} from 'node:fs/promises'
 
 import {inputError} from '../errors.js'
 import type {KubeClient} from './client.js'
-import {loadClientNode} from './config.js'
-import {kubeError} from './errors.js'
+import {isForbidden} from './errors.js'
 
 export const AUTH_DELEGATOR = 'system:auth-delegator'
 
@@ -28,14 +27,11 @@ function bindsServiceAccount(binding: V1ClusterRoleBinding, namespace: string, s
  * listing is forbidden, looks only at `expectedName` (e.g. the Helm chart's `<release>-server-binding`).
  */
 export async function findAuthDelegatorBinding(kube: KubeClient, namespace: string, serviceAccount: string, expectedName?: string): Promise<string | undefined> {
-  const {RbacAuthorizationV1Api} = await loadClientNode()
-  const rbac = kube.kubeConfig.makeApiClient(RbacAuthorizationV1Api)
   try {
-    const bindings = (await rbac.listClusterRoleBinding()).items
+    const bindings = await kube.listClusterRoleBindings()
     return bindings.find((binding) => bindsServiceAccount(binding, namespace, serviceAccount))?.metadata?.name
   } catch (error) {
-    const mapped = kubeError(error, {verb: 'list', resource: 'clusterrolebindings.rbac.authorization.k8s.io'}, {server: kube.server, context: kube.context})
-    if (mapped.code !== 'kube-forbidden' || expectedName === undefined) throw mapped
+    if (!isForbidden(error) || expectedName === undefined) throw error
   }
   const binding = await kube.findClusterRoleBinding(expectedName)
   return binding && bindsServiceAccount(binding, namespace, serviceAccount) ? expectedName : undefined
@@ -43,12 +39,12 @@ export async function findAuthDelegatorBinding(kube: KubeClient, namespace: stri
 
 /** The cluster CA of the current context, as PEM (certificate-authority-data or certificate-authority). */
 export async function clusterCaPem(kube: KubeClient): Promise<string | undefined> {
-  const cluster = kube.kubeConfig.getCurrentCluster()
-  if (cluster?.caData) return Buffer.from(cluster.caData, 'base64').toString('utf8')
-  if (!cluster?.caFile) return undefined
+  const {data, file} = kube.clusterCa
+  if (data) return Buffer.from(data, 'base64').toString('utf8')
+  if (!file) return undefined
   try {
-    return await readFile(cluster.caFile, 'utf8')
+    return await readFile(file, 'utf8')
   } catch (error) {
-    throw inputError(`cannot read the cluster CA ${cluster.caFile} named by the kubeconfig: ${(error as Error).message}`)
+    throw inputError(`cannot read the cluster CA ${file} named by the kubeconfig: ${(error as Error).message}`)
   }
 }

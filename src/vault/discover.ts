@@ -2,6 +2,7 @@ import type {V1Container, V1Pod} from '@kubernetes/client-node'
 
 import {VsiError} from '../errors.js'
 import type {KubeClient} from '../kube/client.js'
+import {isForbidden} from '../kube/errors.js'
 import type {PortForwardHandle} from '../kube/port-forward.js'
 
 /** The Helm chart's labels on the Vault server pods, whatever the release is called (reference/vault-helm.md §2). */
@@ -69,7 +70,7 @@ async function listVaultPods(kube: KubeClient): Promise<V1Pod[]> {
     return await kube.listPods({allNamespaces: true, labelSelector: VAULT_SERVER_SELECTOR})
   } catch (error) {
     // Users allowed only their own namespace still find a Vault installed there.
-    if (error instanceof VsiError && error.code === 'kube-forbidden') return kube.listPods({labelSelector: VAULT_SERVER_SELECTOR})
+    if (isForbidden(error)) return kube.listPods({labelSelector: VAULT_SERVER_SELECTOR})
     throw error
   }
 }

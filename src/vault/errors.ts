@@ -1,4 +1,5 @@
 import {ExitCode, VsiError} from '../errors.js'
+import {unreachableReason} from '../network-errors.js'
 
 /** What node-vault 0.12 rejects with: ApiResponseError (not exported) carries `response`; axios errors carry `code`. */
 interface NodeVaultErrorShape {
@@ -216,17 +217,7 @@ function transportError(error: unknown, code: string, {addr, unreachableHint, ti
       cause: error,
     })
   }
-  const reasons: Record<string, string> = {
-    ECONNREFUSED: 'connection refused',
-    ENOTFOUND: 'host not found',
-    EAI_AGAIN: 'host name lookup failed',
-    EHOSTUNREACH: 'host unreachable',
-    ENETUNREACH: 'network unreachable',
-    ETIMEDOUT: 'timed out',
-    ECONNABORTED: 'timed out',
-    ECONNRESET: 'connection reset',
-  }
-  return new VsiError(`Cannot reach Vault at ${addr}: ${reasons[code] ?? detail}`, {
+  return new VsiError(`Cannot reach Vault at ${addr}: ${unreachableReason(code) ?? detail}`, {
     code: 'vault-unreachable',
     hint: unreachableHint ?? 'Is Vault running there? Check VAULT_ADDR or --vault-addr (with no address set, vsi looks for Vault in the cluster).',
     cause: error,

@@ -1,6 +1,9 @@
 import type {V1Pod} from '@kubernetes/client-node'
 
+import type {AgentError} from '../agent/agent-log.js'
+import {readAgentError} from '../agent/agent-log.js'
 import {annotationIsTrue} from '../annotations/go-parse.js'
+import {injectionSpec} from '../annotations/injection.js'
 import type {RenderedFile} from '../annotations/secrets.js'
 import {renderedFiles} from '../annotations/secrets.js'
 import {VsiError} from '../errors.js'
@@ -34,26 +37,14 @@ export interface CheckContext {
 }
 
 const MAX_EXEC_MS = 30_000
-const LOG_LINES = 40
 
 const fail = (failureClass: FailureClass, reason: string, hint: string): CheckFailure => ({class: failureClass, reason, hint})
 
-/** The last line of a container's log that looks like an error: the usual "why" of a failing vault-agent. */
-async function lastErrorLine(ctx: CheckContext, pod: string, container: string): Promise<string | undefined> {
-  try {
-    const log = await ctx.kube.withSignal(AbortSignal.timeout(Math.max(ctx.deadline - Date.now(), 1))).podLogs(pod, {
-      namespace: ctx.namespace,
-      container,
-      tailLines: LOG_LINES,
-    })
-    const line = String(log)
-      .split('\n')
-      .reverse()
-      .find((l) => /error|denied|not authorized|invalid|missing|forbidden/i.test(l))
-    return line?.trim().slice(0, 240)
-  } catch {
-    return undefined
-  }
+/** What the agent container's log says went wrong and why (the reading doctor does too), within --timeout. */
+function agentError(ctx: CheckContext, pod: V1Pod, container: string): Promise<AgentError | undefined> {
+  const {role, authMount, serviceAccount} = injectionSpec(pod.metadata ?? {}, pod.spec)
+  const kube = ctx.kube.withSignal(AbortSignal.timeout(Math.max(ctx.deadline - Date.now(), 1)))
+  return readAgentError(kube, pod, container, {role, authMount, serviceAccount, namespace: ctx.namespace})
 }
 
 function appContainer(pod: V1Pod, requested: string | undefined): string | undefined {
@@ -102,15 +93,18 @@ async function podChecks(pod: V1Pod, ctx: CheckContext): Promise<{checks: Check[
     } else {
       agentsOk = false
       const state = describeContainerState(containerStatus(pod, AGENT_INIT_CONTAINER, true))
-      const logLine = await lastErrorLine(ctx, name, AGENT_INIT_CONTAINER)
+      const found = await agentError(ctx, pod, AGENT_INIT_CONTAINER)
+      const cause = found?.diagnosis
       checks.push({
         check: 'agent-init',
         status: 'fail',
-        detail: logLine,
+        detail: found?.error,
         failure: fail(
           'not-ready',
-          `${AGENT_INIT_CONTAINER} has not completed (${state})${logLine ? `: ${logLine}` : ''}`,
-          `It cannot log in to Vault or read a secret: see \`kubectl logs ${name} -c ${AGENT_INIT_CONTAINER} -n ${ns}\`; check the Vault role's bound service account and namespace, and that its policy can read the secret paths.`,
+          `${AGENT_INIT_CONTAINER} has not completed (${state})${found ? `: ${found.error}` : ''}${cause ? ` → ${cause.reason}` : ''}`,
+          cause
+            ? `${cause.hint} Then recreate the pod (${recreateCommand(pod, ns)}).`
+            : `It cannot log in to Vault or read a secret: see \`kubectl logs ${name} -c ${AGENT_INIT_CONTAINER} -n ${ns}\`; check the Vault role's bound service account and namespace, and that its policy can read the secret paths.`,
         ),
       })
     }
@@ -180,10 +174,10 @@ async function fileChecks(pod: V1Pod, file: RenderedFile, container: string, ctx
   if (result.exitCode !== 0) {
     const stderr = result.stderr.toString('utf8').trim().split('\n')[0] ?? ''
     if (/no such file/i.test(stderr)) {
-      const logLine = await lastErrorLine(ctx, name, AGENT_CONTAINER)
+      const found = await agentError(ctx, pod, AGENT_CONTAINER)
       const failure = fail(
         'file-missing',
-        `${file.path} does not exist in container ${container}${logLine ? `; vault-agent says: ${logLine}` : ''}`,
+        `${file.path} does not exist in container ${container}${found ? `; vault-agent says: ${found.error}` : ''}${found?.diagnosis ? ` → ${found.diagnosis.reason}` : ''}`,
         `vault-agent did not render it: see \`kubectl logs ${name} -c ${AGENT_CONTAINER} -n ${ctx.namespace}\`${file.vaultPath ? `; the role's policy must allow read on ${file.vaultPath}` : ''}.`,
       )
       return [{...base, check: 'file', status: 'fail', failure}, ...skipExpectations('file missing')]

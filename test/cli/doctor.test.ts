@@ -293,3 +293,16 @@ describe('vsi template render on a live workload', () => {
     expect(typo.json.result.templates[0].missingKeys[0]).toMatchObject({key: 'usernme', available: ['password', 'username']})
   })
 })
+
+describe('vsi verify reads the agent as doctor does', () => {
+  it('explains a failed vault-agent-init by the cause behind its last error', async () => {
+    const result = await runVsi(['verify', 'deployment/wrong-sa', '--kubeconfig', kubeconfig, '--timeout', '10s', '--json'])
+    expect(result.exitCode, result.stderr).toBe(1)
+    const init = result.json.result.pods[0].checks.find((c: any) => c.check === 'agent-init')
+    expect(init.status).toBe('fail')
+    expect(init.failure.reason).toMatch(
+      /^vault-agent-init has not completed \(.+\): .*service account name not authorized.* → role billing does not bind service account internal-app \(service account name not authorized\)$/,
+    )
+    expect(init.failure.hint).toMatch(/^Add it to the role: vault write auth\/kubernetes\/role\/billing bound_service_account_names=internal-app .* Then recreate the pod \(kubectl .+\)\.$/)
+  }, 90_000)
+})

@@ -1,7 +1,7 @@
 import type {V1Pod} from '@kubernetes/client-node'
 
 import type {CauseContext} from '../../agent/causes.js'
-import {diagnose, lastAgentError, oneLine} from '../../agent/causes.js'
+import {readAgentError} from '../../agent/agent-log.js'
 import {annotationIsTrue} from '../../annotations/go-parse.js'
 import type {KubeClient} from '../../kube/client.js'
 import {AGENT_CONTAINER, AGENT_INIT_CONTAINER, annotation, containerStatus, describeContainerState, initCompleted, isTerminating} from '../../kube/pod-state.js'
@@ -16,7 +16,6 @@ const on = linkChecks('pods')
 
 /** Enough to see a pattern across replicas without reading every pod's logs. */
 const MAX_PODS = 5
-const LOG_LINES = 200
 
 const created = (pod: V1Pod) => new Date(pod.metadata?.creationTimestamp ?? 0).getTime()
 
@@ -60,19 +59,6 @@ function injectedCheck(pod: V1Pod, ctx: DoctorContext, readySince: Date | undefi
   )
 }
 
-/** The last error of the container's current run, else of its previous one (a restarted agent may not have failed yet). */
-async function agentError(kube: KubeClient, pod: V1Pod, container: string, ns: string): Promise<string | undefined> {
-  for (const previous of [false, true]) {
-    try {
-      const entry = lastAgentError(await kube.podLogs(pod.metadata?.name ?? '', {namespace: ns, container, tailLines: LOG_LINES, previous}))
-      if (entry) return entry
-    } catch {
-      // Forbidden, or no such run: the container state alone must do.
-    }
-  }
-  return undefined
-}
-
 async function agentCheck(pod: V1Pod, ctx: DoctorContext, kube: KubeClient): Promise<DoctorCheck | undefined> {
   const name = pod.metadata?.name ?? ''
   const ns = ctx.subject.namespace
@@ -84,17 +70,17 @@ async function agentCheck(pod: V1Pod, ctx: DoctorContext, kube: KubeClient): Pro
   else if (hasSidecar && !containerStatus(pod, AGENT_CONTAINER)?.state?.running) [container, state] = [AGENT_CONTAINER, describeContainerState(containerStatus(pod, AGENT_CONTAINER))]
   if (!container) return on.pass('pod-agent', `${name}: ${hasInit ? `${AGENT_INIT_CONTAINER} completed` : ''}${hasInit && hasSidecar ? ', ' : ''}${hasSidecar ? `${AGENT_CONTAINER} running` : ''}`, name)
 
-  const entry = await agentError(kube, pod, container, ns)
   const causeContext: CauseContext = {role: ctx.spec.role, authMount: ctx.spec.authMount, serviceAccount: pod.spec?.serviceAccountName ?? ctx.spec.serviceAccount, namespace: ns}
-  const diagnosis = entry ? diagnose(entry, causeContext) : undefined
+  const found = await readAgentError(kube, pod, container, causeContext)
+  const diagnosis = found?.diagnosis
   const logs = `kubectl logs ${name} -c ${container} -n ${ns}`
-  if (!entry) {
+  if (!found) {
     return on.fail('pod-agent', 'agent-failed', `${name}: ${container} has not finished (${state}); its log shows no error yet`, `Watch it: ${logs}`, name)
   }
   return on.fail(
     'pod-agent',
     diagnosis?.class ?? 'agent-failed',
-    `${name}: ${container} ${state}; last error: ${oneLine(entry)}${diagnosis ? ` → ${diagnosis.reason}` : ''}`,
+    `${name}: ${container} ${state}; last error: ${found.error}${diagnosis ? ` → ${diagnosis.reason}` : ''}`,
     diagnosis ? `${diagnosis.hint} Then recreate the pod (${recreateCommand(pod, ns)}).` : `Read the whole log: ${logs}`,
     name,
   )

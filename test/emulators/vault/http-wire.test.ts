@@ -12,9 +12,9 @@ beforeAll(async () => {
 afterAll(() => vault.stop())
 
 /** Writes raw bytes and returns everything the server sends until it closes the connection. */
-function exchange(chunks: string[]): Promise<string> {
+function exchange(chunks: string[], to = port): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1')
+    const socket = net.connect(to, '127.0.0.1')
     let received = ''
     socket.on('data', (d) => (received += d.toString('latin1')))
     socket.on('end', () => resolve(received))
@@ -90,5 +90,25 @@ describe('the raw HTTP/1.1 front', () => {
     const raw = await exchange(['GET /v2/anything HTTP/1.1\r\nHost: vault\r\nConnection: close\r\n\r\n'])
     expect(statusLines(raw)).toEqual(['HTTP/1.1 404 Not Found'])
     expect(raw.endsWith('{"errors":[]}\n')).toBe(true)
+  })
+})
+
+describe('plain HTTP sent to the HTTPS listener', () => {
+  let https: VaultEmulator
+  let httpsPort: number
+  beforeAll(async () => {
+    https = await startVaultEmulator({tls: true})
+    httpsPort = Number(new URL(https.url).port)
+  })
+  afterAll(() => https.stop())
+
+  it('is answered as Go\'s net/http answers it: a bare HTTP/1.0 400 on the raw connection, then close', async () => {
+    const raw = await exchange(['GET /v1/sys/health HTTP/1.1\r\nHost: vault\r\n\r\n'], httpsPort)
+    expect(raw).toBe('HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n')
+    expect(https.requests).toEqual([])
+  })
+
+  it('is closed unanswered when its first bytes are neither TLS nor one of the methods Go recognises', async () => {
+    expect(await exchange(['LIST /v1/secret/metadata/ HTTP/1.1\r\nHost: vault\r\n\r\n'], httpsPort)).toBe('')
   })
 })

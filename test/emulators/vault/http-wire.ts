@@ -49,11 +49,17 @@ export async function startWireServer(options: WireServerOptions): Promise<WireS
     socket.on('close', () => sockets.delete(socket))
     serveConnection(socket, options.handler)
   }
-  const server = options.tls
+  const tlsServer = options.tls
     ? tls.createServer({cert: options.tls.cert, key: options.tls.key, ALPNProtocols: ['http/1.1'], ...(options.tls.clientCa ? {ca: options.tls.clientCa, requestCert: true, rejectUnauthorized: true} : {})}, onSocket)
-    : net.createServer(onSocket)
+    : undefined
   // A client that hangs up mid-handshake must not crash the test process.
-  server.on('tlsClientError', () => {})
+  tlsServer?.on('tlsClientError', () => {})
+  const server = net.createServer((socket) => {
+    if (!tlsServer) return onSocket(socket)
+    sockets.add(socket)
+    socket.on('close', () => sockets.delete(socket))
+    void answerPlainHttpOrHandshake(socket, tlsServer)
+  })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(0, options.host ?? '127.0.0.1', () => resolve())
@@ -66,6 +72,47 @@ export async function startWireServer(options: WireServerOptions): Promise<WireS
         server.close(() => resolve())
       }),
   }
+}
+
+/**
+ * On an HTTPS port, Go's net/http answers a first record that looks like plain HTTP with a 400 on the raw
+ * connection and closes it; anything else goes on to the TLS handshake (golang/go src/net/http/server.go,
+ * (*conn).serve and tlsRecordHeaderLooksLikeHTTP).
+ */
+async function answerPlainHttpOrHandshake(socket: net.Socket, tlsServer: tls.Server): Promise<void> {
+  socket.on('error', () => {})
+  const header = await firstBytes(socket, 5)
+  if (header === undefined) return
+  if (['GET /', 'HEAD ', 'POST ', 'PUT /', 'OPTIO'].includes(header.toString('latin1'))) {
+    socket.end('HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n')
+    return
+  }
+  // TLSSocket feeds the bytes already read from the socket to the handshake first.
+  socket.unshift(header)
+  tlsServer.emit('connection', socket)
+}
+
+/** The first `count` bytes the client sends (fewer if it ends sooner); undefined if it sends nothing. */
+function firstBytes(socket: net.Socket, count: number): Promise<Buffer | undefined> {
+  return new Promise((resolve) => {
+    const done = (chunk: Buffer | undefined) => {
+      socket.off('readable', onReadable)
+      socket.off('end', onEnd)
+      socket.off('close', onEnd)
+      resolve(chunk)
+    }
+    const onReadable = () => {
+      const chunk = socket.read(count) as Buffer | null
+      if (chunk !== null) done(chunk)
+    }
+    const onEnd = () => {
+      const rest = socket.read() as Buffer | null
+      done(rest ?? undefined)
+    }
+    socket.on('readable', onReadable)
+    socket.once('end', onEnd)
+    socket.once('close', onEnd)
+  })
 }
 
 function serveConnection(socket: net.Socket, handler: WireHandler): void {
