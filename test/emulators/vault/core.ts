@@ -3,7 +3,7 @@
 import {randomBytes, randomUUID} from 'node:crypto'
 import {posix} from 'node:path'
 import {kubernetesBackend, KubernetesAuthStore} from './backends/kubernetes.js'
-import {kvV1Backend, KvV1Store, kvV2Backend, KvV2Store} from './backends/kv.js'
+import {kvV1Backend, KvV1Store, kvV2Backend, KvV2Store, UPGRADE_ATTRIBUTION} from './backends/kv.js'
 import {sysBackend, type MountSettings, type SysCore, type Table} from './backends/sys.js'
 import {tokenBackend} from './backends/token.js'
 import type {KubeTarget} from './backends/token-review.js'
@@ -175,7 +175,7 @@ export class VaultCore implements SysCore {
     for (const [key, data] of old.entries) {
       const created = this.clock.stamp()
       store.keys.set(key, {
-        versions: new Map([[1, {data, created, deletion: null, destroyed: false}]]),
+        versions: new Map([[1, {data, created, deletion: null, destroyed: false, createdBy: UPGRADE_ATTRIBUTION, deletedBy: null}]]),
         currentVersion: 1,
         oldestVersion: 0,
         created,
@@ -184,6 +184,7 @@ export class VaultCore implements SysCore {
         casRequired: false,
         deleteVersionAfter: 0,
         customMetadata: null,
+        lastUpdatedBy: UPGRADE_ATTRIBUTION,
       })
     }
   }
