@@ -5,7 +5,7 @@ import type {Clock, Stamp} from '../clock.js'
 import {formatGoDuration} from '../go-duration-format.js'
 import {goStruct} from '../go-json.js'
 import type {TokenEntry} from '../tokens.js'
-import {parseDurationSecond} from '../../../../src/duration.js'
+import {parseDurationSecond} from '../go-strconv.js'
 import type {Backend, HandlerRequest, Route} from '../framework.js'
 import {errorResponse, listOf, nil, ok, withStatus, type Reply} from '../reply.js'
 
