@@ -87,6 +87,7 @@ console.log(`export KUBECONFIG=${kubeconfig}`)
 console.log(`# Vault emulator (dev mode, as vault-0)`)
 console.log(`export VAULT_ADDR=${vault.url}`)
 console.log(`export VAULT_TOKEN=${vault.rootToken}`)
+console.log(`# Unseal Key: ${vault.unsealKey}  (vault operator seal / vault operator unseal)`)
 const active = Object.entries(flags).filter(([, value]) => value !== undefined && value !== false)
 if (active.length > 0) console.log(`# faults: ${active.map(([key, value]) => `--${key} ${value === true ? '' : String(value)}`.trim()).join(' ')}`)
 

@@ -17,6 +17,7 @@ import {PolicyStore} from './policy/store.js'
 import {errorBody, render} from './render.js'
 import {errorResponse} from './reply.js'
 import {buildLogicalRequest, clientToken} from './request.js'
+import {handleSeal, handleUnseal, type SealCore} from './seal.js'
 import {health, initStatus, leader, sealStatus} from './status.js'
 import {TokenStore, type TokenEntry} from './tokens.js'
 
@@ -42,7 +43,7 @@ const PROTECTED_SECRET_PATHS = ['audit/', 'auth/', 'sys/', 'cubbyhole/', 'identi
 const PERMISSION_DENIED = multierror(['permission denied'])
 const INVALID_TOKEN = multierror(['permission denied', 'invalid token'])
 
-export class VaultCore implements SysCore {
+export class VaultCore implements SysCore, SealCore {
   readonly clock = new Clock()
   readonly tokens = new TokenStore(this.clock)
   readonly policies = new PolicyStore()
@@ -50,6 +51,8 @@ export class VaultCore implements SysCore {
   readonly authMounts = new Map<string, MountEntry>()
   readonly stores = new Map<MountEntry, MountStore>()
   sealed = false
+  /** The dev server's one unseal key (1 of 1 shares), which `vault server -dev` prints at start. */
+  readonly unsealKey = randomBytes(32)
   private readonly clusterName = `vault-cluster-${randomBytes(4).toString('hex')}`
   private readonly clusterId = randomUUID()
 
@@ -196,6 +199,21 @@ export class VaultCore implements SysCore {
     return candidates.filter((c) => path.startsWith(c.prefix)).sort((a, b) => b.prefix.length - a.prefix.length)[0]
   }
 
+  maySeal(clientToken: string | undefined): boolean {
+    const token = clientToken === undefined ? undefined : this.tokens.lookup(clientToken)
+    if (token === undefined) return false
+    const decision = this.acl(token).decide('sys/seal', 'update')
+    return decision.allowed && decision.sudo
+  }
+
+  sealStatus(): WireResponse {
+    return sealStatus(this.identity(), 'GET')
+  }
+
+  private identity() {
+    return {sealed: this.sealed, clusterName: this.clusterName, clusterId: this.clusterId, nowMs: this.clock.nowMs()}
+  }
+
   tokenClass(req: WireRequest): TokenClass {
     const token = clientToken(req)
     if (token === undefined) return 'none'
@@ -213,7 +231,7 @@ export class VaultCore implements SysCore {
     } catch {
       return {response: errorBody(400, [])}
     }
-    const server = {sealed: this.sealed, clusterName: this.clusterName, clusterId: this.clusterId, nowMs: this.clock.nowMs()}
+    const server = this.identity()
     switch (path) {
       case 'sys/health':
         return {response: health(server, req.method, url.searchParams)}
@@ -223,6 +241,10 @@ export class VaultCore implements SysCore {
         return {response: initStatus(req.method)}
       case 'sys/leader':
         return {response: leader(server, req.method)}
+      case 'sys/seal':
+        return {response: handleSeal(this, req, url.searchParams)}
+      case 'sys/unseal':
+        return {response: handleUnseal(this, req)}
     }
     const logical = buildLogicalRequest(req, path, url.searchParams)
     if ('status' in logical) return {response: errorBody(logical.status, logical.errors)}

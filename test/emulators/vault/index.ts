@@ -7,13 +7,14 @@
  *   const vault = await startVaultEmulator({kube: {url: kube.url, caPem: kube.caPem, serviceAccountToken}})
  *   vault.url            // http://127.0.0.1:<port> (https:// with `tls: true`; trust `vault.caPem`)
  *   vault.rootToken      // 'root' unless given
+ *   vault.unsealKey      // the dev server's unseal key (base64), for PUT sys/unseal after PUT sys/seal
  *   vault.requests       // [{method, path, query, status, token: 'root'|'other'|'none', reason?}]
  *   vault.faults.failNext(1, 503, 'sys/mounts'); vault.faults.dropNext(1); vault.faults.seal()
  *   vault.state.policies(); vault.state.kv('secret'); vault.state.kubernetes('kubernetes')
  *   vault.createToken({policies: ['app'], ttl: '1h'}); vault.clock.advance(3_600_000)
  *   await vault.stop()
  *
- * What it serves: sys/health, sys/seal-status, sys/init, sys/leader; sys/mounts[/<path>[/tune]],
+ * What it serves: sys/health, sys/seal-status, sys/init, sys/leader, sys/seal, sys/unseal; sys/mounts[/<path>[/tune]],
  * sys/auth[/<path>[/tune]]; sys/policies/acl[/<name>] and sys/policy[/<name>];
  * sys/capabilities-self, sys/capabilities; sys/internal/ui/mounts/<path> (the KV preflight);
  * auth/token/{create,create-orphan,lookup,lookup-self,renew-self,revoke-self};
@@ -146,6 +147,8 @@ export interface CreateTokenOptions {
 export interface VaultEmulator {
   url: string
   rootToken: string
+  /** Base64, as `vault server -dev` prints it; `faults.seal()` and PUT sys/seal seal the same Vault it unseals. */
+  unsealKey: string
   caPem?: string
   requests: RequestRecord[]
   faults: VaultFaults
@@ -241,6 +244,7 @@ export async function startVaultEmulator(options: VaultEmulatorOptions = {}): Pr
   return {
     url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${server.port}`,
     rootToken,
+    unsealKey: core.unsealKey.toString('base64'),
     caPem: options.tls ? fixture('ca.pem') : undefined,
     requests,
     faults: {
