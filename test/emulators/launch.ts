@@ -19,6 +19,7 @@ import {parseArgs} from 'node:util'
 import {renderTemplate} from '../../src/go-template/index.js'
 import {startKubeEmulator} from './kube/index.js'
 import {startVaultEmulator} from './vault/index.js'
+import {followVaultPod} from './vault-pod.js'
 import type {FailStatus} from './vault/faults.js'
 
 const YEAR = 365 * 24 * 3600
@@ -70,6 +71,8 @@ else kubeTarget.serviceAccountToken = kube.issueServiceAccountToken('default', '
 kube.setVault({url: vault.url})
 const {hostname, port} = new URL(vault.url)
 kube.portForwardTargets['default/vault-0:8200'] = {host: hostname, port: Number(port)}
+// Dev mode keeps everything in memory: deleting or restarting vault-0 restarts this Vault empty.
+followVaultPod(kube, vault)
 
 // ── Faults ───────────────────────────────────────────────────────────────────────────────────────────────────────
 vault.faults.latencyMs(milliseconds('vault-latency', flags['vault-latency'], 0))

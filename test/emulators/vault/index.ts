@@ -155,6 +155,11 @@ export interface VaultEmulator {
   state: VaultState
   /** Moves Vault's clock forward (token and JWT expiry) without sleeping. */
   clock: {advance(ms: number): void}
+  /**
+   * The process restarts, as when its pod is deleted or restarted: a dev server keeps everything in memory, so it comes
+   * back with only its defaults, a new cluster_id and unseal key, and the same root token (-dev-root-token-id).
+   */
+  restart(): void
   /** Mints a token directly (the same as auth/token/create by root) and returns its id. */
   createToken(options: CreateTokenOptions): string
   stop(): Promise<void>
@@ -170,7 +175,8 @@ function summary(entry: MountEntry): MountSummary {
 
 export async function startVaultEmulator(options: VaultEmulatorOptions = {}): Promise<VaultEmulator> {
   const rootToken = options.rootToken ?? 'root'
-  const core = new VaultCore({rootToken, devMode: options.devMode ?? true, kube: options.kube, kvV2UpgradeMs: options.kvV2UpgradeMs ?? 0})
+  const coreOptions = {rootToken, devMode: options.devMode ?? true, kube: options.kube, kvV2UpgradeMs: options.kvV2UpgradeMs ?? 0}
+  let core = new VaultCore(coreOptions)
   const faults = new Faults()
   const requests: RequestRecord[] = []
 
@@ -244,7 +250,12 @@ export async function startVaultEmulator(options: VaultEmulatorOptions = {}): Pr
   return {
     url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${server.port}`,
     rootToken,
-    unsealKey: core.unsealKey.toString('base64'),
+    get unsealKey() {
+      return core.unsealKey.toString('base64')
+    },
+    restart: () => {
+      core = new VaultCore(coreOptions)
+    },
     caPem: options.tls ? fixture('ca.pem') : undefined,
     requests,
     faults: {
