@@ -153,9 +153,9 @@ describe('KV v1', () => {
   })
 })
 
-// vault-plugin-secrets-kv v0.25.0 (bundled with Vault 1.21.0): backend.go getAttribution, path_data.go,
+// vault-plugin-secrets-kv v0.25.0 and later (bundled since Vault 1.21): backend.go getAttribution, path_data.go,
 // path_delete.go, path_metadata.go pathMetadataRead; sdk/logical/token.go CreateClientID for the client_id.
-describe('KV v2 attribution (kv v0.25.0)', () => {
+describe('KV v2 attribution (kv v0.25.0 and later)', () => {
   // The root token has no entity: its client ID hashes its sorted policies and the root namespace.
   const ROOT_CLIENT_ID = createHash('sha256').update('root\x00root').digest('base64')
   const root = (operation: string) => ({actor: 'root', operation, client_id: ROOT_CLIENT_ID})

@@ -62,8 +62,9 @@ export function kvV1Backend(store: KvV1Store, defaultTtl: () => number): Backend
 }
 
 /**
- * Who changed a key (vault-plugin-secrets-kv v0.25.0, the release Vault 1.21.0 bundles: types.proto Attribution,
- * backend.go getAttribution). A Go struct with `omitempty` on every field, so empty ones are left out.
+ * Who changed a key (vault-plugin-secrets-kv types.proto Attribution, backend.go getAttribution): added in v0.25.0,
+ * bundled since Vault 1.21, and unchanged through 824fb96 (v0.26.3-pre, what Vault's go.mod pins in mid-2026), so the
+ * emulated Vault (test/emulators/versions.ts) returns it. A Go struct with `omitempty` on every field, so empty ones are left out.
  */
 export interface Attribution {
   actor?: string
