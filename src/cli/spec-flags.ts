@@ -6,7 +6,12 @@ import {kubeFlags, vaultFlags} from './flags.js'
 export const specFlags = {
   file: Flags.string({char: 'f', description: 'The vsi.yaml file.', required: true}),
   app: Flags.string({description: 'Only this app of the file (repeatable).', multiple: true}),
-  'vault-in-cluster': Flags.boolean({description: 'Vault runs in the cluster (implied when vsi found it there): it reviews tokens with its own service account.'}),
+  'vault-location': Flags.string({
+    description:
+      'Where Vault runs (default: decided as vsi setup does, by comparing the cluster_id of the Vault at the address with that of the Vault server pod): in-cluster Vault reviews tokens with its own service account.',
+    options: ['in-cluster', 'external'],
+  }),
+  'vault-in-cluster': Flags.boolean({description: 'Same as --vault-location in-cluster.', hidden: true, exclusive: ['vault-location']}),
   ...vaultFlags,
   ...kubeFlags,
 }

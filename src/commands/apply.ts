@@ -16,7 +16,7 @@ import {allActions, outcomeReport, reportLines, type SpecReport} from '../setup/
 
 export interface ApplyResult extends SpecReport {
   file: string
-  vault: VaultConnectionInfo & {inCluster: boolean}
+  vault: VaultConnectionInfo & {inCluster: boolean; location: string}
   /** Objects created, changed or deleted (0 on a re-apply of a file already applied). */
   writes: number
 }

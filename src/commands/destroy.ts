@@ -16,7 +16,7 @@ import {allActions, outcomeReport, plannedReport, reportLines, summarize, type S
 
 export interface DestroyResult extends SpecReport {
   file: string
-  vault: VaultConnectionInfo & {inCluster: boolean}
+  vault: VaultConnectionInfo & {inCluster: boolean; location: string}
   /** Objects deleted (0 when there was nothing vsi created, or the answer was no). */
   writes: number
 }

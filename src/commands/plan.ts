@@ -12,7 +12,7 @@ import {planSummaryLine, plannedReport, reportLines, summarize, type SpecReport,
 
 export interface PlanResult extends SpecReport {
   file: string
-  vault: VaultConnectionInfo & {inCluster: boolean}
+  vault: VaultConnectionInfo & {inCluster: boolean; location: string}
   summary: Summary
   /** Something would be created, changed or deleted. */
   changes: boolean

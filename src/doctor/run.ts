@@ -25,6 +25,7 @@ import {serviceAccountChecks} from './links/service-account.js'
 import {vaultChecks} from './links/vault.js'
 import {resolveSubject} from './subject.js'
 import type {DoctorCheck, DoctorFailureClass, DoctorResult} from './types.js'
+import {detectDevMemoryLoss} from './vault-memory.js'
 import {readVaultState} from './vault-state.js'
 
 export interface DoctorOptions {
@@ -102,7 +103,9 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorResult> {
     const vaultUsable = !isUnavailable(vault) && !isUnavailable(vaultState) && vaultState.reachable && !vaultState.sealed
     const secrets: SecretSource | undefined = vaultUsable ? vaultSecretSource(vault, false) : undefined
     const lookups = secrets ? await Promise.all(secretPaths(spec).map((path) => secrets.lookup(path))) : []
-    const ctx: DoctorContext = {subject, spec, kube, injector, vault, vaultState, secrets, lookups}
+    const vaultMemory =
+      vaultUsable && !isUnavailable(kube) && vaultState.reachable && !vaultState.sealed ? await detectDevMemoryLoss(vault, kube, vaultState) : undefined
+    const ctx: DoctorContext = {subject, spec, kube, injector, vault, vaultState, vaultMemory, secrets, lookups}
 
     options.onProgress?.('checking')
     const secretsSkip = isUnavailable(vault) ? vault.unavailable : vaultUsable ? undefined : 'Vault is not reachable and unsealed'

@@ -18,6 +18,8 @@ export interface UnsealedVault {
   reachable: true
   sealed: false
   version?: string
+  /** sys/seal-status storage_type: `inmem` is a dev-mode server, which keeps everything in memory. */
+  storageType?: string
   authMounts: Fact<Map<string, MountEntry>>
   /** Undefined: the auth mount was never configured. */
   authConfig: Fact<KubernetesAuthConfigRead | undefined>
@@ -51,10 +53,10 @@ async function readPolicies(vault: VaultClient, role: RoleSpec): Promise<NamedPo
 
 /** Vault's side of the chain, read with the operator's token; only reachability problems are thrown away as state. */
 export async function readVaultState(vault: VaultClient, spec: InjectionSpec): Promise<VaultState> {
-  let seal: {sealed?: boolean; version?: string}
+  let seal: {sealed?: boolean; version?: string; storage_type?: string}
   try {
     // sys/seal-status answers at the top level of the body, without a `data` wrapper.
-    seal = ((await vault.read('sys/seal-status')) ?? {}) as {sealed?: boolean; version?: string}
+    seal = ((await vault.read('sys/seal-status')) ?? {}) as typeof seal
   } catch (error) {
     if (error instanceof VsiError) return {reachable: false, error: error.message, hint: error.hint}
     throw error
@@ -72,5 +74,5 @@ export async function readVaultState(vault: VaultClient, spec: InjectionSpec): P
     const others = [...authMounts].filter(([path, entry]) => entry.type === 'kubernetes' && path !== mountKey(spec.authMount)).map(([path]) => trimSlashes(path))
     for (const mount of others) if (await readRole(vault, mount, spec.role).catch(() => undefined)) roleElsewhere.push(mount)
   }
-  return {reachable: true, sealed: false, version: seal.version, authMounts, authConfig, role, policies, roleElsewhere}
+  return {reachable: true, sealed: false, version: seal.version, storageType: seal.storage_type, authMounts, authConfig, role, policies, roleElsewhere}
 }

@@ -19,6 +19,7 @@ import {parseArgs} from 'node:util'
 import {renderTemplate} from '../../src/go-template/index.js'
 import {startKubeEmulator} from './kube/index.js'
 import {startVaultEmulator} from './vault/index.js'
+import {followVaultPod} from './vault-pod.js'
 import type {FailStatus} from './vault/faults.js'
 
 const YEAR = 365 * 24 * 3600
@@ -70,6 +71,8 @@ else kubeTarget.serviceAccountToken = kube.issueServiceAccountToken('default', '
 kube.setVault({url: vault.url})
 const {hostname, port} = new URL(vault.url)
 kube.portForwardTargets['default/vault-0:8200'] = {host: hostname, port: Number(port)}
+// Dev mode keeps everything in memory: deleting or restarting vault-0 restarts this Vault empty.
+followVaultPod(kube, vault)
 
 // ── Faults ───────────────────────────────────────────────────────────────────────────────────────────────────────
 vault.faults.latencyMs(milliseconds('vault-latency', flags['vault-latency'], 0))
@@ -87,6 +90,7 @@ console.log(`export KUBECONFIG=${kubeconfig}`)
 console.log(`# Vault emulator (dev mode, as vault-0)`)
 console.log(`export VAULT_ADDR=${vault.url}`)
 console.log(`export VAULT_TOKEN=${vault.rootToken}`)
+console.log(`# Unseal Key: ${vault.unsealKey}  (vault operator seal / vault operator unseal)`)
 const active = Object.entries(flags).filter(([, value]) => value !== undefined && value !== false)
 if (active.length > 0) console.log(`# faults: ${active.map(([key, value]) => `--${key} ${value === true ? '' : String(value)}`.trim()).join(' ')}`)
 

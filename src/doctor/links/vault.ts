@@ -6,6 +6,7 @@ import {isUnavailable, linkChecks} from '../check.js'
 import type {DoctorContext} from '../context.js'
 import {roleBinds} from '../match.js'
 import type {DoctorCheck} from '../types.js'
+import type {DevMemoryLoss} from '../vault-memory.js'
 import type {UnsealedVault} from '../vault-state.js'
 import type {LoginOutcome} from './login.js'
 import {projectedToken, UNKNOWN_ACCOUNT} from './service-account.js'
@@ -105,6 +106,16 @@ function audienceCheck(ctx: DoctorContext, role: RoleSpec, login: LoginOutcome):
   )
 }
 
+function memoryCheck(address: string, loss: DevMemoryLoss): DoctorCheck {
+  const age = loss.ageSeconds === undefined ? '' : `started ${formatSeconds(loss.ageSeconds)} ago, `
+  return on.fail(
+    'vault-memory',
+    'vault-dev-memory-lost',
+    `Vault at ${address} runs in dev mode (in-memory storage) and holds only what a dev server starts with (no auth method, no engine but secret/, no policy but default); pod ${loss.pod} ${age}${loss.restarts} restart${loss.restarts === 1 ? '' : 's'}: deleting or restarting a dev-mode Vault pod loses its engines, auth methods, policies, roles and secrets`,
+    'Configure it again: vsi setup … or vsi apply -f vsi.yaml (a dev-mode Vault forgets everything on restart; for state that survives, install Vault without server.dev.enabled and with storage).',
+  )
+}
+
 /** Link 4: Vault is up, the auth mount and its config are right, the role exists and admits this pod. */
 export function vaultChecks(ctx: DoctorContext, login: LoginOutcome): DoctorCheck[] {
   if (isUnavailable(ctx.vault)) return [on.skip('vault', ctx.vault.unavailable)]
@@ -114,6 +125,7 @@ export function vaultChecks(ctx: DoctorContext, login: LoginOutcome): DoctorChec
   const address = ctx.vault.addr
   if (state.sealed) return [on.fail('vault-status', 'vault-sealed', `Vault at ${address} is sealed: no login or read can succeed`, 'Unseal it: vault operator unseal.')]
   const checks = [on.pass('vault-status', `Vault${state.version ? ` ${state.version}` : ''} at ${address} is unsealed`)]
+  if (ctx.vaultMemory) checks.push(memoryCheck(address, ctx.vaultMemory))
   const mountCheck = authMountCheck(ctx, state)
   checks.push(mountCheck)
   if (mountCheck.status !== 'pass') return [...checks, on.skip('role', `auth/${ctx.spec.authMount}/ is not a kubernetes auth method`)]

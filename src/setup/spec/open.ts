@@ -7,6 +7,7 @@ import path from 'node:path'
 import {usageError} from '../../errors.js'
 import type {KubeClient} from '../../kube/client.js'
 import {findVaultServerPod} from '../../vault/discover.js'
+import {locateVault, type VaultLocationChoice} from '../location.js'
 import {openVaultSession, type VaultConnectionInfo} from '../../vault/session.js'
 import type {VaultFlagValues} from '../../vault/settings.js'
 import {readCurrent, type CurrentState, type EngineContext} from './current.js'
@@ -17,7 +18,7 @@ export interface OpenOptions {
   file: string
   /** --app: only these apps. */
   apps?: string[]
-  flags: VaultFlagValues & {'vault-in-cluster'?: boolean}
+  flags: VaultFlagValues & {'vault-in-cluster'?: boolean; 'vault-location'?: string}
   /** The cluster, connected on first use (the command owns the connection). */
   kube: () => Promise<KubeClient>
   /** Resolve `data:` sources (apply and plan; destroy never writes secrets). */
@@ -31,7 +32,8 @@ export interface Opened {
   context: EngineContext
   current: CurrentState
   data: ResolvedData
-  vault: VaultConnectionInfo & {inCluster: boolean}
+  /** Where Vault runs and why (the same evidence as `vsi setup`: see ../location.ts). */
+  vault: VaultConnectionInfo & {inCluster: boolean; location: string}
 }
 
 export function selectApps(spec: Spec, names: string[] | undefined): AppSpec[] {
@@ -58,8 +60,10 @@ export async function withSpec<T>(options: OpenOptions, work: (opened: Opened) =
   const session = await openVaultSession({flags: options.flags, kube, notice: options.notice})
   try {
     const cluster = await kube()
-    const inCluster = session.discovered !== undefined || options.flags['vault-in-cluster'] === true
-    const vaultPod = inCluster ? (session.discovered ?? (await findVaultServerPod(cluster))) : undefined
+    const override = options.flags['vault-in-cluster'] ? 'in-cluster' : (options.flags['vault-location'] as VaultLocationChoice | undefined)
+    const location = await locateVault({vault: session.vault, kube: cluster, discovered: session.discovered, override, findPod: () => findVaultServerPod(cluster)})
+    const {inCluster, pod: vaultPod} = location
+    options.notice(`Vault ${inCluster ? 'runs in the cluster' : 'runs outside the cluster'}: ${location.reason}`)
     if (inCluster && !vaultPod) options.warn('could not find the Vault server pod to check that its service account may review tokens (system:auth-delegator)')
     const context: EngineContext = {
       vault: session.vault,
@@ -70,7 +74,7 @@ export async function withSpec<T>(options: OpenOptions, work: (opened: Opened) =
       vaultPod,
     }
     const current = await readCurrent(context)
-    return await work({context, current, data, vault: {...session.info, inCluster}})
+    return await work({context, current, data, vault: {...session.info, inCluster, location: location.reason}})
   } finally {
     await session.close()
   }

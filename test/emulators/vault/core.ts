@@ -3,14 +3,13 @@
 import {randomBytes, randomUUID} from 'node:crypto'
 import {posix} from 'node:path'
 import {kubernetesBackend, KubernetesAuthStore} from './backends/kubernetes.js'
-import {kvV1Backend, KvV1Store, kvV2Backend, KvV2Store} from './backends/kv.js'
+import {kvV1Backend, KvV1Store, kvV2Backend, KvV2Store, UPGRADE_ATTRIBUTION} from './backends/kv.js'
 import {sysBackend, type MountSettings, type SysCore, type Table} from './backends/sys.js'
 import {tokenBackend} from './backends/token.js'
 import type {KubeTarget} from './backends/token-review.js'
 import {Clock} from './clock.js'
-import {parseDurationSecond} from '../../../src/duration.js'
+import {multierror, parseDurationSecond} from './go-strconv.js'
 import {dispatch, matchesSpecial, resolveWriteOperation, type Backend, type BackendRequest} from './framework.js'
-import {multierror} from '../../../src/vault/go-errors.js'
 import type {WireRequest, WireResponse} from './http-wire.js'
 import {CORE_TYPES, KNOWN_AUTH_TYPES, KNOWN_SECRET_TYPES, newMount, type MountConfig, type MountEntry} from './mounts.js'
 import type {EmulatorAcl} from './policy/acl.js'
@@ -18,6 +17,7 @@ import {PolicyStore} from './policy/store.js'
 import {errorBody, render} from './render.js'
 import {errorResponse} from './reply.js'
 import {buildLogicalRequest, clientToken} from './request.js'
+import {handleSeal, handleUnseal, type SealCore} from './seal.js'
 import {health, initStatus, leader, sealStatus} from './status.js'
 import {TokenStore, type TokenEntry} from './tokens.js'
 
@@ -43,7 +43,7 @@ const PROTECTED_SECRET_PATHS = ['audit/', 'auth/', 'sys/', 'cubbyhole/', 'identi
 const PERMISSION_DENIED = multierror(['permission denied'])
 const INVALID_TOKEN = multierror(['permission denied', 'invalid token'])
 
-export class VaultCore implements SysCore {
+export class VaultCore implements SysCore, SealCore {
   readonly clock = new Clock()
   readonly tokens = new TokenStore(this.clock)
   readonly policies = new PolicyStore()
@@ -51,6 +51,8 @@ export class VaultCore implements SysCore {
   readonly authMounts = new Map<string, MountEntry>()
   readonly stores = new Map<MountEntry, MountStore>()
   sealed = false
+  /** The dev server's one unseal key (1 of 1 shares), which `vault server -dev` prints at start. */
+  readonly unsealKey = randomBytes(32)
   private readonly clusterName = `vault-cluster-${randomBytes(4).toString('hex')}`
   private readonly clusterId = randomUUID()
 
@@ -175,7 +177,7 @@ export class VaultCore implements SysCore {
     for (const [key, data] of old.entries) {
       const created = this.clock.stamp()
       store.keys.set(key, {
-        versions: new Map([[1, {data, created, deletion: null, destroyed: false}]]),
+        versions: new Map([[1, {data, created, deletion: null, destroyed: false, createdBy: UPGRADE_ATTRIBUTION, deletedBy: null}]]),
         currentVersion: 1,
         oldestVersion: 0,
         created,
@@ -184,6 +186,7 @@ export class VaultCore implements SysCore {
         casRequired: false,
         deleteVersionAfter: 0,
         customMetadata: null,
+        lastUpdatedBy: UPGRADE_ATTRIBUTION,
       })
     }
   }
@@ -194,6 +197,21 @@ export class VaultCore implements SysCore {
       ...[...this.authMounts.values()].map((entry) => ({entry, prefix: `auth/${entry.path}`})),
     ]
     return candidates.filter((c) => path.startsWith(c.prefix)).sort((a, b) => b.prefix.length - a.prefix.length)[0]
+  }
+
+  maySeal(clientToken: string | undefined): boolean {
+    const token = clientToken === undefined ? undefined : this.tokens.lookup(clientToken)
+    if (token === undefined) return false
+    const decision = this.acl(token).decide('sys/seal', 'update')
+    return decision.allowed && decision.sudo
+  }
+
+  sealStatus(): WireResponse {
+    return sealStatus(this.identity(), 'GET')
+  }
+
+  private identity() {
+    return {sealed: this.sealed, clusterName: this.clusterName, clusterId: this.clusterId, nowMs: this.clock.nowMs()}
   }
 
   tokenClass(req: WireRequest): TokenClass {
@@ -213,7 +231,7 @@ export class VaultCore implements SysCore {
     } catch {
       return {response: errorBody(400, [])}
     }
-    const server = {sealed: this.sealed, clusterName: this.clusterName, clusterId: this.clusterId, nowMs: this.clock.nowMs()}
+    const server = this.identity()
     switch (path) {
       case 'sys/health':
         return {response: health(server, req.method, url.searchParams)}
@@ -223,6 +241,10 @@ export class VaultCore implements SysCore {
         return {response: initStatus(req.method)}
       case 'sys/leader':
         return {response: leader(server, req.method)}
+      case 'sys/seal':
+        return {response: handleSeal(this, req, url.searchParams)}
+      case 'sys/unseal':
+        return {response: handleUnseal(this, req)}
     }
     const logical = buildLogicalRequest(req, path, url.searchParams)
     if ('status' in logical) return {response: errorBody(logical.status, logical.errors)}

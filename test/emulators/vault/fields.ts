@@ -1,7 +1,6 @@
 // Typed request fields as Vault's sdk/framework FieldData converts them, with the same
 // conversion errors ("error converting input <v> for field \"<name>\": …").
-import {DurationError, parseDurationSecond} from '../../../src/duration.js'
-import {goQuote} from '../../../src/go-template/quote.js'
+import {DurationError, goQuote, parseDurationSecond} from './go-strconv.js'
 
 export type FieldType = 'string' | 'lowerString' | 'bool' | 'int' | 'duration' | 'commaStrings' | 'strings' | 'map' | 'kvPairs' | 'commaInts'
 

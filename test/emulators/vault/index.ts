@@ -7,13 +7,14 @@
  *   const vault = await startVaultEmulator({kube: {url: kube.url, caPem: kube.caPem, serviceAccountToken}})
  *   vault.url            // http://127.0.0.1:<port> (https:// with `tls: true`; trust `vault.caPem`)
  *   vault.rootToken      // 'root' unless given
+ *   vault.unsealKey      // the dev server's unseal key (base64), for PUT sys/unseal after PUT sys/seal
  *   vault.requests       // [{method, path, query, status, token: 'root'|'other'|'none', reason?}]
  *   vault.faults.failNext(1, 503, 'sys/mounts'); vault.faults.dropNext(1); vault.faults.seal()
  *   vault.state.policies(); vault.state.kv('secret'); vault.state.kubernetes('kubernetes')
  *   vault.createToken({policies: ['app'], ttl: '1h'}); vault.clock.advance(3_600_000)
  *   await vault.stop()
  *
- * What it serves: sys/health, sys/seal-status, sys/init, sys/leader; sys/mounts[/<path>[/tune]],
+ * What it serves: sys/health, sys/seal-status, sys/init, sys/leader, sys/seal, sys/unseal; sys/mounts[/<path>[/tune]],
  * sys/auth[/<path>[/tune]]; sys/policies/acl[/<name>] and sys/policy[/<name>];
  * sys/capabilities-self, sys/capabilities; sys/internal/ui/mounts/<path> (the KV preflight);
  * auth/token/{create,create-orphan,lookup,lookup-self,renew-self,revoke-self};
@@ -37,7 +38,7 @@ import {KubernetesAuthStore} from './backends/kubernetes.js'
 import {KvV1Store, KvV2Store} from './backends/kv.js'
 import type {KubeTarget} from './backends/token-review.js'
 import {VaultCore, type TokenClass} from './core.js'
-import {parseDurationSecond} from '../../../src/duration.js'
+import {parseDurationSecond} from './go-strconv.js'
 import {Faults, type FailStatus} from './faults.js'
 import {startWireServer} from './http-wire.js'
 import type {MountEntry} from './mounts.js'
@@ -146,12 +147,19 @@ export interface CreateTokenOptions {
 export interface VaultEmulator {
   url: string
   rootToken: string
+  /** Base64, as `vault server -dev` prints it; `faults.seal()` and PUT sys/seal seal the same Vault it unseals. */
+  unsealKey: string
   caPem?: string
   requests: RequestRecord[]
   faults: VaultFaults
   state: VaultState
   /** Moves Vault's clock forward (token and JWT expiry) without sleeping. */
   clock: {advance(ms: number): void}
+  /**
+   * The process restarts, as when its pod is deleted or restarted: a dev server keeps everything in memory, so it comes
+   * back with only its defaults, a new cluster_id and unseal key, and the same root token (-dev-root-token-id).
+   */
+  restart(): void
   /** Mints a token directly (the same as auth/token/create by root) and returns its id. */
   createToken(options: CreateTokenOptions): string
   stop(): Promise<void>
@@ -167,7 +175,8 @@ function summary(entry: MountEntry): MountSummary {
 
 export async function startVaultEmulator(options: VaultEmulatorOptions = {}): Promise<VaultEmulator> {
   const rootToken = options.rootToken ?? 'root'
-  const core = new VaultCore({rootToken, devMode: options.devMode ?? true, kube: options.kube, kvV2UpgradeMs: options.kvV2UpgradeMs ?? 0})
+  const coreOptions = {rootToken, devMode: options.devMode ?? true, kube: options.kube, kvV2UpgradeMs: options.kvV2UpgradeMs ?? 0}
+  let core = new VaultCore(coreOptions)
   const faults = new Faults()
   const requests: RequestRecord[] = []
 
@@ -241,6 +250,12 @@ export async function startVaultEmulator(options: VaultEmulatorOptions = {}): Pr
   return {
     url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${server.port}`,
     rootToken,
+    get unsealKey() {
+      return core.unsealKey.toString('base64')
+    },
+    restart: () => {
+      core = new VaultCore(coreOptions)
+    },
     caPem: options.tls ? fixture('ca.pem') : undefined,
     requests,
     faults: {

@@ -101,6 +101,16 @@ describe('auth/kubernetes/role', () => {
     expect((await call(vault, 'GET', '/v1/auth/kubernetes/role?list=true')).body.data.keys).toEqual(['audience', 'internal-app'])
   })
 
+  it('reads a list never given back as null and empty token lists as [] (pathRoleRead, tokenutil PopulateTokenData)', async () => {
+    const written = await writeRole('selector-only', {bound_service_account_names: ['a'], bound_service_account_namespace_selector: '{"matchLabels":{"team":"a"}}'})
+    // 200 rather than 204: the role has no audience, which Vault warns about.
+    expect(written).toMatchObject({status: 200, body: {warnings: [expect.stringContaining('audience')]}})
+    const read = await call(vault, 'GET', '/v1/auth/kubernetes/role/selector-only')
+    expect(read.body.data).toMatchObject({bound_service_account_namespaces: null, token_policies: [], token_bound_cidrs: []})
+    expect(read.text).toContain('"bound_service_account_namespaces":null')
+    await call(vault, 'DELETE', '/v1/auth/kubernetes/role/selector-only')
+  })
+
   it('refuses invalid roles with Vault\'s messages', async () => {
     const error = async (body: Record<string, unknown>): Promise<string[]> => (await writeRole('bad', body)).body.errors
     expect(await error({bound_service_account_namespaces: 'default'})).toEqual(['"bound_service_account_names" can not be empty'])

@@ -1,4 +1,5 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {createHash} from 'node:crypto'
 import {startVaultEmulator, type VaultEmulator} from './index.js'
 import {call} from './testing.js'
 
@@ -54,7 +55,7 @@ describe('KV v2 data', () => {
     expect((await call(vault, 'GET', '/v1/internal/data/gone')).body.data.data).toEqual({k: 'v'})
     expect((await call(vault, 'PUT', '/v1/internal/destroy/gone', {body: {versions: '1'}})).status).toBe(204)
     expect((await call(vault, 'GET', '/v1/internal/data/gone')).body.data.metadata.destroyed).toBe(true)
-    expect(await call(vault, 'POST', '/v1/internal/delete/gone', {body: {}})).toMatchObject({status: 400, body: {errors: ['no version number provided']}})
+    expect(await call(vault, 'POST', '/v1/internal/delete/gone', {body: {}})).toMatchObject({status: 400, body: {errors: ['No version number provided']}})
     expect((await call(vault, 'DELETE', '/v1/internal/data/never-written')).status).toBe(204)
   })
 
@@ -89,7 +90,13 @@ describe('KV v2 metadata and listing', () => {
     await call(vault, 'POST', '/v1/internal/data/app/one', {body: {data: {x: 1}}})
     const res = await call(vault, 'GET', '/v1/internal/metadata/app/one')
     expect(res.body.data).toMatchObject({cas_required: false, current_version: 1, custom_metadata: null, delete_version_after: '0s', max_versions: 0, oldest_version: 0})
-    expect(res.body.data.versions['1']).toEqual({created_time: res.body.data.created_time, deletion_time: '', destroyed: false})
+    expect(res.body.data.versions['1']).toEqual({
+      created_by: {actor: 'root', operation: 'create', client_id: createHash('sha256').update('root\x00root').digest('base64')},
+      created_time: res.body.data.created_time,
+      deleted_by: null,
+      deletion_time: '',
+      destroyed: false,
+    })
     expect(res.body.data.updated_time).toMatch(RFC3339_NANO)
     expect(await call(vault, 'GET', '/v1/internal/metadata/app/none')).toMatchObject({status: 404, body: {errors: []}})
   })
@@ -143,5 +150,71 @@ describe('KV v1', () => {
     expect((await call(vault, 'DELETE', '/v1/v1/app/config')).status).toBe(204)
     expect(await call(vault, 'GET', '/v1/v1/app/config')).toMatchObject({status: 404, body: {errors: []}})
     expect(vault.state.kv('v1')).toEqual({version: 1, data: {'app/short': {user: 'u', ttl: '1h'}}})
+  })
+})
+
+// vault-plugin-secrets-kv v0.25.0 and later (bundled since Vault 1.21): backend.go getAttribution, path_data.go,
+// path_delete.go, path_metadata.go pathMetadataRead; sdk/logical/token.go CreateClientID for the client_id.
+describe('KV v2 attribution (kv v0.25.0 and later)', () => {
+  // The root token has no entity: its client ID hashes its sorted policies and the root namespace.
+  const ROOT_CLIENT_ID = createHash('sha256').update('root\x00root').digest('base64')
+  const root = (operation: string) => ({actor: 'root', operation, client_id: ROOT_CLIENT_ID})
+  const metadata = async (path: string) => (await call(vault, 'GET', `/v1/internal/metadata/${path}`)).body.data
+
+  it('reads last_updated_by and created_by null for a key only its metadata was written for', async () => {
+    await call(vault, 'POST', '/v1/internal/metadata/attr/only-meta', {body: {max_versions: 3}})
+    const read = await call(vault, 'GET', '/v1/internal/metadata/attr/only-meta')
+    expect(read.body.data).toMatchObject({last_updated_by: null, versions: {}})
+    expect(read.text).toContain('"last_updated_by":null')
+  })
+
+  it('records who created each version, with the create-or-update operation, in Go field order', async () => {
+    await call(vault, 'POST', '/v1/internal/data/attr/app', {body: {data: {a: '1'}}})
+    const token = vault.createToken({policies: ['writer', 'admin']})
+    await call(vault, 'POST', '/v1/sys/policies/acl/writer', {body: {policy: 'path "internal/*" { capabilities = ["create", "read", "update", "patch", "delete"] }'}})
+    await call(vault, 'POST', '/v1/internal/data/attr/app', {token, body: {data: {a: '2'}}})
+    const meta = await metadata('attr/app')
+    expect(meta.versions['1']).toMatchObject({created_by: root('create'), deleted_by: null})
+    // auth/token/create names its tokens "token"; policies sort with "default" in them.
+    const tokenClient = createHash('sha256').update(['admin', 'default', 'writer'].join('\x7f') + '\x00root').digest('base64')
+    expect(meta.versions['2'].created_by).toEqual({actor: 'token', operation: 'update', client_id: tokenClient})
+    expect(meta.last_updated_by).toEqual(meta.versions['2'].created_by)
+    const raw = (await call(vault, 'GET', '/v1/internal/metadata/attr/app')).text
+    expect(raw).toContain(`"created_by":{"actor":"root","operation":"create","client_id":"${ROOT_CLIENT_ID}"}`)
+  })
+
+  it('records deleted_by on delete, clears it on undelete (operation "undelete"), and a patch creates with "patch"', async () => {
+    await call(vault, 'POST', '/v1/internal/data/attr/del', {body: {data: {a: '1'}}})
+    await call(vault, 'DELETE', '/v1/internal/data/attr/del')
+    let meta = await metadata('attr/del')
+    expect(meta.versions['1'].deleted_by).toEqual(root('delete'))
+    expect(meta.last_updated_by).toEqual(root('delete'))
+    await call(vault, 'POST', '/v1/internal/undelete/attr/del', {body: {versions: [1]}})
+    meta = await metadata('attr/del')
+    expect(meta.versions['1'].deleted_by).toBeNull()
+    expect(meta.last_updated_by).toEqual(root('undelete'))
+    await call(vault, 'POST', '/v1/internal/delete/attr/del', {body: {versions: [1]}})
+    expect((await metadata('attr/del')).versions['1'].deleted_by).toEqual(root('update'))
+    await call(vault, 'POST', '/v1/internal/undelete/attr/del', {body: {versions: [1]}})
+    await call(vault, 'PATCH', '/v1/internal/data/attr/del', {body: {data: {b: '2'}}, headers: {'Content-Type': 'application/merge-patch+json'}})
+    expect((await metadata('attr/del')).versions['2'].created_by).toEqual(root('patch'))
+  })
+
+  it('a destroy leaves the attribution as it was; delete and undelete need a version in their own words', async () => {
+    await call(vault, 'POST', '/v1/internal/data/attr/destroy', {body: {data: {a: '1'}}})
+    await call(vault, 'POST', '/v1/internal/destroy/attr/destroy', {body: {versions: [1]}})
+    expect((await metadata('attr/destroy')).last_updated_by).toEqual(root('create'))
+    expect((await call(vault, 'POST', '/v1/internal/delete/attr/destroy', {body: {versions: []}})).body.errors).toEqual(['No version number provided'])
+    expect((await call(vault, 'POST', '/v1/internal/undelete/attr/destroy', {body: {versions: []}})).body.errors).toEqual(['No version number provided'])
+    expect((await call(vault, 'POST', '/v1/internal/destroy/attr/destroy', {body: {versions: []}})).body.errors).toEqual(['no version number provided'])
+  })
+
+  it('keys moved by a v1 → v2 upgrade are attributed to kv_upgrade', async () => {
+    await call(vault, 'POST', '/v1/sys/mounts/legacy', {body: {type: 'kv'}})
+    await call(vault, 'POST', '/v1/legacy/app', {body: {a: '1'}})
+    await call(vault, 'POST', '/v1/sys/mounts/legacy/tune', {body: {options: {version: '2'}}})
+    const meta = (await call(vault, 'GET', '/v1/legacy/metadata/app')).body.data
+    expect(meta.last_updated_by).toEqual({actor: 'kv_upgrade', operation: 'upgrade'})
+    expect(meta.versions['1'].created_by).toEqual({actor: 'kv_upgrade', operation: 'upgrade'})
   })
 })

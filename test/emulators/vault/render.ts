@@ -1,7 +1,7 @@
 // Turning a Reply into HTTP the way Vault does: logical.RespondErrorCommon picks the status,
 // http/handler.go writes the envelope, and the sys routes get their data copied to the top level.
 import {randomUUID} from 'node:crypto'
-import {multierror} from '../../../src/vault/go-errors.js'
+import {multierror} from './go-strconv.js'
 import {goEncode, goMarshal, goStruct} from './go-json.js'
 import type {ResponseReply, Reply} from './reply.js'
 import type {WireResponse} from './http-wire.js'

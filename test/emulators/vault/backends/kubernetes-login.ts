@@ -107,7 +107,7 @@ async function namespaceNotAuthorized(
   jwt: string,
   namespace: string,
 ): Promise<string | undefined> {
-  const namespaces = role.bound_service_account_namespaces
+  const namespaces = role.bound_service_account_namespaces ?? []
   if (namespaces.length > 0 && (namespaces[0] === '*' || listContainsGlob(namespaces, namespace))) return undefined
   if (role.bound_service_account_namespace_selector === '') return 'namespace not authorized'
   try {

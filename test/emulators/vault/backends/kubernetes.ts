@@ -23,7 +23,8 @@ export interface KubernetesConfig {
 
 export interface KubernetesRole {
   bound_service_account_names: string[]
-  bound_service_account_namespaces: string[]
+  /** Nil (JSON null) until given: path_role.go sets ServiceAccountNamespaces only when the field is sent. */
+  bound_service_account_namespaces: string[] | null
   bound_service_account_namespace_selector: string
   audience: string
   alias_name_source: string
@@ -81,7 +82,7 @@ const ROLE_FIELDS = {
 function emptyRole(): KubernetesRole {
   return {
     bound_service_account_names: [],
-    bound_service_account_namespaces: [],
+    bound_service_account_namespaces: null,
     bound_service_account_namespace_selector: '',
     audience: '',
     alias_name_source: '',
@@ -185,6 +186,10 @@ function writeConfig(store: KubernetesAuthStore, req: HandlerRequest): Reply {
   return nil()
 }
 
+/**
+ * path_role.go pathRoleRead: the role's lists as stored (a list never given reads back null, a Go nil slice);
+ * token_policies and token_bound_cidrs come from tokenutil PopulateTokenData, which writes [] for empty ones.
+ */
 function readRole(role: KubernetesRole | undefined): Reply {
   if (role === undefined) return nil()
   const data: Record<string, unknown> = {
@@ -312,7 +317,7 @@ function writeRole(store: KubernetesAuthStore, req: HandlerRequest): Reply {
   if (f.has('bound_service_account_namespaces')) role.bound_service_account_namespaces = f.get('bound_service_account_namespaces')
   // The selector is always taken from the request: leaving it out clears it.
   role.bound_service_account_namespace_selector = f.get('bound_service_account_namespace_selector')
-  const namespaces = role.bound_service_account_namespaces
+  const namespaces = role.bound_service_account_namespaces ?? []
   if (namespaces.length === 0 && role.bound_service_account_namespace_selector === '') {
     return errorResponse('"bound_service_account_namespaces" can not be empty if "bound_service_account_namespace_selector" is not set')
   }

@@ -1,8 +1,11 @@
 // The KV secrets engine: v1 passthrough (vault-plugin-secrets-kv passthrough.go) and v2
 // versioned (path_data.go, path_metadata.go, path_delete.go, path_destroy.go, backend.go).
+import {createHash} from 'node:crypto'
 import type {Clock, Stamp} from '../clock.js'
 import {formatGoDuration} from '../go-duration-format.js'
-import {parseDurationSecond} from '../../../../src/duration.js'
+import {goStruct} from '../go-json.js'
+import type {TokenEntry} from '../tokens.js'
+import {parseDurationSecond} from '../go-strconv.js'
 import type {Backend, HandlerRequest, Route} from '../framework.js'
 import {errorResponse, listOf, nil, ok, withStatus, type Reply} from '../reply.js'
 
@@ -58,11 +61,49 @@ export function kvV1Backend(store: KvV1Store, defaultTtl: () => number): Backend
   return {mountType: 'kv', routes: [route]}
 }
 
+/**
+ * Who changed a key (vault-plugin-secrets-kv types.proto Attribution, backend.go getAttribution): added in v0.25.0,
+ * bundled since Vault 1.21, and unchanged through 824fb96 (v0.26.3-pre, what Vault's go.mod pins in mid-2026), so the
+ * emulated Vault (test/emulators/versions.ts) returns it. A Go struct with `omitempty` on every field, so empty ones are left out.
+ */
+export interface Attribution {
+  actor?: string
+  operation?: string
+  entity_id?: string
+  client_id?: string
+}
+
+/**
+ * sdk/logical/token.go CreateClientID: the entity ID, or for a token without entity the base64 SHA-256 of its sorted
+ * policies joined by \x7F, then \x00 and the namespace ID ("root" on Vault Community).
+ */
+function clientId(token: TokenEntry): string {
+  if (token.entityId !== '') return token.entityId
+  const input = `${[...token.policies].sort().join('\x7F')}\x00root`
+  return createHash('sha256').update(input).digest('base64')
+}
+
+/** backend.go getAttribution: the request's display name, entity, client ID and operation. */
+export function attributionOf(token: TokenEntry | undefined, operation: string): Attribution {
+  return goStruct({
+    actor: token?.displayName || undefined,
+    operation,
+    entity_id: token?.entityId || undefined,
+    client_id: (token && clientId(token)) || undefined,
+  })
+}
+
+/** upgrade.go: keys moved from a kv v1 mount are attributed to the upgrade itself. */
+export const UPGRADE_ATTRIBUTION: Attribution = goStruct({actor: 'kv_upgrade', operation: 'upgrade'})
+
 export interface KvVersion {
   data: Record<string, unknown> | null
   created: Stamp
   deletion: Stamp | null
   destroyed: boolean
+  /** Nil (JSON null) only for versions written before v0.25.0; every version written here has one. */
+  createdBy: Attribution | null
+  deletedBy: Attribution | null
 }
 
 export interface KvKey {
@@ -75,6 +116,8 @@ export interface KvKey {
   casRequired: boolean
   deleteVersionAfter: number
   customMetadata: Record<string, string> | null
+  /** Set by data writes, patches, deletes and undeletes; null while only metadata was written. */
+  lastUpdatedBy: Attribution | null
 }
 
 export class KvV2Store {
@@ -106,6 +149,9 @@ export function kvV2Backend(store: KvV2Store, {clock, upgradingUntilMs}: KvV2Opt
     destroyed: v.destroyed,
   })
 
+  /** path_metadata.go pathMetadataRead: each version also shows who created and who deleted it. */
+  const versionAttribution = (v: KvVersion): Record<string, unknown> => ({...versionMetadata(v), created_by: v.createdBy, deleted_by: v.deletedBy})
+
   const dataMetadata = (key: KvKey, version: number): Record<string, unknown> => ({
     ...versionMetadata(key.versions.get(version)!),
     custom_metadata: key.customMetadata,
@@ -131,11 +177,20 @@ export function kvV2Backend(store: KvV2Store, {clock, upgradingUntilMs}: KvV2Opt
     return configured !== 0 ? configured : DEFAULT_MAX_VERSIONS
   }
 
-  const addVersion = (key: KvKey, data: Record<string, unknown>): number => {
+  /** path_data.go: LastUpdatedBy is set first, and AddVersion copies it into the new version's CreatedBy. */
+  const addVersion = (key: KvKey, data: Record<string, unknown>, by: Attribution): number => {
     const created = clock.stamp()
     const after = key.deleteVersionAfter || store.config.deleteVersionAfter
+    key.lastUpdatedBy = by
     key.currentVersion++
-    key.versions.set(key.currentVersion, {data, created, deletion: after > 0 ? clock.stampAt(created.ms + after * 1000) : null, destroyed: false})
+    key.versions.set(key.currentVersion, {
+      data,
+      created,
+      deletion: after > 0 ? clock.stampAt(created.ms + after * 1000) : null,
+      destroyed: false,
+      createdBy: by,
+      deletedBy: null,
+    })
     key.updated = created
     key.created ??= created
     const max = effectiveMaxVersions(key)
@@ -157,6 +212,7 @@ export function kvV2Backend(store: KvV2Store, {clock, upgradingUntilMs}: KvV2Opt
     casRequired: false,
     deleteVersionAfter: 0,
     customMetadata: null,
+    lastUpdatedBy: null,
   })
 
   const readData = (req: HandlerRequest): Reply => {
@@ -179,7 +235,7 @@ export function kvV2Backend(store: KvV2Store, {clock, upgradingUntilMs}: KvV2Opt
     const problem = casError(req, key)
     if (problem !== undefined) return errorResponse(problem)
     store.keys.set(path, key)
-    const version = addVersion(key, structuredClone(req.fields.get<Record<string, unknown>>('data')))
+    const version = addVersion(key, structuredClone(req.fields.get<Record<string, unknown>>('data')), attributionOf(req.token, req.op))
     return ok(dataMetadata(key, version))
   }
 
@@ -193,24 +249,35 @@ export function kvV2Backend(store: KvV2Store, {clock, upgradingUntilMs}: KvV2Opt
     if (current === undefined) return withStatus(404, ok(null))
     if (isDeleted(current) || current.destroyed) return withStatus(404, ok(dataMetadata(key, key.currentVersion)))
     const merged = mergePatch(current.data ?? {}, req.fields.get<Record<string, unknown>>('data'))
-    return ok(dataMetadata(key, addVersion(key, merged)))
+    return ok(dataMetadata(key, addVersion(key, merged, attributionOf(req.token, req.op))))
   }
 
   const deleteLatest = (req: HandlerRequest): Reply => {
     const key = store.keys.get(req.captures['path']!)
     const latest = key?.versions.get(key.currentVersion)
-    if (latest !== undefined && !latest.destroyed && !isDeleted(latest)) latest.deletion = clock.stamp()
+    if (key === undefined || latest === undefined || latest.destroyed || isDeleted(latest)) return nil()
+    latest.deletion = clock.stamp()
+    latest.deletedBy = attributionOf(req.token, req.op)
+    key.lastUpdatedBy = latest.deletedBy
     return nil()
   }
 
-  const forVersions = (change: (v: KvVersion) => void) => (req: HandlerRequest): Reply => {
+  /**
+   * path_delete.go and path_destroy.go: `attributed` names the operation recorded as the key's LastUpdatedBy, even when
+   * no listed version changed (delete: the request's, undelete: "undelete"; destroy records none).
+   */
+  const forVersions = (change: (v: KvVersion, by: Attribution) => void, attributed?: (req: HandlerRequest) => string) => (req: HandlerRequest): Reply => {
     const versions = req.fields.get<number[]>('versions')
-    if (versions.length === 0) return errorResponse('no version number provided')
+    // path_delete.go capitalises this message, path_destroy.go does not.
+    if (versions.length === 0) return errorResponse(attributed === undefined ? 'no version number provided' : 'No version number provided')
     const key = store.keys.get(req.captures['path']!)
+    if (key === undefined) return nil()
+    const by = attributionOf(req.token, attributed?.(req) ?? req.op)
     for (const n of versions) {
-      const v = key?.versions.get(n)
-      if (v !== undefined) change(v)
+      const v = key.versions.get(n)
+      if (v !== undefined) change(v, by)
     }
+    if (attributed !== undefined) key.lastUpdatedBy = by
     return nil()
   }
 
@@ -226,7 +293,8 @@ export function kvV2Backend(store: KvV2Store, {clock, upgradingUntilMs}: KvV2Opt
       max_versions: key.maxVersions,
       oldest_version: key.oldestVersion,
       updated_time: key.updated?.text ?? '',
-      versions: Object.fromEntries([...key.versions].map(([n, v]) => [String(n), versionMetadata(v)])),
+      last_updated_by: key.lastUpdatedBy,
+      versions: Object.fromEntries([...key.versions].map(([n, v]) => [String(n), versionAttribution(v)])),
     })
   }
 
@@ -313,9 +381,14 @@ export function kvV2Backend(store: KvV2Store, {clock, upgradingUntilMs}: KvV2Opt
       fields: {...pathField, versions: 'commaInts'},
       operations: {
         update: upgradeCheck(
-          forVersions((v) => {
-            if (!v.destroyed && !isDeleted(v)) v.deletion = clock.stamp()
-          }),
+          forVersions(
+            (v, by) => {
+              if (v.destroyed || isDeleted(v)) return
+              v.deletion = clock.stamp()
+              v.deletedBy = by
+            },
+            (req) => req.op,
+          ),
         ),
       },
     },
@@ -324,9 +397,14 @@ export function kvV2Backend(store: KvV2Store, {clock, upgradingUntilMs}: KvV2Opt
       fields: {...pathField, versions: 'commaInts'},
       operations: {
         update: upgradeCheck(
-          forVersions((v) => {
-            if (!v.destroyed) v.deletion = null
-          }),
+          forVersions(
+            (v) => {
+              if (v.destroyed) return
+              v.deletion = null
+              v.deletedBy = null
+            },
+            () => 'undelete',
+          ),
         ),
       },
     },

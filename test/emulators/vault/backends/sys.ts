@@ -1,6 +1,6 @@
 // The system backend at sys/ (vault/logical_system.go): mount and auth tables, ACL policies
 // (new and old API), capabilities and the KV preflight `sys/internal/ui/mounts/<path>`.
-import {DurationError, parseDurationSecond} from '../../../../src/duration.js'
+import {DurationError, parseDurationSecond} from '../go-strconv.js'
 import type {Backend, HandlerRequest, Route} from '../framework.js'
 import {mountInfo, sanitizeMountPath, SYSTEM_TTL, type MountEntry} from '../mounts.js'
 import {readPolicy, PolicySyntaxError, type EmulatorAcl} from '../policy/acl.js'

@@ -2,8 +2,7 @@
 // vault/acl.go NewACL, AllowOperation, CheckAllowedFromNonExactPaths (with the LIST trailing-slash resolution,
 // resolveACLPermsForListOp) and CapabilitiesAndSubscribeEventTypes do; hasMountAccess follows
 // vault/logical_system.go. Independent of vsi's src/vault/acl: test/golden/vault-acl.json checks both.
-import {parseDurationSecond} from '../../../../src/duration.js'
-import {multierror} from '../../../../src/vault/go-errors.js'
+import {multierror, parseDurationSecond} from '../go-strconv.js'
 import {HclSyntaxError, parseHclDocument, type Item, type Value} from './hcl.js'
 
 /** Capability bits (vault/policy.go cap2Int). */
