@@ -7,6 +7,13 @@
 //	GO111MODULE=off GOPATH=/usr/share/gocode go run ./test/go-template-oracle test/fixtures/go-template/corpus.json
 //
 // It reads the cases of CORPUS.json (their recorded results are ignored) and writes the file back with Go's results.
+//
+// consul-template's own code is not committed here. Before regenerating, copy it in from a checkout of
+// hashicorp/consul-template at consulTemplateVersion (the copies are gitignored):
+//   - consul_funcs.go: the pure helper functions of template/funcs.go (package main; errors.Wrap becomes wrapError;
+//     functions needing Consul, Nomad, files or processes left out);
+//   - scratch.go: template/scratch.go (package main);
+//   - dependency/secret.go: the Secret types and TransformSecret (exported) of dependency/vault_common.go.
 package main
 
 import (
