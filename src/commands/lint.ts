@@ -1,6 +1,7 @@
 import {Args} from '@oclif/core'
 
 import {VsiCommand} from '../cli/base-command.js'
+import {recursiveFlag} from '../cli/output-flags.js'
 import {inputError, VsiError} from '../errors.js'
 import {readLintInputs} from '../lint/files.js'
 import type {LintProblem, LintResult} from '../lint/index.js'
@@ -21,19 +22,23 @@ Exit codes: 0 no errors (warnings allowed), 1 at least one error, 2 no input, an
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> deployment-orgchart.yaml patch-inject-secrets.yaml',
-    {description: 'Every *.yaml / *.yml under a directory, as JSON for CI:', command: '<%= config.bin %> <%= command.id %> k8s/ --json'},
+    {description: 'Every .yaml, .yml and .json file under a directory and its subdirectories, as JSON for CI:', command: '<%= config.bin %> <%= command.id %> -R k8s/ --json'},
     {description: 'A rendered chart, from stdin:', command: 'helm template ./chart | <%= config.bin %> <%= command.id %> -'},
   ]
 
   static override strict = false
 
   static override args = {
-    paths: Args.string({description: 'YAML files or directories (searched recursively), or - for stdin.'}),
+    paths: Args.string({description: 'YAML files, directories (their .yaml, .yml and .json files; subdirectories with -R), or - for stdin.'}),
+  }
+
+  static override flags = {
+    recursive: recursiveFlag,
   }
 
   async run(): Promise<LintResult> {
-    const {argv} = await this.parse(Lint)
-    const inputs = await readLintInputs(argv as string[], () => readStdin('YAML'))
+    const {argv, flags} = await this.parse(Lint)
+    const inputs = await readLintInputs(argv as string[], () => readStdin('YAML'), flags.recursive)
     const problems: LintProblem[] = []
     for (const {file, text} of inputs) {
       try {

@@ -1,12 +1,16 @@
 import path from 'node:path'
 
-import {WORKLOAD_KINDS} from '../annotations/workload-kinds.js'
+import {parseAllDocuments} from 'yaml'
+
+import {isListKind, WORKLOAD_KINDS} from '../annotations/workload-kinds.js'
 import {inputError, usageError} from '../errors.js'
+import type {OutputFormat} from './emit.js'
+import {asJson} from './emit.js'
 import type {ManifestText, PatchedManifest} from './manifests.js'
 import {patchManifest} from './manifests.js'
 
 /** Where `vsi patch -f` puts its result. */
-export type BatchTarget = {inPlace: true} | {outDir: string} | {output: string}
+export type BatchTarget = {inPlace: true} | {outDir: string} | {output: string; format: OutputFormat}
 
 export interface WorkloadSummary {
   file: string
@@ -45,13 +49,31 @@ function concatenate(files: PatchedManifest[]): string {
   }, '')
 }
 
+/** Every object of the files, Lists unwrapped, as kubectl reads them. */
+function objectsOf(files: PatchedManifest[]): unknown[] {
+  // JSON is YAML: one parser reads both (the files were parsed once already, so they parse).
+  return files
+    .flatMap((file) => parseAllDocuments(file.text).map((doc) => doc.toJS() as unknown))
+    .filter((value) => value !== null && typeof value === 'object')
+    .flatMap((value) => {
+      const object = value as {kind?: unknown; items?: unknown}
+      return isListKind(object.kind) && Array.isArray(object.items) ? (object.items as unknown[]) : [value]
+    })
+}
+
+/** The manifests as one JSON document, as `kubectl patch --local -o json` prints them: one object, or a List. */
+function asJsonStream(files: PatchedManifest[]): string {
+  const objects = objectsOf(files)
+  return asJson(objects.length === 1 ? objects[0] : {apiVersion: 'v1', kind: 'List', items: objects})
+}
+
 /**
  * The files to write for a target. In place: only files that changed. To a directory: every file (a complete set to
  * `kubectl apply -f DIR`), by its base name. To one file or stdout (`-`): everything, as one multi-document stream.
  */
 export function batchWrites(files: PatchedManifest[], target: BatchTarget): FileWrite[] {
-  if ('output' in target) return [{path: target.output, text: concatenate(files)}]
-  if (files.some((file) => file.path === '-')) throw usageError(`${'inPlace' in target ? '--in-place' : '--out-dir'} cannot write stdin back: use -o FILE or -o -`)
+  if ('output' in target) return [{path: target.output, text: target.format === 'json' ? asJsonStream(files) : concatenate(files)}]
+  if (files.some((file) => file.path === '-')) throw usageError(`${'inPlace' in target ? '--in-place' : '--out-dir'} cannot write stdin back: use --output-file FILE, or leave it out for stdout`)
   if ('inPlace' in target) return files.filter((file) => file.workloads.length > 0).map((file) => ({path: file.path, text: file.text, ...(file.encoding ? {encoding: file.encoding} : {})}))
   const byName = new Map<string, string>()
   return files.map((file) => {

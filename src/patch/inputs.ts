@@ -1,27 +1,10 @@
-import {readdir, readFile, stat} from 'node:fs/promises'
+import {readFile} from 'node:fs/promises'
 import path from 'node:path'
 
-import {inputError, usageError} from '../errors.js'
+import {usageError} from '../errors.js'
+import {cannotRead, manifestFilesOf} from '../manifest-files.js'
 import {readStdin} from '../stdin.js'
 import type {ManifestText} from './manifests.js'
-
-/** The files `kubectl apply -f DIR` reads from a directory (not recursive, as without -R). */
-const MANIFEST_EXTENSION = /\.(ya?ml|json)$/i
-
-function cannotRead(file: string, error: unknown): Error {
-  const code = (error as NodeJS.ErrnoException).code
-  const reason = code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : (code ?? (error as Error).message)
-  return inputError(`cannot read ${file}: ${reason}`)
-}
-
-async function filesOf(given: string): Promise<string[]> {
-  const stats = await stat(given).catch((error: unknown) => Promise.reject(cannotRead(given, error)))
-  if (!stats.isDirectory()) return [given]
-  const entries = await readdir(given, {withFileTypes: true}).catch((error: unknown) => Promise.reject(cannotRead(given, error)))
-  const files = entries.filter((entry) => entry.isFile() && MANIFEST_EXTENSION.test(entry.name)).map((entry) => path.join(given, entry.name))
-  if (files.length === 0) throw inputError(`${given}: no .yaml, .yml or .json files in this directory`)
-  return files.sort()
-}
 
 /**
  * UTF-8 when the bytes are UTF-8; otherwise Latin-1, where every byte is one character, so that writing the text
@@ -35,10 +18,10 @@ function decode(bytes: Buffer): Pick<ManifestText, 'text' | 'encoding'> {
   }
 }
 
-/** Every manifest named by `-f` (files, directories, `-` for stdin), read before anything is written. */
-export async function readManifests(given: string[]): Promise<ManifestText[]> {
+/** Every manifest named by `-f` (files, directories, `-` for stdin), read before anything is written; `recursive` is -R. */
+export async function readManifests(given: string[], recursive = false): Promise<ManifestText[]> {
   if (given.filter((item) => item === '-').length > 1) throw usageError('-f - (stdin) is given twice')
-  const files = (await Promise.all(given.map((item) => (item === '-' ? ['-'] : filesOf(item))))).flat()
+  const files = (await Promise.all(given.map((item) => (item === '-' ? ['-'] : manifestFilesOf(item, recursive))))).flat()
   const seen = new Set<string>()
   const unique = files.filter((file) => {
     const resolved = path.resolve(file)

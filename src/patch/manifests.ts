@@ -20,6 +20,8 @@ export interface ManifestText {
 export interface PatchedWorkload {
   /** `deployment/orgchart`; `job` alone when the manifest names none. */
   ref: string
+  /** As the manifest gives it (`apps/v1`), for a patch that targets this object. */
+  apiVersion?: string
   kind: string
   name?: string
   namespace?: string
@@ -81,11 +83,12 @@ function visitWorkloads(value: unknown, base: Record<string, string>, found: Pat
     const metadata = isObject(object.metadata) ? object.metadata : {}
     const name = stringField(metadata.name)
     const namespace = stringField(metadata.namespace)
+    const apiVersion = stringField(object.apiVersion)
     const ref = name ? `${kind.toLowerCase()}/${name}` : kind.toLowerCase()
     const annotations = annotationsFor(kind, ref, base, found.notes)
     set(path, relative, annotations)
     changed = true
-    found.workloads.push({ref, kind, ...(name ? {name} : {}), ...(namespace ? {namespace} : {}), annotationPath: relative.join('.'), annotations, patch: annotationPatch(relative, annotations)})
+    found.workloads.push({ref, ...(apiVersion ? {apiVersion} : {}), kind, ...(name ? {name} : {}), ...(namespace ? {namespace} : {}), annotationPath: relative.join('.'), annotations, patch: annotationPatch(relative, annotations)})
   }
   return changed
 }

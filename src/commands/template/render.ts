@@ -7,6 +7,7 @@ import {VsiCommand} from '../../cli/base-command.js'
 import {lazyKube} from '../../cli/connections.js'
 import {kubeFlags, vaultFlags} from '../../cli/flags.js'
 import {stderrNotice} from '../../cli/notice.js'
+import {checkOutputFormat, outputFileFlag, outputFormatFlag, outputFormatIn} from '../../cli/output-flags.js'
 import {usageError, VsiError} from '../../errors.js'
 import {writeFileAtomic} from '../../output/files.js'
 import {readStdin} from '../../stdin.js'
@@ -27,6 +28,9 @@ function parseEnv(specs: string[]): Record<string, string> {
   return env
 }
 
+/** The report has one machine-readable form; a rendered file is written with --output-file. */
+const JSON_FORMAT = ['json'] as const
+
 export default class TemplateRender extends VsiCommand<TemplateRenderResult> {
   static override summary = 'Show what Vault Agent will write for a secret, before deploying.'
 
@@ -43,7 +47,7 @@ Exit codes: 0 every template renders with every key present, 1 a template has a 
     {description: 'The patch of the tutorial, against a fixture (nothing to connect to):', command: '<%= config.bin %> <%= command.id %> patch-inject-secrets-as-template.yaml --data secret.json'},
     {description: 'A live deployment, against the secret in Vault (values masked):', command: '<%= config.bin %> <%= command.id %> deployment/orgchart'},
     {description: 'A bare template file, one fixture per path:', command: '<%= config.bin %> <%= command.id %> db.ctmpl --data internal/data/database/config=secret.json --show-secrets'},
-    {description: 'The exact bytes the agent writes, for a golden file:', command: '<%= config.bin %> <%= command.id %> db.ctmpl --data secret.json -o db.golden'},
+    {description: 'The exact bytes the agent writes, for a golden file:', command: '<%= config.bin %> <%= command.id %> db.ctmpl --data secret.json --output-file db.golden'},
   ]
 
   static override args = {
@@ -65,24 +69,28 @@ Exit codes: 0 every template renders with every key present, 1 a template has a 
       description: 'What SOURCE is, when its extension and content should not decide (default: .ctmpl/.tmpl/.tpl are templates, .yaml/.yml/.json manifests, anything else a manifest only if it is a Kubernetes object or patch with injector annotations).',
       options: ['template', 'manifest'],
     }),
-    output: Flags.string({
-      char: 'o',
-      description: 'Write exactly the bytes Vault Agent would write for the one template selected, to FILE or - for stdout (values read from Vault need --show-secrets).',
-      helpValue: 'FILE|-',
-    }),
+    output: outputFormatFlag(JSON_FORMAT, 'Print the report in this format (-o json is the same document as --json).'),
+    'output-file': outputFileFlag('Write exactly the bytes Vault Agent would write for the one template selected, to FILE or - for stdout (values read from Vault need --show-secrets).'),
     env: Flags.string({description: 'An environment variable the agent would see, for env/mustEnv/envOrDefault: KEY=VALUE. Repeatable (nothing is read from your own environment).', multiple: true}),
     ...vaultFlags,
     ...kubeFlags,
   }
 
+  /** -o json prints the --json document (errors included), as kubectl's -o json prints the object. */
+  override jsonEnabled(): boolean {
+    return super.jsonEnabled() || outputFormatIn(this.argv) === 'json'
+  }
+
   async run(): Promise<TemplateRenderResult> {
     const {args, flags} = await this.parse(TemplateRender)
+    checkOutputFormat(flags.output, JSON_FORMAT)
+    const outputFile = flags['output-file']
     const kvVersion = flags['kv-version'] === undefined ? undefined : (Number(flags['kv-version']) as 1 | 2)
     if (kvVersion !== undefined && !flags.data) throw usageError('--kv-version applies to --data fixtures; live secrets take the version of their mount')
     const env = parseEnv(flags.env ?? [])
-    if (flags.output !== undefined && flags.json) throw usageError('-o writes the rendered bytes; --json prints the report: give one of them')
-    if (flags.output !== undefined && !flags.data && !flags['show-secrets']) {
-      throw usageError('-o writes what Vault Agent would write, values included: with secrets read from Vault it needs --show-secrets', 'Or render against fixtures with --data.')
+    if (outputFile !== undefined && this.jsonEnabled()) throw usageError('--output-file writes the rendered bytes; --json prints the report: give one of them')
+    if (outputFile !== undefined && !flags.data && !flags['show-secrets']) {
+      throw usageError('--output-file writes what Vault Agent would write, values included: with secrets read from Vault it needs --show-secrets', 'Or render against fixtures with --data.')
     }
     const kube = lazyKube(flags)
     const input = await loadTemplateInput(args.source, {
@@ -96,8 +104,8 @@ Exit codes: 0 every template renders with every key present, 1 a template has a 
     if (templates.length === 0) {
       throw usageError(`no secret named ${wanted.join(', ')} in ${input.source}`, `Its secrets: ${input.templates.map((t) => t.name).join(', ')}.`)
     }
-    if (flags.output !== undefined && templates.length > 1) {
-      throw usageError(`-o writes one file, and ${input.source} has ${templates.length} templates`, `Choose one with --secret: ${templates.map((t) => t.name).join(', ')}.`)
+    if (outputFile !== undefined && templates.length > 1) {
+      throw usageError(`--output-file writes one file, and ${input.source} has ${templates.length} templates`, `Choose one with --secret: ${templates.map((t) => t.name).join(', ')}.`)
     }
 
     let session: VaultSession | undefined
@@ -121,14 +129,14 @@ Exit codes: 0 every template renders with every key present, 1 a template has a 
     } finally {
       await session?.close()
     }
-    if (flags.output === '-') {
+    if (outputFile === '-') {
       const output = result.templates[0].output
       if (output !== undefined) process.stdout.write(output)
     } else {
-      if (flags.output !== undefined && result.templates[0].output !== undefined) {
-        await writeFileAtomic(flags.output, result.templates[0].output)
+      if (outputFile !== undefined && result.templates[0].output !== undefined) {
+        await writeFileAtomic(outputFile, result.templates[0].output)
       }
-      if (!this.jsonEnabled()) this.log(renderTemplateReport(result, flags.output))
+      if (!this.jsonEnabled()) this.log(renderTemplateReport(result, outputFile))
     }
     if (!result.passed) {
       const failed = result.templates.filter((preview) => !previewPassed(preview)).map((preview) => preview.name)
