@@ -25,6 +25,7 @@ describe('vsi lint', () => {
       errorsJson: runVsi(['lint', rule('job-needs-pre-populate-only'), '--json']),
       warningsJson: runVsi(['lint', rule('unknown-container'), '--json']),
       directory: runVsi(['lint', path.join(fixtures, 'clean'), '--json']),
+      recursive: runVsi(['lint', '-R', path.join(fixtures, 'clean'), '--json']),
       stdin: runVsi(['lint', '-'], {input: 'kind: Pod\nmetadata:\n  annotations:\n    vault.hashicorp.com/agent-inject: true\n'}),
       missing: runVsi(['lint', path.join(scratch, 'nope.yaml'), '--json']),
       broken: runVsi(['lint', path.join(scratch, 'broken.yaml')]),
@@ -77,8 +78,14 @@ describe('vsi lint', () => {
     expect(json.result.problems.map((problem: {rule: string}) => problem.rule)).toEqual(['unknown-container', 'unknown-container'])
   })
 
-  it('reads *.yaml and *.yml under a directory, recursively', async () => {
+  it("reads a directory's own .yaml and .yml files, not its subdirectories' (as kubectl -f DIR)", async () => {
     const {exitCode, json} = await runs.directory!
+    expect(exitCode).toBe(0)
+    expect(json.result.files).toEqual(['deployment.yaml', 'pod.yaml'].map((name) => path.join(fixtures, 'clean', name)))
+  })
+
+  it('reads subdirectories too with -R, in name order', async () => {
+    const {exitCode, json} = await runs.recursive!
     expect(exitCode).toBe(0)
     expect(json.result.files).toEqual(['deployment.yaml', 'nested/jobs.yml', 'pod.yaml'].map((name) => path.join(fixtures, 'clean', name)))
   })
@@ -96,7 +103,7 @@ describe('vsi lint', () => {
     expect(broken.exitCode).toBe(2)
     expect(broken.stderr).toMatch(new RegExp(`${path.join(scratch, 'broken.yaml')}:\\d+:\\d+: invalid YAML: `))
     expect(empty.exitCode).toBe(2)
-    expect(empty.stderr).toContain('no .yaml or .yml files in this directory')
+    expect(empty.stderr).toContain('no .yaml, .yml or .json files in this directory')
     expect(none.exitCode).toBe(2)
     expect(none.stderr).toContain('no input')
   })

@@ -26,13 +26,13 @@ const CASES: Array<[string, string[], RegExp]> = [
   ['--keys without --format', [...BASE, ...SECRET, '--keys', 'username'], /^Error: --keys "username": no --format to use the keys$/],
   ['--format env without keys', [...BASE, ...SECRET, '--format', 'database-config.txt=env'], /^Error: --format env needs --keys/],
   ['--in-place without -f', [...BASE, ...SECRET, '--in-place'], /^Error: --in-place needs -f: the manifests to patch$/],
-  ['two places to write', [...BASE, ...SECRET, '-f', 'good.yaml', '--in-place', '-o', 'out.yaml'], /^Error: --in-place and -o\/--output cannot be used together: give one place to write$/],
+  ['two places to write', [...BASE, ...SECRET, '-f', 'good.yaml', '--in-place', '--output-file', 'out.yaml'], /^Error: --in-place and --output-file cannot be used together: give one place to write$/],
   ['a missing manifest', [...BASE, ...SECRET, '-f', 'missing.yaml', '--in-place'], /^Error: cannot read missing.yaml: no such file or directory$/],
   ['invalid YAML', [...BASE, ...SECRET, '-f', 'good.yaml', '-f', 'broken.yaml', '--in-place'], /^Error: broken.yaml: invalid YAML: /],
   ['a manifest without workloads', [...BASE, ...SECRET, '-f', 'service.yaml', '--in-place'], /^Error: no workload in service.yaml \(looked for Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Pod, PodTemplate; found Service\)$/],
   ['annotations over the API server\'s 256 KiB', [...BASE, ...SECRET, '--template', 'database-config.txt=@big.tmpl'], /^Error: the annotations come to 300\d{3} bytes; the API server accepts at most 262144 \(256 KiB\) per object, so nothing was written$/],
   ['annotations over 256 KiB, in place', [...BASE, ...SECRET, '--template', 'database-config.txt=@big.tmpl', '-f', 'good.yaml', '--in-place'], /^Error: the annotations come to 300\d{3} bytes/],
-  ['stdin with --in-place', [...BASE, ...SECRET, '-f', '-', '--in-place'], /^Error: --in-place cannot write stdin back: use -o FILE or -o -$/],
+  ['stdin with --in-place', [...BASE, ...SECRET, '-f', '-', '--in-place'], /^Error: --in-place cannot write stdin back: use --output-file FILE, or leave it out for stdout$/],
 ]
 
 describe('vsi patch: bad input', () => {

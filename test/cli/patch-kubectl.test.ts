@@ -31,14 +31,14 @@ const documents = (text: string) => parseAllDocuments(text).map((doc) => doc.toJ
 
 describe.skipIf(!kubectlFound)('vsi patch -f equals kubectl patch --local', () => {
   it("the tutorial's first patch on deployment-orgchart.yaml", async () => {
-    const [batch, patchFile] = await Promise.all([runVsi([...TUTORIAL, '-f', ORGCHART, '-o', '-']), runVsi([...TUTORIAL, '-o', '-'])])
+    const [batch, patchFile] = await Promise.all([runVsi([...TUTORIAL, '-f', ORGCHART, '-o', 'yaml']), runVsi([...TUTORIAL, '-o', 'yaml'])])
     expect(batch.exitCode, batch.stderr).toBe(0)
     expect(documents(batch.stdout)).toEqual([await kubectlPatch(ORGCHART, patchFile.stdout)])
   })
 
   it("the tutorial's second patch: vsi's file and the seed give kubectl the same object", async () => {
     const args = [...TUTORIAL, '--status', 'update', '--template', `database-config.txt=${TEMPLATE}`]
-    const [batch, patchFile] = await Promise.all([runVsi([...args, '-f', ORGCHART, '-o', '-']), runVsi([...args, '-o', '-'])])
+    const [batch, patchFile] = await Promise.all([runVsi([...args, '-f', ORGCHART, '-o', 'yaml']), runVsi([...args, '-o', 'yaml'])])
     const [fromVsi, fromSeed] = await Promise.all([kubectlPatch(ORGCHART, patchFile.stdout), kubectlPatch(ORGCHART, readFileSync(path.join(seedDir, 'patch-inject-secrets-as-template.yaml'), 'utf8'))])
     expect(fromVsi).toEqual(fromSeed)
     expect(documents(batch.stdout)).toEqual([fromVsi])
@@ -46,7 +46,7 @@ describe.skipIf(!kubectlFound)('vsi patch -f equals kubectl patch --local', () =
 
   it('a multi-document file: Job and CronJob patched (with pre-populate-only), the Service and ConfigMap untouched', async () => {
     const fixture = path.join(projectRoot, 'test/fixtures/patch/workloads.yaml')
-    const result = await runVsi([...TUTORIAL, '-f', fixture, '-o', '-'])
+    const result = await runVsi([...TUTORIAL, '-f', fixture, '-o', 'yaml'])
     expect(result.exitCode, result.stderr).toBe(0)
     const annotations = {[`${P}agent-inject`]: 'true', [`${P}role`]: 'internal-app', [`${P}agent-inject-secret-database-config.txt`]: 'internal/data/database/config', [`${P}agent-pre-populate-only`]: 'true'}
     const podTemplate = {template: {metadata: {annotations}}}

@@ -36,7 +36,7 @@ describe('what vsi patch loads', () => {
 
   it('vsi patch, vsi patch -f and vsi --help load none of the Kubernetes client, node-vault and @inquirer/prompts (plain vsi patch not even yaml)', async () => {
     const [plain, batch, help] = await Promise.all([
-      modulesLoadedBy([runJs, ...TUTORIAL, '-o', '-']),
+      modulesLoadedBy([runJs, ...TUTORIAL, '-o', 'yaml']),
       modulesLoadedBy([runJs, ...TUTORIAL, '-f', path.join(seedDir, 'deployment-orgchart.yaml')]),
       modulesLoadedBy([runJs, '--help']),
     ])

@@ -38,8 +38,8 @@ describe('vsi patch (the patch file)', () => {
     writeFileSync(path.join(dir, 'db.tmpl'), `${TEMPLATE}\n`)
     const asTemplate = ['--status', 'update', '--template']
     const [fromFile, inline] = await Promise.all([
-      runVsi([...TUTORIAL, ...asTemplate, 'database-config.txt=@db.tmpl', '-o', 'patch-inject-secrets-as-template.yaml'], {cwd: dir}),
-      runVsi([...TUTORIAL, ...asTemplate, `database-config.txt=${TEMPLATE}`, '-o', '-'], {cwd: dir}),
+      runVsi([...TUTORIAL, ...asTemplate, 'database-config.txt=@db.tmpl', '--output-file', 'patch-inject-secrets-as-template.yaml'], {cwd: dir}),
+      runVsi([...TUTORIAL, ...asTemplate, `database-config.txt=${TEMPLATE}`, '-o', 'yaml'], {cwd: dir}),
     ])
     expect(fromFile.exitCode, fromFile.stderr).toBe(0)
     expect(readFileSync(path.join(dir, 'patch-inject-secrets-as-template.yaml'), 'utf8')).toBe(`${seed('patch-inject-secrets-as-template.yaml')}\n`)
@@ -50,9 +50,9 @@ describe('vsi patch (the patch file)', () => {
     expect(readdirSync(dir).sort()).toEqual(['db.tmpl', 'patch-inject-secrets-as-template.yaml'])
   })
 
-  it('prints the patch to stdout with -o - (notes on stderr), and the result object with --json', async () => {
+  it('prints the patch to stdout with -o yaml (notes on stderr), and the result object with --json', async () => {
     const dir = freshDir()
-    const [stdout, json] = await Promise.all([runVsi([...TUTORIAL, '-o', '-'], {cwd: dir}), runVsi([...TUTORIAL, '--json'], {cwd: dir})])
+    const [stdout, json] = await Promise.all([runVsi([...TUTORIAL, '-o', 'yaml'], {cwd: dir}), runVsi([...TUTORIAL, '--json'], {cwd: dir})])
     expect(stdout.exitCode).toBe(0)
     expect(stdout.stdout).toBe(seed('patch-inject-secrets.yaml').trimEnd())
     expect(stdout.stderr).toContain('Note: database-config.txt: internal/database/config → internal/data/database/config')
@@ -74,8 +74,8 @@ describe('vsi patch (the patch file)', () => {
   it('generates env and json templates from --keys, keeps KV v1 paths, and sets the injector options', async () => {
     const dir = freshDir()
     const [formats, options] = await Promise.all([
-      runVsi(['patch', '--role', 'app', '--kv-version', '1', '--secret', 'db.env=kv/db', '--format', 'db.env=env', '--secret', 'db.json=kv/db', '--format', 'db.json=json', '--keys', 'username,password', '-o', '-'], {cwd: dir}),
-      runVsi([...TUTORIAL, '--pre-populate-only', '--init-first', '--auth-path', 'auth/k8s-east', '--agent-image', 'hashicorp/vault:1.21.1', '--annotation', 'agent-inject-file-database-config.txt=app/db.txt', '--annotation', `${P}agent-run-as-user=1000`, '-o', '-'], {cwd: dir}),
+      runVsi(['patch', '--role', 'app', '--kv-version', '1', '--secret', 'db.env=kv/db', '--format', 'db.env=env', '--secret', 'db.json=kv/db', '--format', 'db.json=json', '--keys', 'username,password', '-o', 'yaml'], {cwd: dir}),
+      runVsi([...TUTORIAL, '--pre-populate-only', '--init-first', '--auth-path', 'auth/k8s-east', '--agent-image', 'hashicorp/vault:1.21.1', '--annotation', 'agent-inject-file-database-config.txt=app/db.txt', '--annotation', `${P}agent-run-as-user=1000`, '-o', 'yaml'], {cwd: dir}),
     ])
     expect(formats.exitCode, formats.stderr).toBe(0)
     expect(formats.stderr).toBe('')

@@ -96,11 +96,11 @@ describe('vsi template render writes what Vault Agent writes', () => {
     expect(result.json.result.templates[0].output).toBe('1.50 1e3 12345678901234567890 -0 {"big":12345678901234567890,"ratio":1.50,"thousand":1e3,"zero":-0}')
   })
 
-  it('-o FILE and -o - write exactly the rendered bytes', async () => {
+  it('--output-file FILE and --output-file - write exactly the rendered bytes', async () => {
     const data = file('db.json', JSON.stringify({password: PASSWORD}))
     const template = file('db.tmpl', '{{- with secret "internal/data/db" -}}pw={{ .Data.data.password }}{{- end -}}')
     const target = path.join(dir, 'db.golden')
-    const [toFile, toStdout] = await Promise.all([render(template, '--data', data, '-o', target), render(template, '--data', data, '-o', '-')])
+    const [toFile, toStdout] = await Promise.all([render(template, '--data', data, '--output-file', target), render(template, '--data', data, '--output-file', '-')])
     expect(toFile.exitCode, toFile.stderr).toBe(0)
     expect(readFileSync(target, 'utf8')).toBe(`pw=${PASSWORD}`)
     expect(toFile.stdout).toContain(`Wrote ${target} (${`pw=${PASSWORD}`.length} bytes).`)
@@ -108,11 +108,11 @@ describe('vsi template render writes what Vault Agent writes', () => {
     expect(toStdout.stdout).toBe(`pw=${PASSWORD}`)
   })
 
-  it('-o refuses masked values and more than one template, and writes nothing for a failing template', async () => {
+  it('--output-file refuses masked values and more than one template, and writes nothing for a failing template', async () => {
     const data = file('any.json', '{"a": "b"}')
     const broken = file('broken.tmpl', '{{ with secret "kv/data/x" }}{{ .Data.data.a | parseInt }}{{ end }}')
     const target = path.join(dir, 'never.txt')
-    const [masked, failing] = await Promise.all([render(broken, '-o', target), render(broken, '--data', data, '-o', target)])
+    const [masked, failing] = await Promise.all([render(broken, '--output-file', target), render(broken, '--data', data, '--output-file', target)])
     expect(masked.exitCode).toBe(2)
     expect(masked.stderr).toContain('needs --show-secrets')
     expect(failing.exitCode).toBe(1)
@@ -121,7 +121,7 @@ describe('vsi template render writes what Vault Agent writes', () => {
 
   it('reads env from --env only', async () => {
     const template = file('env.tmpl', '{{ env "APP_MODE" }}|{{ env "HOME" }}|{{ envOrDefault "NOPE" "dflt" }}')
-    const result = await render(template, '--data', file('e.json', '{}'), '--env', 'APP_MODE=prod', '-o', '-')
+    const result = await render(template, '--data', file('e.json', '{}'), '--env', 'APP_MODE=prod', '--output-file', '-')
     expect(result.exitCode, result.stderr).toBe(0)
     expect(result.stdout).toBe('prod||dflt')
   })
@@ -148,7 +148,7 @@ describe('vsi template render takes files for what they are', () => {
   it('renders a YAML-looking template (unknown extension) without a library warning', async () => {
     const config = file('app.conf', 'key: {{ with secret "kv/data/k" }}{{ .Data.data.token }}{{ end }}\nother: {{ "x" }}\n')
     const target = path.join(dir, 'app.conf.out')
-    const result = await render(config, '--data', file('k.json', '{"token": "t-1"}'), '-o', target)
+    const result = await render(config, '--data', file('k.json', '{"token": "t-1"}'), '--output-file', target)
     expect(result.exitCode, result.stderr).toBe(0)
     expect(readFileSync(target, 'utf8')).toBe('key: t-1\nother: x\n')
     expect(result.stderr).toBe('')
@@ -158,7 +158,7 @@ describe('vsi template render takes files for what they are', () => {
     const yamlFile = file('kubeconfig.yaml', kubeconfig)
     const data = file('t.json', '{"token": "t-2"}')
     const target = path.join(dir, 'kubeconfig.out')
-    const [asTemplate, asManifest] = await Promise.all([render(yamlFile, '--data', data, '--as', 'template', '-o', target), render(yamlFile, '--data', data)])
+    const [asTemplate, asManifest] = await Promise.all([render(yamlFile, '--data', data, '--as', 'template', '--output-file', target), render(yamlFile, '--data', data)])
     expect(asTemplate.exitCode, asTemplate.stderr).toBe(0)
     expect(readFileSync(target, 'utf8')).toBe(kubeconfig.replace(/\{\{.*\}\}/, 't-2'))
     expect(asManifest.exitCode).toBe(2)

@@ -1,6 +1,6 @@
 /**
  * `vsi patch` against what a user would otherwise run:
- * - one deployment: `vsi patch … -f deployment-orgchart.yaml -o -` vs `kubectl patch --local --type strategic -f … -p …
+ * - one deployment: `vsi patch … -f deployment-orgchart.yaml -o yaml` vs `kubectl patch --local --type strategic -f … -p …
  *   -o yaml` (and `node -e 0`, the floor for any Node CLI, and `vsi --help`), interleaved, median of ROUNDS each;
  * - 200 deployment manifests: one `vsi patch -f DIR --out-dir OUT` vs a loop of 200 `kubectl patch --local` calls
  *   (the loop runs once: it is slow).
@@ -37,7 +37,7 @@ async function runPatchBench(): Promise<BenchMeasurement[]> {
   const patchText = readFileSync(path.join(seedDir, 'patch-inject-secrets.yaml'), 'utf8')
   const hasKubectl = await available('kubectl', ['version', '--client'])
 
-  const single = vsi('vsi patch -f deployment -o -', ['patch', ...TUTORIAL_FLAGS, '-f', deployment, '-o', '-'])
+  const single = vsi('vsi patch -f deployment -o yaml', ['patch', ...TUTORIAL_FLAGS, '-f', deployment, '-o', 'yaml'])
   const plain = vsi('vsi patch (writes patch-inject-secrets.yaml)', ['patch', ...TUTORIAL_FLAGS], dir)
   const kubectl: ChildCommand = {label: 'kubectl patch --local', command: 'kubectl', args: ['patch', '--local', '--type', 'strategic', '-f', deployment, '-p', patchText, '-o', 'yaml']}
   const floor: ChildCommand = {label: 'node -e 0', command: process.execPath, args: ['-e', '0']}
@@ -59,7 +59,7 @@ async function runPatchBench(): Promise<BenchMeasurement[]> {
   const peakRss = Math.max(singleResult.maxRssMb, plainResult.maxRssMb, ...batchRuns.map((run) => run.maxRssMb))
 
   const measurements: BenchMeasurement[] = [
-    {metric: `vsi patch -f deployment -o - (median of ${ROUNDS})`, value: round(singleResult.medianMs), unit: 'ms'},
+    {metric: `vsi patch -f deployment -o yaml (median of ${ROUNDS})`, value: round(singleResult.medianMs), unit: 'ms'},
     {metric: 'vsi patch, plain write of the patch file (median)', value: round(plainResult.medianMs), unit: 'ms'},
     {metric: 'vsi --help (median)', value: round(helpResult.medianMs), unit: 'ms'},
     {metric: 'node -e 0 (median): the floor for a Node CLI', value: round(floorResult.medianMs), unit: 'ms'},

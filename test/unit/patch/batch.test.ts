@@ -28,7 +28,7 @@ describe('batch writes', () => {
   })
 
   it('to one file: one stream, with a --- between files unless the next one starts with its own', () => {
-    const [stream] = batchWrites(files, {output: '-'})
+    const [stream] = batchWrites(files, {output: '-', format: 'yaml'})
     expect(stream.text).toBe(`${files[0].text}---\n${SERVICE}${files[2].text}`)
   })
 
@@ -39,15 +39,17 @@ describe('batch writes', () => {
     expect(() => patchManifests([{path: 'svc.yaml', text: SERVICE}, {path: 'empty.yaml', text: ''}], A)).toThrow('no workload in svc.yaml, empty.yaml (looked for Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Pod, PodTemplate; found Service)')
   })
 
-  it('picks the target from the flags: stdout by default, one of --in-place, --out-dir, -o', () => {
+  it('picks the target from the flags: stdout by default, one of --in-place, --out-dir, --output-file', () => {
     expect(batchTarget({})).toBeUndefined()
-    expect(batchTarget({output: 'x.yaml'})).toBeUndefined()
-    expect(batchTarget({filename: ['f']})).toEqual({output: '-'})
-    expect(batchTarget({filename: ['f'], output: 'x.yaml'})).toEqual({output: 'x.yaml'})
+    expect(batchTarget({'output-file': 'x.yaml'})).toBeUndefined()
+    expect(batchTarget({filename: ['f']})).toEqual({output: '-', format: 'yaml'})
+    expect(batchTarget({filename: ['f'], format: 'json'})).toEqual({output: '-', format: 'json'})
+    expect(batchTarget({filename: ['f'], 'output-file': 'x.yaml'})).toEqual({output: 'x.yaml', format: 'yaml'})
     expect(batchTarget({filename: ['f'], 'in-place': true})).toEqual({inPlace: true})
     expect(batchTarget({filename: ['f'], 'out-dir': 'o'})).toEqual({outDir: 'o'})
     expect(() => batchTarget({'out-dir': 'o'})).toThrow('--out-dir needs -f: the manifests to patch')
-    expect(() => batchTarget({filename: ['f'], 'out-dir': 'o', output: '-'})).toThrow('--out-dir and -o/--output cannot be used together')
+    expect(() => batchTarget({filename: ['f'], 'out-dir': 'o', 'output-file': '-'})).toThrow('--out-dir and --output-file cannot be used together')
+    expect(() => batchTarget({filename: ['f'], 'in-place': true, format: 'json'})).toThrow('-o/--output prints the manifests to stdout, and --in-place rewrites files in their own format: give one')
   })
 })
 
