@@ -20,7 +20,7 @@ describe('patchManifest', () => {
     const lines = Object.entries(ANNOTATIONS).map(([key, value]) => `        ${key}: "${value}"\n`)
     expect(result.text).toBe(text.replace('      annotations:\n', `      annotations:\n${lines.join('')}`))
     expect(result.workloads).toEqual([
-      {ref: 'deployment/orgchart', kind: 'Deployment', name: 'orgchart', annotationPath: 'spec.template.metadata.annotations', annotations: ANNOTATIONS, patch: {spec: {template: {metadata: {annotations: ANNOTATIONS}}}}},
+      {ref: 'deployment/orgchart', apiVersion: 'apps/v1', kind: 'Deployment', name: 'orgchart', annotationPath: 'spec.template.metadata.annotations', annotations: ANNOTATIONS, patch: {spec: {template: {metadata: {annotations: ANNOTATIONS}}}}},
     ])
     expect(result.notes).toEqual([])
   })
