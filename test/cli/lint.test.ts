@@ -25,7 +25,6 @@ describe('vsi lint', () => {
       errorsJson: runVsi(['lint', rule('job-needs-pre-populate-only'), '--json']),
       warningsJson: runVsi(['lint', rule('unknown-container'), '--json']),
       directory: runVsi(['lint', path.join(fixtures, 'clean'), '--json']),
-      recursive: runVsi(['lint', '-R', path.join(fixtures, 'clean'), '--json']),
       stdin: runVsi(['lint', '-'], {input: 'kind: Pod\nmetadata:\n  annotations:\n    vault.hashicorp.com/agent-inject: true\n'}),
       missing: runVsi(['lint', path.join(scratch, 'nope.yaml'), '--json']),
       broken: runVsi(['lint', path.join(scratch, 'broken.yaml')]),
@@ -85,7 +84,7 @@ describe('vsi lint', () => {
   })
 
   it('reads subdirectories too with -R, in name order', async () => {
-    const {exitCode, json} = await runs.recursive!
+    const {exitCode, json} = await runVsi(['lint', '-R', path.join(fixtures, 'clean'), '--json'])
     expect(exitCode).toBe(0)
     expect(json.result.files).toEqual(['deployment.yaml', 'nested/jobs.yml', 'pod.yaml'].map((name) => path.join(fixtures, 'clean', name)))
   })
