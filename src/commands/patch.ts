@@ -80,7 +80,7 @@ Exit codes: 0 written; 1 a file could not be written; 2 a flag or an input file 
     'agent-image': Flags.string({description: 'The Vault image for the agent containers.', helpValue: 'IMAGE'}),
     annotation: Flags.string({...many, description: 'Any other injector annotation, with or without the vault.hashicorp.com/ prefix. Repeatable.', helpValue: 'KEY=VALUE'}),
     output: outputFormatFlag(OUTPUT_FORMATS, 'Print the result to stdout in this format and write no file (with -f: the patched manifests).'),
-    'output-file': outputFileFlag(`Write the result to FILE, or - for stdout [default: ${DEFAULT_PATCH_FILE} (--emit helm-values: ${DEFAULT_VALUES_FILE}); with -f: stdout].`),
+    'output-file': outputFileFlag(`Write the result to FILE, or - for stdout [default: ${DEFAULT_PATCH_FILE} (--emit helm-values: ${DEFAULT_VALUES_FILE}); with -o, or -f alone: stdout].`),
     emit: Flags.string({
       options: [...EMITS],
       default: 'patch',
