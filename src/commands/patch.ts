@@ -100,6 +100,7 @@ Exit codes: 0 written; 1 a file could not be written; 2 a flag or an input file 
     const format = checkOutputFormat(flags.output, OUTPUT_FORMATS)
     const emit = flags.emit as Emit
     checkEmitFlags(emit, flags)
+    if (flags.recursive && !flags.filename) throw usageError('-R/--recursive reads the subdirectories of -f DIR: give -f')
     const target = emit === 'patch' ? batchTarget({...flags, format}) : undefined
     if (flags.apply && (format !== undefined)) throw usageError('-o/--output prints the patch instead of applying it: give one of -o and --apply', 'To keep a copy of the patch applied, add --output-file FILE.')
     const request = await patchRequestFromFlags({...flags, 'kv-version': flags['kv-version'] ?? '2'})

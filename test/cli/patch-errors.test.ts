@@ -26,6 +26,7 @@ const CASES: Array<[string, string[], RegExp]> = [
   ['--keys without --format', [...BASE, ...SECRET, '--keys', 'username'], /^Error: --keys "username": no --format to use the keys$/],
   ['--format env without keys', [...BASE, ...SECRET, '--format', 'database-config.txt=env'], /^Error: --format env needs --keys/],
   ['--in-place without -f', [...BASE, ...SECRET, '--in-place'], /^Error: --in-place needs -f: the manifests to patch$/],
+  ['-R without -f', [...BASE, ...SECRET, '-R'], /^Error: -R\/--recursive reads the subdirectories of -f DIR: give -f$/],
   ['two places to write', [...BASE, ...SECRET, '-f', 'good.yaml', '--in-place', '--output-file', 'out.yaml'], /^Error: --in-place and --output-file cannot be used together: give one place to write$/],
   ['a missing manifest', [...BASE, ...SECRET, '-f', 'missing.yaml', '--in-place'], /^Error: cannot read missing.yaml: no such file or directory$/],
   ['invalid YAML', [...BASE, ...SECRET, '-f', 'good.yaml', '-f', 'broken.yaml', '--in-place'], /^Error: broken.yaml: invalid YAML: /],
