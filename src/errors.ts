@@ -5,6 +5,8 @@ export const ExitCode = {
   failed: 1,
   /** The command line or an input file was wrong; nothing was changed. */
   usage: 2,
+  /** Stopped by Ctrl-C (SIGINT) or SIGTERM, as a shell reports a command killed by SIGINT (128 + 2). */
+  interrupted: 130,
 } as const
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode]

@@ -1,7 +1,8 @@
 import {Command, Flags} from '@oclif/core'
 import type {Input, ParserOutput} from '@oclif/core/interfaces'
 
-import {toVsiError} from '../errors.js'
+import {ExitCode, toVsiError} from '../errors.js'
+import {processInterrupted} from '../exec/run.js'
 import {parseErrorAsUsage} from './parse-errors.js'
 import {debug, enableDebug} from '../output/debug.js'
 import {errorEnvelope, successEnvelope} from '../output/envelope.js'
@@ -83,6 +84,11 @@ export abstract class VsiCommand<T> extends Command {
       return
     }
     const vsiError = toVsiError(parseErrorAsUsage(error, Object.keys(this.ctor.flags ?? {})) ?? error)
+    // Ctrl-C during a run (the child it ran is already killed): whatever failed after it is its echo, not news.
+    if (vsiError.exitCode === ExitCode.interrupted || processInterrupted()) {
+      process.exitCode = ExitCode.interrupted
+      return
+    }
     process.exitCode = vsiError.exitCode
     if (this.jsonEnabled()) {
       this.logJson(this.toErrorJson(vsiError))

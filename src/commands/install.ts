@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {VsiCommand} from '../cli/base-command.js'
 import {stepReporter} from '../cli/step-reporter.js'
-import {interruptSignal} from '../exec/run.js'
+import {interruptSignal, processInterrupted} from '../exec/run.js'
 import {kubeFlags, timeoutFlag} from '../cli/flags.js'
 import {checkValuesFiles, installRequest, renderInstall} from '../install/command-support.js'
 import type {InstallResult} from '../install/install.js'
@@ -48,7 +48,7 @@ Re-running it on a release that already has the chart version and values asked f
       progress: (readiness) => progress.report([readiness.server, readiness.injector, readiness.webhook].join('; ')),
       warn: (message) => this.warn(message),
       signal: interruptSignal(),
-    }).finally(() => progress.done('done'))
+    }).finally(() => progress.done(processInterrupted() ? 'interrupted' : 'done'))
     for (const line of renderInstall(result)) this.log(line)
     return result
   }

@@ -3,7 +3,7 @@ import {Flags} from '@oclif/core'
 import {VsiCommand} from '../cli/base-command.js'
 import {stepReporter} from '../cli/step-reporter.js'
 import {usageError, VsiError} from '../errors.js'
-import {interruptSignal} from '../exec/run.js'
+import {interruptSignal, processInterrupted} from '../exec/run.js'
 import {kubeFlags, timeoutFlag} from '../cli/flags.js'
 import type {UninstallResult} from '../install/uninstall.js'
 import {canPrompt} from '../output/terminal.js'
@@ -52,7 +52,7 @@ The PersistentVolumeClaims of a non-dev install (data-vault-0, audit-vault-0) ho
       if (!(await confirm({message: 'Uninstall?', default: false}))) throw new VsiError('uninstall cancelled: nothing was changed', {code: 'cancelled'})
     }
     const progress = stepReporter('Uninstalling Vault', {json: this.jsonEnabled()})
-    const result = await applyUninstall(kube, plan, request, (message) => progress.report(message)).finally(() => progress.done('done'))
+    const result = await applyUninstall(kube, plan, request, (message) => progress.report(message)).finally(() => progress.done(processInterrupted() ? 'interrupted' : 'done'))
     this.log(`Uninstalled: ${result.deleted.join(', ') || 'nothing'}.`)
     if (result.kept.length > 0) this.log(`Kept (use --purge to delete): ${result.kept.map((name) => `persistentvolumeclaim/${name}`).join(', ')}.`)
     return result

@@ -7,7 +7,7 @@
  *
  * execa is loaded on first use, so commands that never run a program do not pay for it.
  */
-import {VsiError} from '../errors.js'
+import {ExitCode, VsiError} from '../errors.js'
 import {debug, debugEnabled} from '../output/debug.js'
 import {redact} from '../output/redact.js'
 
@@ -65,6 +65,10 @@ export async function runCommand(file: string, args: readonly string[], options:
   const stdout = typeof result.stdout === 'string' ? result.stdout : ''
   const stderr = typeof result.stderr === 'string' ? result.stderr : ''
 
+  // Ctrl-C in a terminal reaches the whole process group: the child may die of SIGINT before vsi's handler runs.
+  if ((result.isCanceled && processInterrupted()) || result.signal === 'SIGINT') {
+    throw new VsiError(`${file} was stopped: interrupted`, {code: 'interrupted', exitCode: ExitCode.interrupted})
+  }
   if (result.isCanceled) {
     throw new VsiError(`${file} was stopped: ${reasonOf(options.signal)}`, {code: 'cancelled'})
   }
@@ -114,6 +118,11 @@ function reasonOf(signal: AbortSignal | undefined): string {
 }
 
 let interrupt: AbortController | undefined
+
+/** Whether Ctrl-C (SIGINT) or SIGTERM has reached vsi since a command asked for interruptSignal(). */
+export function processInterrupted(): boolean {
+  return interrupt?.signal.aborted === true
+}
 
 /**
  * One AbortSignal for the whole process that fires on Ctrl-C (SIGINT) or SIGTERM: pass it to runCommand so the

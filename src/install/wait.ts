@@ -6,7 +6,7 @@
  */
 import type {V1ContainerStatus, V1Pod} from '@kubernetes/client-node'
 
-import {VsiError} from '../errors.js'
+import {ExitCode, VsiError} from '../errors.js'
 import type {KubeClient} from '../kube/client.js'
 import {isAbort, timeoutError} from '../kube/errors.js'
 import {describeContainerState, isPodReady, isTerminating} from '../kube/pod-state.js'
@@ -53,7 +53,7 @@ export async function waitUntilReady(
     options.onProgress(last)
     if (last.done) return last
     if (!signal.aborted) await sleepUnlessAborted(delay, signal)
-    if (options.signal?.aborted) throw new VsiError('stopped while waiting for Vault to become ready', {code: 'cancelled'})
+    if (options.signal?.aborted) throw new VsiError('stopped while waiting for Vault to become ready', {code: 'interrupted', exitCode: ExitCode.interrupted})
     if (signal.aborted) break
   }
   if (unschedulable) {

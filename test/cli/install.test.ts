@@ -1,7 +1,7 @@
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest'
 
 import {execa} from 'execa'
-import {existsSync, mkdtempSync, readFileSync} from 'node:fs'
+import {existsSync, mkdtempSync, readFileSync, watch} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 
@@ -143,24 +143,51 @@ describe('vsi install when Helm or the pods fail', () => {
 })
 
 describe('vsi install interrupted', () => {
-  it('Ctrl-C (SIGINT) stops vsi and kills the helm it started', async () => {
-    const pidFile = path.join(mkdtempSync(path.join(tmpdir(), 'vsi-hang-')), 'helm.pid')
-    const child = execa(process.execPath, [path.join(projectRoot, 'bin/run.js'), 'install'], {
-      env: {...world.env({extra: {HELM_DOUBLE_HANG_PIDFILE: pidFile}}), HOME: world.env().HOME},
+  /** Starts `vsi install` in a process group of its own, with the helm double hanging in `helm upgrade`; resolves once it hangs. */
+  async function installWithHangingHelm() {
+    const dir = mkdtempSync(path.join(tmpdir(), 'vsi-hang-'))
+    const pidFile = path.join(dir, 'helm.pid')
+    const hanging = new Promise<number>((resolve) => {
+      const watcher = watch(dir, () => {
+        if (!existsSync(pidFile)) return
+        watcher.close()
+        resolve(Number(readFileSync(pidFile, 'utf8')))
+      })
+    })
+    const vsi = execa(process.execPath, [path.join(projectRoot, 'bin/run.js'), 'install'], {
+      env: world.env({extra: {HELM_DOUBLE_HANG_PIDFILE: pidFile}}),
       extendEnv: false,
+      detached: true,
       reject: false,
     })
-    let helmPid = 0
-    while (!helmPid) {
-      // The double writes its pid as it starts to hang; stat polling is the only event there is across processes.
-      await new Promise((resolve) => setTimeout(resolve, 100))
-      if (existsSync(pidFile)) helmPid = Number(readFileSync(pidFile, 'utf8'))
+    return {vsi, helmPid: await hanging}
+  }
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0)
+      return true
+    } catch {
+      return false
     }
-    child.kill('SIGINT')
-    const result = await child
-    expect(result.exitCode).toBe(1)
-    expect(result.stderr).toContain('Error: helm was stopped: interrupted (SIGINT)')
-    expect(() => process.kill(helmPid, 0)).toThrow(/ESRCH/)
+  }
+
+  it('Ctrl-C in a terminal (SIGINT to the process group, helm included): exit 130, nothing on stderr but the progress', async () => {
+    const {vsi, helmPid} = await installWithHangingHelm()
+    process.kill(-vsi.pid!, 'SIGINT')
+    const result = await vsi
+    expect(result.exitCode, result.stderr).toBe(130)
+    expect(result.stderr).not.toMatch(/Error|Warning|at .*\.js/)
+    expect(result.stdout).toBe('')
+    expect(alive(helmPid)).toBe(false)
+  })
+
+  it('SIGINT to vsi alone (kill -INT): vsi kills the helm it started and exits 130 quietly', async () => {
+    const {vsi, helmPid} = await installWithHangingHelm()
+    process.kill(vsi.pid!, 'SIGINT')
+    const result = await vsi
+    expect(result.exitCode, result.stderr).toBe(130)
+    expect(result.stderr).not.toMatch(/Error|Warning/)
+    expect(alive(helmPid)).toBe(false)
   })
 })
 

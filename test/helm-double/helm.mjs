@@ -12,7 +12,7 @@
  * HELM_DOUBLE_HANG_PIDFILE: `upgrade` writes its pid there and hangs (to test that vsi kills it on Ctrl-C).
  */
 import {gzipSync, gunzipSync} from 'node:zlib'
-import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
 import {request} from 'node:https'
 import {request as httpRequest} from 'node:http'
 import {homedir} from 'node:os'
@@ -213,7 +213,9 @@ function merge(base, overlay) {
 
 async function upgrade([name, chart]) {
   if (process.env.HELM_DOUBLE_HANG_PIDFILE) {
-    writeFileSync(process.env.HELM_DOUBLE_HANG_PIDFILE, String(process.pid))
+    // Written whole, then renamed into place: a test watching the directory never reads a half-written file.
+    writeFileSync(`${process.env.HELM_DOUBLE_HANG_PIDFILE}.tmp`, String(process.pid))
+    renameSync(`${process.env.HELM_DOUBLE_HANG_PIDFILE}.tmp`, process.env.HELM_DOUBLE_HANG_PIDFILE)
     await new Promise(() => setInterval(() => {}, 1000))
   }
   if (!flags.install) throw new HelmError('the helm test double supports upgrade --install only')
