@@ -8,7 +8,8 @@ import type {V1ContainerStatus, V1Pod} from '@kubernetes/client-node'
 
 import {ExitCode, VsiError} from '../errors.js'
 import type {KubeClient} from '../kube/client.js'
-import {isAbort, timeoutError} from '../kube/errors.js'
+import {isAbort, isForbidden, timeoutError} from '../kube/errors.js'
+import {findInjectorWebhook} from '../kube/injector-webhook.js'
 import {describeContainerState, isPodReady, isTerminating} from '../kube/pod-state.js'
 import {backoff, rolloutStatus, sleepUnlessAborted} from '../kube/rollout.js'
 import {RELEASE} from './helm.js'
@@ -91,10 +92,32 @@ async function observe(kube: KubeClient, pods: V1Pod[], namespace: string): Prom
 
   const endpoints = await kube.findEndpoints(INJECTOR_SERVICE, namespace)
   const addresses = (endpoints?.subsets ?? []).flatMap((subset) => subset.addresses ?? [])
-  const webhook = addresses.length > 0 ? `serving: service ${INJECTOR_SERVICE} has ${addresses.length} ready endpoint(s)` : `webhook service ${INJECTOR_SERVICE} has no ready endpoints yet`
+  const missingCa = addresses.length > 0 ? await caNotInstalled(kube) : undefined
+  const webhook =
+    addresses.length === 0
+      ? `webhook service ${INJECTOR_SERVICE} has no ready endpoints yet`
+      : missingCa
+        ? `webhook service ${INJECTOR_SERVICE} has ${addresses.length} ready endpoint(s); the injector has not installed its CA in ${missingCa} yet`
+        : `serving: service ${INJECTOR_SERVICE} has ${addresses.length} ready endpoint(s)`
   const readiness = {server, injector, webhook, done: false}
   readiness.done = partsDone(readiness).every(Boolean)
   return readiness
+}
+
+/**
+ * The injector patches its CA into the webhook configuration after it starts (-tls-auto); until then the API server
+ * cannot call it, and with failurePolicy Ignore pods start without secrets. Returns that configuration's name while
+ * its caBundle is empty; undefined once set, or when webhook configurations may not be read (403).
+ */
+async function caNotInstalled(kube: KubeClient): Promise<string | undefined> {
+  try {
+    const found = await findInjectorWebhook(kube)
+    const config = found?.webhook.clientConfig
+    return found && !config?.url && !config?.caBundle ? found.configuration : undefined
+  } catch (error) {
+    if (isForbidden(error)) return undefined
+    throw error
+  }
 }
 
 /** Image pull failures and crash loops do not fix themselves: say so now rather than at the timeout. */

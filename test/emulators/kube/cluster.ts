@@ -280,6 +280,10 @@ export class Cluster {
     const endpoints = this.store.get('endpoints', svc.namespace, svc.name)
     const ready = ((endpoints?.subsets ?? []) as Array<{addresses?: unknown[]}>).some((s) => s.addresses?.length)
     if (!ready || !this.injectorReady) return `${post}: no endpoints available for service "${svc.name}"`
+    // No caBundle: the API server verifies the injector's self-signed certificate against the system roots and fails
+    // (kubernetes/kubernetes staging/src/k8s.io/apiserver/pkg/util/webhook; Go crypto/tls's "tls: failed to verify
+    // certificate: x509: certificate signed by unknown authority").
+    if (!hook.clientConfig?.caBundle) return `${post}: tls: failed to verify certificate: x509: certificate signed by unknown authority`
     return undefined
   }
 
@@ -335,7 +339,7 @@ interface WebhookSpec {
   rules?: Array<{operations?: string[]; apiGroups?: string[]; apiVersions?: string[]; resources?: string[]}>
   namespaceSelector?: LabelSelectorObject
   objectSelector?: LabelSelectorObject
-  clientConfig?: {url?: string; service?: {name: string; namespace: string; path?: string; port?: number}}
+  clientConfig?: {url?: string; caBundle?: string; service?: {name: string; namespace: string; path?: string; port?: number}}
 }
 
 function webhookMatches(hook: WebhookSpec, pod: KubeObject, namespace: KubeObject | undefined): boolean {

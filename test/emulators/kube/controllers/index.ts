@@ -72,6 +72,8 @@ export function startControllers(cluster: Cluster): void {
         break
       case 'Endpoints':
       case 'MutatingWebhookConfiguration':
+        // the injector watches webhook configurations and installs its CA in the one it is told to (-tls-auto)
+        if (kind === 'MutatingWebhookConfiguration' && type !== 'DELETED') resyncPods(cluster, (pod) => pod.metadata.labels?.['app.kubernetes.io/name'] === 'vault-agent-injector')
         // the injector may have become reachable: workloads that failed to create pods retry
         for (const n of cluster.store.list('namespaces')) for (const k of ['ReplicaSet', 'StatefulSet', 'DaemonSet']) enqueueAll(k, n.metadata.name)
         break

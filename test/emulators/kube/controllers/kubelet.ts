@@ -169,7 +169,24 @@ function runContainer(cluster: Cluster, pod: KubeObject, c: Container, rt: PodRu
   if (isAgent(c)) driveAgent(cluster, pod, c, rt)
   const injectorPod = pod.metadata.labels?.[INJECTOR_LABEL] === 'vault-agent-injector'
   const ready = !neverReady(c.image) && (!injectorPod || cluster.injectorReady)
+  if (injectorPod && ready) installInjectorCa(cluster, c)
   return status(c, {running: {startedAt: info.startedAt}}, ready, rt)
+}
+
+/**
+ * A running injector with -tls-auto generates its CA and patches it into the first webhook of the named
+ * MutatingWebhookConfiguration, only when it differs (hashicorp/vault-k8s subcommand/injector/command.go
+ * updateCertificate / updateCABundle: JSON patch `add /webhooks/0/clientConfig/caBundle`). The emulated injector's
+ * CA is the cluster's, as in the tutorial preset.
+ */
+function installInjectorCa(cluster: Cluster, c: Container): void {
+  const name = (c.env ?? []).find((e) => e.name === 'AGENT_INJECT_TLS_AUTO')?.value
+  const config = name ? cluster.store.get('mutatingwebhookconfigurations', undefined, name) : undefined
+  const bundle = Buffer.from(cluster.options.caPem).toString('base64')
+  const first = config?.webhooks?.[0] as {clientConfig?: {caBundle?: string}} | undefined
+  if (!config || !first || first.clientConfig?.caBundle === bundle) return
+  first.clientConfig = {...first.clientConfig, caBundle: bundle}
+  cluster.store.update('mutatingwebhookconfigurations', config)
 }
 
 /**
