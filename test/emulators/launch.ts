@@ -7,13 +7,15 @@
  * and through `kubectl port-forward vault-0 8200:8200`, and the injected agents log in to it for real.
  *
  * `npm run emulators -- --empty`: a fresh cluster with no Vault release (for `vsi install`). The Vault emulator
- * answers as vault-0 once the chart has created the `vault` service account it reviews tokens with.
+ * answers as vault-0 once the chart has created the `vault` service account it reviews tokens with; an `export PATH`
+ * line puts the helm test double first, since a real helm cannot install the chart here.
  * Fault and latency flags (docs/emulators.md): --vault-latency 50ms, --vault-fail 503x3[:path], --vault-seal,
  * --vault-hang, --kube-latency 50ms, --kv-upgrade 1s.
  */
-import {mkdtempSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, symlinkSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
 import {parseArgs} from 'node:util'
 
 import {renderTemplate} from '../../src/go-template/index.js'
@@ -87,11 +89,19 @@ if (flags['vault-hang']) vault.faults.hang()
 
 console.log(`# Kubernetes API server emulator at ${kube.url} (context minikube, namespace default${empty ? ', no Vault installed yet: run vsi install' : ''})`)
 console.log(`export KUBECONFIG=${kubeconfig}`)
+if (empty) {
+  // A real helm would download the chart and its images; the test double installs the same objects into this cluster.
+  const bin = join(dir, 'bin')
+  mkdirSync(bin)
+  symlinkSync(fileURLToPath(new URL('../helm-double/helm.mjs', import.meta.url)), join(bin, 'helm'))
+  console.log(`# helm: the tests' double, which installs chart vault-0.34.1 into this emulated cluster (test/helm-double)`)
+  console.log(`export PATH=${bin}:$PATH`)
+}
 console.log(`# Vault emulator (dev mode, as vault-0)`)
 console.log(`export VAULT_ADDR=${vault.url}`)
 console.log(`export VAULT_TOKEN=${vault.rootToken}`)
 console.log(`# Unseal Key: ${vault.unsealKey}  (vault operator seal / vault operator unseal)`)
-const active = Object.entries(flags).filter(([, value]) => value !== undefined && value !== false)
+const active = Object.entries(flags).filter(([key, value]) => key !== 'empty' && value !== undefined && value !== false)
 if (active.length > 0) console.log(`# faults: ${active.map(([key, value]) => `--${key} ${value === true ? '' : String(value)}`.trim()).join(' ')}`)
 
 /** Each install creates the `vault` service account anew (uninstall deletes it): Vault reviews tokens with its token. */

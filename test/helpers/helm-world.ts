@@ -2,6 +2,7 @@ import {mkdirSync, mkdtempSync, symlinkSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 
+import {renderTemplate} from '../../src/go-template/index.js'
 import {startKubeEmulator, type KubeEmulator} from '../emulators/kube/index.js'
 import {startVaultEmulator, type VaultEmulator} from '../emulators/vault/index.js'
 import {projectRoot} from './cli.js'
@@ -24,7 +25,8 @@ const KINDS = ['namespaces', 'serviceaccounts', 'secrets', 'configmaps', 'servic
 
 /** A cluster with no Vault (`npm run emulators -- --empty`) and the helm test double on the PATH. */
 export async function startHelmWorld(options: {vault?: boolean} = {}): Promise<HelmWorld> {
-  const kube = await startKubeEmulator({preset: 'empty'})
+  // As `npm run emulators` does: the emulated agent renders custom templates with vsi's port of consul-template.
+  const kube = await startKubeEmulator({preset: 'empty', render: (template, secret) => renderTemplate(template, {secret})})
   const vault = options.vault ? await attachVault(kube) : undefined
   const dir = mkdtempSync(path.join(tmpdir(), 'vsi-helm-'))
   const kubeconfig = path.join(dir, 'kubeconfig')
