@@ -182,6 +182,21 @@ describe('vsi install interrupted', () => {
     expect(alive(helmPid)).toBe(false)
   })
 
+  it('Ctrl-C while it waits for the pods: exit 130, quietly', async () => {
+    const vsi = execa(process.execPath, [path.join(projectRoot, 'bin/run.js'), 'install', '--set', 'server.image.tag=never-ready'], {env: world.env(), extendEnv: false, detached: true, reject: false})
+    let stderr = ''
+    await new Promise<void>((resolve) => {
+      vsi.stderr!.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString()
+        if (stderr.includes('waiting for the Vault server and the injector\n')) resolve()
+      })
+    })
+    process.kill(-vsi.pid!, 'SIGINT')
+    const result = await vsi
+    expect(result.exitCode, result.stderr).toBe(130)
+    expect(stderr).not.toMatch(/Error|Warning/)
+  })
+
   it('SIGINT to vsi alone (kill -INT): vsi kills the helm it started and exits 130 quietly', async () => {
     const {vsi, helmPid} = await installWithHangingHelm()
     process.kill(vsi.pid!, 'SIGINT')
