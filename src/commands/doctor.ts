@@ -6,7 +6,7 @@ import {kubeFlags, vaultFlags} from '../cli/flags.js'
 import {stderrNotice} from '../cli/notice.js'
 import {startProgress} from '../cli/progress.js'
 import {renderDoctorReport} from '../doctor/report.js'
-import {doctorFailed, runDoctor} from '../doctor/run.js'
+import {doctorFailed, openDoctorVault, runDoctor} from '../doctor/run.js'
 import type {DoctorResult} from '../doctor/types.js'
 import {usageError, VsiError} from '../errors.js'
 import {formatRef} from '../kube/workload.js'
@@ -89,6 +89,8 @@ Exit codes: 0 no check failed, 1 a check failed, 2 usage error.`
     const spec = await loadSpec(file)
     const apps = selectApps(spec, flags.app)
     const progress = startProgress(`Checking ${file}`, {json: this.jsonEnabled()})
+    // One Vault connection (and, for a Vault found in the cluster, one port-forward) for every workload.
+    const vault = flags.offline ? undefined : openDoctorVault({flags, notice: stderrNotice(this.jsonEnabled())}, lazyKube(flags))
     let results: SpecDoctorResult['apps']
     try {
       results = await Promise.all(
@@ -104,6 +106,7 @@ Exit codes: 0 no check failed, 1 a check failed, 2 usage error.`
                 kube,
                 notice: stderrNotice(true),
                 warn: (message) => this.warn(message),
+                vault: vault?.then((opened) => opened.vault),
               }),
             ),
           )
@@ -112,6 +115,7 @@ Exit codes: 0 no check failed, 1 a check failed, 2 usage error.`
       )
     } finally {
       progress.stop('done')
+      await (await vault)?.session?.close()
     }
     const all = results.flatMap((app) => app.workloads)
     const summary = {

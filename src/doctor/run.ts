@@ -39,6 +39,8 @@ export interface DoctorOptions {
   /** Something the user should know about the run itself (it goes into the envelope's warnings). */
   warn: (message: string) => void
   onProgress?: (status: string) => void
+  /** A Vault connection shared by several diagnoses (vsi doctor -f): used as it is and closed by whoever opened it. */
+  vault?: Promise<Fact<VaultClient>>
 }
 
 const OFFLINE = '--offline: not checked'
@@ -67,7 +69,11 @@ async function connectCluster(kube: () => Promise<KubeClient>): Promise<Fact<Kub
   }
 }
 
-async function openVault(options: DoctorOptions, kube: () => Promise<KubeClient>): Promise<{vault: Fact<VaultClient>; session?: VaultSession}> {
+/** Connects to Vault as the vault CLI does; a failure is a fact the Vault link reports, not an error of the run. */
+export async function openDoctorVault(
+  options: Pick<DoctorOptions, 'flags' | 'notice'>,
+  kube: () => Promise<KubeClient>,
+): Promise<{vault: Fact<VaultClient>; session?: VaultSession}> {
   try {
     const session = await openVaultSession({flags: options.flags, kube, notice: options.notice})
     return {vault: session.vault, session}
@@ -97,7 +103,11 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorResult> {
   const spec = injectionSpec(subject.podMetadata, subject.podSpec, isUnavailable(injector) ? {} : injector.defaults)
 
   options.onProgress?.('reading Vault')
-  const {vault, session} = options.offline ? {vault: {unavailable: OFFLINE}, session: undefined} : await openVault(options, lazy)
+  const {vault, session} = options.offline
+    ? {vault: {unavailable: OFFLINE}, session: undefined}
+    : options.vault
+      ? {vault: await options.vault, session: undefined}
+      : await openDoctorVault(options, lazy)
   try {
     const vaultState = isUnavailable(vault) ? vault : await readVaultState(vault, spec)
     const vaultUsable = !isUnavailable(vault) && !isUnavailable(vaultState) && vaultState.reachable && !vaultState.sealed

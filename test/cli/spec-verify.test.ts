@@ -93,4 +93,14 @@ describe('vsi doctor -f vsi.yaml', () => {
     expect(summary).toMatchObject({workloads: 2, failed: 0})
     expect(leakedSecrets(result, [PASSWORD])).toEqual([])
   }, 60_000)
+
+  it('connects to Vault once for all workloads: one discovery, one port-forward to vault-0', async () => {
+    const mark = world.mark()
+    const result = await runVsi(['doctor', '-f', good], {env: env()})
+    expect(result.exitCode, result.stderr).toBe(0)
+    expect(result.stdout).toMatch(/^.*vsi\.yaml: 2 workloads, \d+ checks, 0 failed/m)
+    expect(result.stderr.match(/^Vault: pod default\/vault-0 through a port-forward/gm)).toHaveLength(1)
+    const vaultPodLists = mark.kube().filter((r) => r.method === 'GET' && r.path === '/api/v1/pods' && decodeURIComponent(r.query).includes('app.kubernetes.io/name=vault'))
+    expect(vaultPodLists).toHaveLength(1)
+  }, 60_000)
 })
