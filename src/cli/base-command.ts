@@ -65,7 +65,8 @@ export abstract class VsiCommand<T> extends Command {
   }
 
   protected override toSuccessJson(result: unknown): unknown {
-    return successEnvelope(this.commandName(), result, this.warnings)
+    // The code the process exits with, as the envelope promises: a command may set one on success (plan's 3).
+    return successEnvelope(this.commandName(), result, this.warnings, typeof process.exitCode === 'number' ? process.exitCode : 0)
   }
 
   protected override toErrorJson(error: unknown): unknown {

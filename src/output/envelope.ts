@@ -7,7 +7,8 @@ export interface SuccessEnvelope<T> {
   apiVersion: typeof API_VERSION
   command: string
   ok: true
-  exitCode: 0
+  /** 0, or a success the command reports with its own code (vsi plan --detailed-exitcode: 3, changes pending). */
+  exitCode: number
   result: T
   warnings: string[]
 }
@@ -22,8 +23,8 @@ export interface ErrorEnvelope {
   warnings: string[]
 }
 
-export function successEnvelope<T>(command: string, result: T, warnings: string[]): SuccessEnvelope<T> {
-  return {apiVersion: API_VERSION, command, ok: true, exitCode: 0, result, warnings}
+export function successEnvelope<T>(command: string, result: T, warnings: string[], exitCode = 0): SuccessEnvelope<T> {
+  return {apiVersion: API_VERSION, command, ok: true, exitCode, result, warnings}
 }
 
 export function errorEnvelope(command: string, error: VsiError, warnings: string[]): ErrorEnvelope {

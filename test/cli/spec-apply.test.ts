@@ -139,6 +139,12 @@ describe('vsi plan / apply / destroy -f vsi.yaml (4 apps in 2 namespaces, some o
     ])
   })
 
+  it('with --json and --detailed-exitcode, the envelope says the exit code the process exits with (3: changes pending)', async () => {
+    const json = await runVsi(['plan', '-f', specFile, '--json', '--detailed-exitcode'], {env: env(world)})
+    expect(json.exitCode, json.stderr).toBe(3)
+    expect(json.json).toMatchObject({ok: true, exitCode: 3, result: {changes: true}})
+  })
+
   it('applies everything, proves each app by login', async () => {
     const run = await runVsi(['apply', '-f', specFile], {env: env(world)})
     expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(0)
@@ -176,6 +182,9 @@ describe('vsi plan / apply / destroy -f vsi.yaml (4 apps in 2 namespaces, some o
     const plan = await runVsi(['plan', '-f', specFile, '--detailed-exitcode'], {env: env(world)})
     expect(plan.exitCode, plan.stderr).toBe(0)
     expect(plan.stdout).toMatch(/^No changes: Vault and the cluster match the file\.$/m)
+    const json = await runVsi(['plan', '-f', specFile, '--json', '--detailed-exitcode'], {env: env(world)})
+    expect(json.exitCode, json.stderr).toBe(0)
+    expect(json.json).toMatchObject({ok: true, exitCode: 0, result: {changes: false}})
   }, 60_000)
 
   it('destroy plans first and, without a terminal, needs --yes', async () => {

@@ -104,3 +104,20 @@ describe('vsi doctor -f vsi.yaml', () => {
     expect(vaultPodLists).toHaveLength(1)
   }, 60_000)
 })
+
+describe('vsi destroy -f vsi.yaml and the engines vsi enabled', () => {
+  it('keeps the KV engine and the auth method vsi enabled unless --purge-engines, which disables them', async () => {
+    const kept = await runVsi(['destroy', '-f', good, '--yes', '--timeout', '20s'], {env: env()})
+    expect(kept.exitCode, `${kept.stdout}\n${kept.stderr}`).toBe(0)
+    expect(kept.stdout).toMatch(/^ {2}unchanged +secrets engine internal\/ .*: kept: engines and auth methods stay unless --purge-engines$/m)
+    expect(world.vault.state.mounts()['internal/']).toMatchObject({description: 'created by vsi'})
+    expect(world.vault.state.authMounts()['kubernetes/']).toBeDefined()
+
+    const purged = await runVsi(['destroy', '-f', good, '--yes', '--purge-engines', '--timeout', '20s'], {env: env()})
+    expect(purged.exitCode, `${purged.stdout}\n${purged.stderr}`).toBe(0)
+    expect(purged.stdout).toMatch(/^ {2}deleted +secrets engine internal\/ \(kv v2, with every secret in it\)$/m)
+    expect(purged.stdout).toMatch(/^ {2}deleted +auth method kubernetes\/ /m)
+    expect(world.vault.state.mounts()['internal/']).toBeUndefined()
+    expect(world.vault.state.authMounts()['kubernetes/']).toBeUndefined()
+  }, 90_000)
+})
