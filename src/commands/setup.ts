@@ -7,17 +7,19 @@ import {stderrNotice} from '../cli/notice.js'
 import {ttlFlagSeconds} from '../duration.js'
 import {usageError, VsiError} from '../errors.js'
 import {canPrompt} from '../output/terminal.js'
-import type {SetupInputs} from '../setup/inputs.js'
-import {planSetup} from '../setup/plan.js'
+import {dataArgsBySecret} from '../setup/data-args.js'
+import {setupAction, setupSpec, setupSteps, type SetupRequest} from '../setup/one-app.js'
 import {askApp, askSecretPath, askSecretValues} from '../setup/prompts.js'
 import {installArgs, offerInstall} from '../setup/offer-install.js'
 import {formatAction, summaryLine, tally} from '../setup/render.js'
+import {readCurrent, type EngineContext} from '../setup/spec/current.js'
+import {checkMountTypes, planApply} from '../setup/spec/plan.js'
 import {applySteps, inStepOrder, planned, type Action} from '../setup/steps.js'
 import {locateVault, type VaultLocationChoice} from '../setup/location.js'
 import {findVaultServerPod} from '../vault/discover.js'
 import {trimSlashes} from '../vault/mounts.js'
 import {checkAppName, checkPathSegments} from '../vault/names.js'
-import {inlineValueWarning, readSecretAssignments, trailingNewlineWarning} from '../vault/secret-input.js'
+import {inlineValueWarning, readPipedValue, readSecretAssignments, trailingNewlineWarning} from '../vault/secret-input.js'
 import type {VaultConnectionInfo, VaultSession} from '../vault/session.js'
 
 export interface SetupResult {
@@ -34,25 +36,34 @@ export default class Setup extends VsiCommand<SetupResult> {
 
   static override description = `Idempotent: it reads what exists first, changes only what differs, and a re-run of a finished setup writes nothing.
 Vault is reached as the vault CLI reaches it (VAULT_ADDR, VAULT_TOKEN, ~/.vault-token, VAULT_CACERT, …); with no VAULT_ADDR, vsi finds the Vault server pod in the cluster by the Helm chart's labels and port-forwards to it.
-With --app, setup ends by logging in as the app's service account and reading the secret, to prove it works.`
+With --app, setup ends by logging in as the app's service account and reading the secret, to prove it works.
+It is the one-app shortcut of vsi apply -f vsi.yaml: the same plan and apply, from flags (nothing it creates is marked as vsi's, so vsi destroy leaves it).`
 
   static override examples = [
     {description: 'The whole tutorial in one command (values from a file and stdin, not the command line):', command: '<%= config.bin %> <%= command.id %> --secret internal/database/config username=db-readonly-username password=@password.txt --app internal-app'},
     {description: 'Show what would be done, without writing:', command: '<%= config.bin %> <%= command.id %> --secret internal/database/config --app internal-app --dry-run'},
+    {
+      description: 'Several secrets for one app, each followed by its values:',
+      command: '<%= config.bin %> <%= command.id %> --secret internal/database/config password=@password.txt --secret internal/api/key key=@key.txt --app internal-app',
+    },
     {description: 'Only the KV engine and the Kubernetes auth method:', command: '<%= config.bin %> <%= command.id %>'},
   ]
 
   static override strict = false
 
   static override args = {
-    data: Args.string({description: 'Secret data for --secret: key=value, key=@file or key=- (stdin); repeatable.'}),
+    data: Args.string({description: 'Secret data for the --secret before it: key=value, key=@file or key=- (stdin); repeatable.'}),
   }
 
   static override flags = {
     'kv-path': Flags.string({description: 'Where the KV v2 secrets engine is (enabled if absent).', default: 'internal'}),
     'auth-path': Flags.string({description: 'Where the Kubernetes auth method is (enabled if absent).', default: 'kubernetes'}),
-    secret: Flags.string({description: 'A secret to create (with key=value arguments) or keep, e.g. internal/database/config.'}),
-    app: Flags.string({description: 'App name: creates a policy reading --secret, a role bound to the service account of this name, and the service account.'}),
+    secret: Flags.string({
+      description: 'A secret to create (with key=value arguments after it) or keep, e.g. internal/database/config; repeatable.',
+      multiple: true,
+      multipleNonGreedy: true,
+    }),
+    app: Flags.string({description: 'App name: creates a policy reading the --secret paths, a role bound to the service account of this name, and the service account.'}),
     ttl: Flags.string({description: "Token TTL of the app's role.", default: '24h'}),
     audience: Flags.string({description: "Audience the app's role requires in service account tokens."}),
     'vault-location': Flags.string({
@@ -74,7 +85,7 @@ With --app, setup ends by logging in as the app's service account and reading th
     const {flags, argv} = await this.parse(Setup)
     const dryRun = flags['dry-run']
     const interactive = canPrompt() && !this.jsonEnabled()
-    const local = await this.localInputs(flags, argv as string[], interactive)
+    const request = await this.request(flags, argv as string[], interactive)
 
     const kube = lazyKube(flags)
     // setup always needs the cluster: loading its client (the slowest import) overlaps with connecting to Vault.
@@ -84,32 +95,38 @@ With --app, setup ends by logging in as the app's service account and reading th
       const override = flags['vault-in-cluster'] ? 'in-cluster' : (flags['vault-location'] as VaultLocationChoice | undefined)
       const location = await locateVault({vault: session.vault, kube: cluster, discovered: session.discovered, override, findPod: () => findVaultServerPod(cluster)})
       const inCluster = location.inCluster
-      const inputs: SetupInputs = {...local, namespace: cluster.namespace, vaultInCluster: inCluster, verify: flags.verify}
       const vaultPod = location.pod
       this.log(`Vault ${inCluster ? 'runs in the cluster' : 'runs outside the cluster'}: ${location.reason}`)
       if (inCluster && !vaultPod) this.warn('could not find the Vault server pod to check that its service account may review tokens (system:auth-delegator)')
 
-      const plan = await planSetup({vault: session.vault, kube: cluster, inputs, vaultPod})
-      if (plan.secretNeedsValues && inputs.secret) {
-        const {path} = inputs.secret
-        if (!interactive) throw usageError(`the secret ${path} does not exist and no values were given`, `Add key=value arguments after --secret ${path} (or key=@file, key=-).`)
-        if (!dryRun) inputs.secret.data = await askSecretValues(path)
+      // The same engine as vsi apply -f vsi.yaml, on a spec made from the flags.
+      const {spec, apps, secrets, data} = setupSpec(request, cluster.namespace)
+      const context: EngineContext = {vault: session.vault, kube: cluster, spec, apps, vaultInCluster: inCluster, vaultPod, kubernetesHost: request.kubernetesHost, markOwnership: false}
+      const current = await readCurrent(context)
+      checkMountTypes(context, current)
+      for (const [index, secret] of secrets.entries()) {
+        if (data.has(secret) || current.secrets.get(secret.path)) continue
+        if (!interactive) throw usageError(`the secret ${secret.path} does not exist and no values were given`, `Add key=value arguments after --secret ${secret.path} (or key=@file, key=-).`)
+        if (!dryRun) data.set(secrets[index], await askSecretValues(secret.path))
       }
+      const plan = planApply(context, current, {data, verify: flags.verify, timeoutMs: 0, wait: false, warn: (message) => this.warn(message)})
+      const steps = setupSteps(plan)
+      const present = (action: Action) => setupAction(action, request)
       const result = (actions: Action[]): SetupResult => ({
         dryRun,
         vault: {...session.info, inCluster, location: location.reason},
-        namespace: inputs.namespace,
+        namespace: cluster.namespace,
         actions,
         writes: dryRun ? 0 : tally(actions).writes,
       })
 
       if (dryRun) {
-        const actions = plan.steps.map((step) => planned(step))
+        const actions = steps.map((step) => present(planned(step)))
         for (const action of actions) this.log(formatAction(action))
         this.log(summaryLine(actions, true))
         return result(actions)
       }
-      const actions = await applySteps(plan.steps, inStepOrder(plan.steps, (action) => this.log(formatAction(action))))
+      const actions = (await applySteps(steps, inStepOrder(steps, (action) => this.log(formatAction(present(action)))))).map(present)
       this.log(summaryLine(actions, false))
       const failed = actions.find((action) => action.status === 'failed')
       if (failed) {
@@ -134,46 +151,70 @@ With --app, setup ends by logging in as the app's service account and reading th
   }
 
   /** Everything decided before contacting anything: paths, TTL, secret data, and the answers to prompts. */
-  private async localInputs(
-    flags: {'kv-path': string; 'auth-path': string; ttl: string; secret?: string; app?: string; audience?: string; 'kubernetes-host'?: string},
+  private async request(
+    flags: {'kv-path': string; 'auth-path': string; ttl: string; secret?: string[]; app?: string; audience?: string; 'kubernetes-host'?: string},
     dataArgs: string[],
     interactive: boolean,
-  ): Promise<Pick<SetupInputs, 'kvPath' | 'authPath' | 'secret' | 'app' | 'kubernetesHost'>> {
+  ): Promise<SetupRequest> {
     const kvPath = trimSlashes(flags['kv-path'])
     const authPath = trimSlashes(flags['auth-path'])
     if (kvPath === '') throw usageError('--kv-path is empty')
     if (authPath === '') throw usageError('--auth-path is empty')
     checkPathSegments(kvPath, '--kv-path')
     checkPathSegments(authPath, '--auth-path')
-    if (flags.secret !== undefined) checkPathSegments(flags.secret, '--secret')
+    for (const secret of flags.secret ?? []) checkPathSegments(secret, '--secret')
     if (flags.app !== undefined) checkAppName(flags.app, '--app')
     const kubernetesHost = flags['kubernetes-host'] === undefined ? undefined : parseKubernetesHost(flags['kubernetes-host'])
     const ttlSeconds = ttlFlagSeconds(flags.ttl)
     if (dataArgs.length > 0 && !flags.secret) throw usageError('key=value arguments need --secret PATH')
-    const secretInput = dataArgs.length > 0 ? await readSecretAssignments(dataArgs) : undefined
-    if (secretInput && secretInput.inlineKeys.length > 0) this.warn(inlineValueWarning(secretInput.inlineKeys))
-    if (secretInput && secretInput.newlineKeys.length > 0) this.warn(trailingNewlineWarning(secretInput.newlineKeys))
+    const paths = (flags.secret ?? []).map((path) => trimSlashes(path))
+    const repeated = paths.find((path, index) => paths.indexOf(path) !== index)
+    if (repeated) throw usageError(`--secret ${repeated} is given twice`, 'Give each secret once, with all its key=value arguments after it.')
+    const groups = dataArgsBySecret(this.argv, dataArgs, paths.length, (flag) => this.flagTakesValue(flag))
+    // One stdin for every secret: only one key may read it.
+    let stdinRead = false
+    const readStdinOnce = () => {
+      if (stdinRead) throw usageError('only one key can read stdin ("-"), across all --secret')
+      stdinRead = true
+      return readPipedValue()
+    }
+    const values: Array<Record<string, string> | undefined> = []
+    for (const group of groups) {
+      const input = group.length > 0 ? await readSecretAssignments(group, readStdinOnce) : undefined
+      if (input && input.inlineKeys.length > 0) this.warn(inlineValueWarning(input.inlineKeys))
+      if (input && input.newlineKeys.length > 0) this.warn(trailingNewlineWarning(input.newlineKeys))
+      values.push(input?.data)
+    }
 
-    let secretPath = flags.secret === undefined ? undefined : trimSlashes(flags.secret)
     let app = flags.app
-    if (interactive && secretPath === undefined) {
+    if (interactive && paths.length === 0) {
       // The tutorial's parts the flags left out: the secret, then (unless given) the app that reads it.
-      secretPath = await askSecretPath(kvPath)
-      if (secretPath !== undefined && app === undefined) app = await askApp()
-      if (secretPath !== undefined) checkPathSegments(secretPath, 'the secret path')
+      const asked = await askSecretPath(kvPath)
+      if (asked !== undefined) {
+        checkPathSegments(asked, 'the secret path')
+        paths.push(trimSlashes(asked))
+        if (app === undefined) app = await askApp()
+      }
       if (app !== undefined) checkAppName(app, 'the app name')
     }
-    if (app !== undefined && secretPath === undefined) throw usageError('--app needs --secret: the path its policy may read', 'e.g. --secret internal/database/config')
-    if (secretPath !== undefined && !secretPath.startsWith(`${kvPath}/`)) {
-      throw usageError(`--secret ${secretPath} is not under --kv-path ${kvPath}/`, `Use a path such as ${kvPath}/database/config, or set --kv-path.`)
-    }
+    if (app !== undefined && paths.length === 0) throw usageError('--app needs --secret: the path its policy may read', 'e.g. --secret internal/database/config')
+    const outside = paths.find((path) => !path.startsWith(`${kvPath}/`))
+    if (outside !== undefined) throw usageError(`--secret ${outside} is not under --kv-path ${kvPath}/`, `Use a path such as ${kvPath}/database/config, or set --kv-path.`)
     return {
       kvPath,
       authPath,
-      secret: secretPath === undefined ? undefined : {path: secretPath, data: secretInput?.data},
+      secrets: paths.map((path, index) => ({path, data: values[index]})),
       app: app === undefined ? undefined : {name: app, ttlSeconds, audience: flags.audience},
       kubernetesHost,
     }
+  }
+
+  /** Whether a flag token (`--ttl`, `-n`, `--no-verify`) takes the next argument as its value. */
+  private flagTakesValue(token: string): boolean {
+    const all = {...Setup.baseFlags, ...Setup.flags} as Record<string, {type: string; char?: string}>
+    const name = token.startsWith('--') ? token.slice(2) : undefined
+    const flag = name === undefined ? Object.values(all).find((f) => `-${f.char}` === token) : all[name]
+    return flag?.type === 'option'
   }
 }
 

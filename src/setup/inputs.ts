@@ -1,28 +1,15 @@
-/** Everything `vsi setup` needs to know, after flags and prompts. */
+/** Where the auth method's steps work: the mounts, the namespace of the reviewer account, and where Vault runs. */
 export interface SetupInputs {
   /** KV v2 mount, without slashes: `internal`. */
   kvPath: string
   /** Kubernetes auth mount, without slashes: `kubernetes`. */
   authPath: string
-  /** Where the app's service account (and, with Vault outside the cluster, `vault-auth`) live. */
+  /** The kubeconfig context's namespace: with Vault outside the cluster, `vault-auth` lives there. */
   namespace: string
-  secret?: {
-    /** `internal/database/config`. */
-    path: string
-    /** Undefined: the secret must already exist (or values are asked for). */
-    data?: Record<string, string>
-  }
-  app?: {
-    name: string
-    ttlSeconds: number
-    audience?: string
-  }
   /** Vault runs in the cluster: it reviews tokens with its own service account. */
   vaultInCluster: boolean
   /** --kubernetes-host: the API server address written to the auth method's config, instead of the default. */
   kubernetesHost?: string
-  /** true: always log in to prove it works; false: never; undefined: when something changed. */
-  verify?: boolean
 }
 
 /** The service account, binding and token Secret vsi creates for a Vault outside the cluster. */

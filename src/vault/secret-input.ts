@@ -5,7 +5,7 @@ import {registerSecret} from '../output/redact.js'
 import {readStdin} from '../stdin.js'
 
 /** A secret value piped in for `key=-`. */
-const readPipedValue = () => readStdin(undefined, 'Pipe the value in, e.g. `printf %s "$PASSWORD" | vsi ...`.')
+export const readPipedValue = () => readStdin(undefined, 'Pipe the value in, e.g. `printf %s "$PASSWORD" | vsi ...`.')
 
 export interface SecretInput {
   data: Record<string, string>

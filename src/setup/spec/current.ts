@@ -29,6 +29,10 @@ export interface EngineContext {
   /** Vault runs in the cluster: it reviews tokens with its own service account. */
   vaultInCluster: boolean
   vaultPod?: VaultServerPod
+  /** --kubernetes-host: the API server address for the auth method's config, instead of the default. */
+  kubernetesHost?: string
+  /** Mark what vsi creates as vsi's (./ownership.ts); vsi setup leaves objects unmarked, as it always has. */
+  markOwnership: boolean
 }
 
 export interface AppState {
@@ -61,7 +65,7 @@ async function findWorkload(kube: KubeClient, app: PlacedApp, ref: PlacedApp['wo
 
 export async function readCurrent(context: EngineContext): Promise<CurrentState> {
   const {vault, kube, spec, apps} = context
-  const paths = [...new Set(apps.flatMap((app) => app.secrets.map((secret) => secret.path)))]
+  const paths = [...new Set([...(spec.secrets ?? []), ...apps.flatMap((app) => app.secrets)].map((secret) => secret.path))]
   const appReads = apps.map(async (app): Promise<[string, AppState]> => {
     const [policy, role, account, workloads] = await settleAll([
       readPolicy(vault, app.name),

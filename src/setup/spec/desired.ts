@@ -22,12 +22,14 @@ export function policyRules(spec: Spec, app: AppSpec): PolicyRule[] {
     .filter((rule) => !seen.has(rule.path) && seen.add(rule.path))
 }
 
-export function policyText(spec: Spec, app: AppSpec, owns: {policy: boolean; role: boolean}): string {
+export function policyText(spec: Spec, app: AppSpec, owns: {policy: boolean; role: boolean} | undefined): string {
+  // Unmarked (vsi setup): the rules alone, as vault policy write would store them.
+  if (!owns) return renderPolicy(policyRules(spec, app))
   return policyHeader(app.name, {createdPolicy: owns.policy, ...(owns.role ? {createdRole: roleRef(spec, app)} : {})}) + renderPolicy(policyRules(spec, app))
 }
 
 export function roleSpec(app: PlacedApp): RoleSpec {
-  return {serviceAccounts: [app.serviceAccount], namespaces: [app.namespace], policies: [app.name, ...app.policies], ttlSeconds: app.ttlSeconds}
+  return {serviceAccounts: [app.serviceAccount], namespaces: [app.namespace], policies: [app.name, ...app.policies], ttlSeconds: app.ttlSeconds, audience: app.audience}
 }
 
 /** The pod-template annotations of the app's workloads, in the tutorial's order, with vsi's ownership mark last. */

@@ -50,7 +50,25 @@ export interface AppSpec {
   policies: string[]
   secrets: SecretSpec[]
   injector: InjectorOptions
+  /** The audience the role requires in service account tokens (vsi setup --audience). */
+  audience?: string
   at: JsonPath
+}
+
+/** How messages name where the spec came from and its settings: the file's fields, or vsi setup's flags. */
+export interface SpecNames {
+  source: string
+  kvPath: string
+  authPath: string
+  /** What to do about a secret that does not exist and has no data. */
+  giveData: string
+}
+
+export const FILE_NAMES: SpecNames = {
+  source: 'vsi.yaml',
+  kvPath: 'vault.kv.path',
+  authPath: 'vault.auth.path',
+  giveData: 'add data to the secret, or write it with vault kv put',
 }
 
 export interface Spec {
@@ -59,6 +77,9 @@ export interface Spec {
   kvPath: string
   authPath: string
   apps: AppSpec[]
+  /** Secrets written for no app (vsi setup --secret without --app): no policy, role or login. */
+  secrets?: SecretSpec[]
+  names: SpecNames
   /** A problem at a place in the file, for checks made after loading (data sources). */
   problemAt(at: JsonPath, message: string): SpecProblem
 }
@@ -244,7 +265,7 @@ function buildSpec(raw: RawSpec, file: string, locator: Locator, report: Report)
       at,
     }
   })
-  return {file, kvPath, authPath, apps, problemAt: (at, message) => locator.problem(at, message)}
+  return {file, kvPath, authPath, apps, names: FILE_NAMES, problemAt: (at, message) => locator.problem(at, message)}
 }
 
 function buildSecret(raw: RawSecret, at: JsonPath, kvPath: string, report: Report): SecretSpec {

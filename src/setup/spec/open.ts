@@ -72,6 +72,7 @@ export async function withSpec<T>(options: OpenOptions, work: (opened: Opened) =
       apps: apps.map((app) => ({...app, namespace: app.namespace ?? cluster.namespace})),
       vaultInCluster: inCluster,
       vaultPod,
+      markOwnership: true,
     }
     const current = await readCurrent(context)
     return await work({context, current, data, vault: {...session.info, inCluster, location: location.reason}})

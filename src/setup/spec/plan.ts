@@ -10,14 +10,16 @@ import {formatRef, type WorkloadRef} from '../../kube/workload.js'
 import {formatSeconds} from '../../duration.js'
 import {roleChanges, writeRole} from '../../vault/kubernetes-auth.js'
 import {kvV2Location} from '../../vault/kv-path.js'
-import {sameSecret, writeKvCustomMetadata, writeKvSecret} from '../../vault/kv.js'
+import {readKvSecret, sameSecret, writeKvCustomMetadata, writeKvSecret, type KvSecret} from '../../vault/kv.js'
 import {describeMount, enableAuthMethod, enableKvV2, kvVersionOfEntry, mountKey} from '../../vault/mounts.js'
 import {samePolicy, writePolicy} from '../../vault/policy.js'
 import {authConfigStep, reviewerAccountSteps} from '../auth-steps.js'
 import type {SetupContext} from '../context.js'
+import {createServiceAccountIfMissing} from '../service-account.js'
 import type {Step} from '../steps.js'
 import type {AppState, CurrentState, EngineContext} from './current.js'
 import type {ResolvedData} from './data.js'
+import type {SecretSpec} from './file.js'
 import {isInjectorAnnotation, podAnnotations, policyText, roleRef, roleSpec, type PlacedApp} from './desired.js'
 import {appLoginStep} from './login.js'
 import {APP_ANNOTATION, kvMarks, MOUNT_DESCRIPTION, readPolicyMarks, serviceAccountMarks} from './ownership.js'
@@ -53,39 +55,44 @@ export function setupContextOf(context: EngineContext): SetupContext {
     vault: context.vault,
     kube,
     vaultPod: context.vaultPod,
-    inputs: {kvPath: spec.kvPath, authPath: spec.authPath, namespace: kube.namespace, vaultInCluster: context.vaultInCluster},
+    inputs: {kvPath: spec.kvPath, authPath: spec.authPath, namespace: kube.namespace, vaultInCluster: context.vaultInCluster, kubernetesHost: context.kubernetesHost},
   }
 }
 
 export function checkMountTypes(context: EngineContext, current: CurrentState): void {
   const {spec} = context
+  const {names} = spec
   const kvEntry = current.mounts.get(mountKey(spec.kvPath))
   if (kvEntry && kvVersionOfEntry(kvEntry) !== 2) {
-    throw new VsiError(`${spec.kvPath}/ is a ${describeMount(kvEntry)} secrets engine; vsi.yaml needs kv v2 there`, {
+    throw new VsiError(`${spec.kvPath}/ is a ${describeMount(kvEntry)} secrets engine; ${names.source} needs kv v2 there`, {
       code: 'kv-mount-wrong-type',
-      hint: `Set vault.kv.path to another path, or change the engine yourself (for kv v1: vault kv enable-versioning ${spec.kvPath}/). vsi never disables or re-creates an engine it did not create.`,
+      hint: `Choose another ${names.kvPath}, or change the engine yourself (for kv v1: vault kv enable-versioning ${spec.kvPath}/). vsi never disables or re-creates an engine.`,
     })
   }
   const authEntry = current.auths.get(mountKey(spec.authPath))
   if (authEntry && authEntry.type !== 'kubernetes') {
-    throw new VsiError(`auth/${spec.authPath}/ is a ${authEntry.type} auth method, not kubernetes`, {code: 'auth-mount-wrong-type', hint: 'Set vault.auth.path to another path.'})
+    throw new VsiError(`auth/${spec.authPath}/ is a ${authEntry.type} auth method, not kubernetes`, {
+      code: 'auth-mount-wrong-type',
+      hint: `Choose another ${names.authPath}. vsi never disables or re-creates an auth method.`,
+    })
   }
 }
 
 function sharedSteps(context: EngineContext, current: CurrentState): Step[] {
   const {spec, vault, kube} = context
+  const description = context.markOwnership ? MOUNT_DESCRIPTION : undefined
   const steps: Step[] = [
     {
       id: 'kv-mount',
       target: `secrets engine ${spec.kvPath}/ (kv v2)`,
       state: current.mounts.has(mountKey(spec.kvPath)) ? 'unchanged' : 'create',
-      run: () => enableKvV2(vault, spec.kvPath, MOUNT_DESCRIPTION),
+      run: () => enableKvV2(vault, spec.kvPath, description),
     },
     {
       id: 'auth-method',
       target: `auth method ${spec.authPath}/ (kubernetes)`,
       state: current.auths.has(mountKey(spec.authPath)) ? 'unchanged' : 'create',
-      run: () => enableAuthMethod(vault, spec.authPath, 'kubernetes', MOUNT_DESCRIPTION),
+      run: () => enableAuthMethod(vault, spec.authPath, 'kubernetes', description),
     },
   ]
   if (current.delegator) steps.push(current.delegator)
@@ -98,10 +105,11 @@ export function planApply(context: EngineContext, current: CurrentState, options
   checkMountTypes(context, current)
   const shared = sharedSteps(context, current)
   const secretOwners = new Map<string, string>()
+  shared.push(...secretSteps(context, current, context.spec.secrets ?? [], undefined, options, secretOwners))
   const apps = context.apps.map((app): AppPlan => {
     const state = current.apps.get(app.name)!
     const steps = [
-      ...secretSteps(context, current, app, options, secretOwners),
+      ...secretSteps(context, current, app.secrets, app.name, options, secretOwners),
       ...vaultSteps(context, app, state),
       serviceAccountStep(context, app, state),
     ]
@@ -116,15 +124,15 @@ export function planApply(context: EngineContext, current: CurrentState, options
   return {shared, apps}
 }
 
-function secretSteps(context: EngineContext, current: CurrentState, app: PlacedApp, options: ApplyOptions, owners: Map<string, string>): Step[] {
-  const {vault, spec} = context
+/** Secrets with data are written; without, they must exist. `app`: the app that declares them (none for setup's lone secret). */
+function secretSteps(context: EngineContext, current: CurrentState, secrets: SecretSpec[], app: string | undefined, options: ApplyOptions, owners: Map<string, string>): Step[] {
+  const {spec} = context
   const steps: Step[] = []
-  for (const secret of app.secrets) {
+  for (const secret of secrets) {
     // A secret several apps read is written once, by the first app that gives its data.
     const wanted = options.data.get(secret)
-    if (owners.has(secret.path) || (!wanted && context.apps.some((other) => other !== app && other.secrets.some((s) => s.path === secret.path && s.data)))) continue
-    owners.set(secret.path, app.name)
-    const location = kvV2Location(spec.kvPath, secret.path)
+    if (owners.has(secret.path) || (!wanted && context.apps.some((other) => other.name !== app && other.secrets.some((s) => s.path === secret.path && s.data)))) continue
+    owners.set(secret.path, app ?? '')
     const live = current.secrets.get(secret.path)
     const id = `secret:${secret.path}`
     if (!wanted) {
@@ -132,7 +140,7 @@ function secretSteps(context: EngineContext, current: CurrentState, app: PlacedA
         id,
         target: `secret ${secret.path}`,
         state: live ? 'unchanged' : 'missing',
-        detail: live ? undefined : 'it does not exist and vsi.yaml gives no data: add data to the secret, or write it with vault kv put',
+        detail: live ? undefined : `it does not exist and ${spec.names.source} gives no data: ${spec.names.giveData}`,
         after: ['kv-mount'],
       })
       continue
@@ -144,22 +152,44 @@ function secretSteps(context: EngineContext, current: CurrentState, app: PlacedA
       state: !live ? 'create' : changedKeys.length > 0 ? 'change' : 'unchanged',
       detail: changedKeys.length > 0 ? `keys ${changedKeys.join(', ')}` : undefined,
       after: ['kv-mount'],
-      run: async () => {
-        const {version} = await writeKvSecret(vault, location, wanted)
-        // Marked as vsi's only when vsi created it: destroy --purge-secrets leaves secrets it found.
-        if (!live) await writeKvCustomMetadata(vault, location, kvMarks(app.name))
-        return version === undefined ? undefined : `version ${version}`
-      },
+      run: () => writeSecret(context, secret.path, wanted, live, app),
     })
   }
   return steps
+}
+
+/**
+ * Check-and-set with the version planned on: two runs at once never write two versions of the same data, and a
+ * secret changed since the plan is not overwritten.
+ */
+async function writeSecret(context: EngineContext, path: string, wanted: Record<string, string>, live: KvSecret | undefined, app: string | undefined): Promise<string | undefined> {
+  const {vault, spec} = context
+  const location = kvV2Location(spec.kvPath, path)
+  const planned = live?.version ?? 0
+  let version: number | undefined
+  try {
+    ;({version} = await writeKvSecret(vault, location, wanted, planned))
+  } catch (error) {
+    if (!(error instanceof Error && /check-and-set parameter did not match/.test(error.message))) throw error
+    const now = await readKvSecret(vault, location)
+    if (now && sameSecret(now.data, wanted)) return `already version ${now.version} (written meanwhile by another run)`
+    throw new VsiError(`secret ${path} changed since vsi read it (version ${planned}); nothing was written`, {
+      code: 'cas-mismatch',
+      hint: 'Another writer changed it meanwhile. Run the command again to plan against the current version.',
+      cause: error,
+    })
+  }
+  // Marked as vsi's only when vsi created it: destroy --purge-secrets leaves secrets it found.
+  if (!live && context.markOwnership) await writeKvCustomMetadata(vault, location, kvMarks(app ?? ''))
+  return version === undefined ? undefined : `version ${version}`
 }
 
 function vaultSteps(context: EngineContext, app: PlacedApp, state: AppState): Step[] {
   const {vault, spec} = context
   // vsi owns what it creates now, and what its policy header recorded it creating before.
   const marks = readPolicyMarks(state.policy)
-  const hcl = policyText(spec, app, {policy: state.policy === undefined || marks.managed, role: !state.role || marks.createdRole === roleRef(spec, app)})
+  const owns = {policy: state.policy === undefined || marks.managed, role: !state.role || marks.createdRole === roleRef(spec, app)}
+  const hcl = policyText(spec, app, context.markOwnership ? owns : undefined)
   const wantedRole = roleSpec(app)
   const roleDiff = state.role ? roleChanges(state.role, wantedRole) : []
   return [
@@ -187,9 +217,7 @@ function serviceAccountStep(context: EngineContext, app: PlacedApp, state: AppSt
     id: `${app.name}/service-account`,
     target: `service account ${app.namespace}/${app.serviceAccount}`,
     state: state.account ? 'unchanged' : 'create',
-    run: async () => {
-      await kube.createServiceAccount(app.serviceAccount, app.namespace, serviceAccountMarks(app.name))
-    },
+    run: () => createServiceAccountIfMissing(kube, app.serviceAccount, app.namespace, context.markOwnership ? serviceAccountMarks(app.name) : undefined),
   }
 }
 
