@@ -6,6 +6,7 @@ import {VsiCommand} from '../cli/base-command.js'
 import {lazyKube} from '../cli/connections.js'
 import {kubeFlags} from '../cli/flags.js'
 import {usageError} from '../errors.js'
+import {canPrompt} from '../output/terminal.js'
 import {parseWorkloadRef} from '../kube/workload.js'
 import {trimSlashes} from '../vault/mounts.js'
 import {appFromWorkload, starterSpec, type StarterApp} from '../setup/spec/init.js'
@@ -17,9 +18,10 @@ export interface InitResult {
 }
 
 export default class Init extends VsiCommand<InitResult> {
-  static override summary = 'Write a starter vsi.yaml: from flags, or from a workload that is already injected (--from).'
+  static override summary = 'Write a starter vsi.yaml: from flags, from a workload that is already injected (--from), or by asking on a terminal.'
 
   static override description = `The file is checked as vsi plan checks it before it is written; an existing file is kept unless --force.
+Without --app or --from, on a terminal, it asks for the app, its workload and its secrets (never when stdin is not a terminal, CI is set, or with --json).
 With --from, the app is read from the workload's pod-template annotations (role, auth path, secrets with their KV v2 data/ taken out, templates) and its service account. Secret values are never read: add data: sources yourself, or keep the secrets Vault already has.`
 
   static override examples = [
@@ -42,6 +44,10 @@ With --from, the app is read from the workload's pod-template annotations (role,
 
   async run(): Promise<InitResult> {
     const {flags} = await this.parse(Init)
+    // Before any question or cluster read: an existing file is kept unless --force.
+    if (flags.file !== '-' && !flags.force && (await access(flags.file).then(() => true, () => false))) {
+      throw usageError(`${flags.file} exists`, 'Add --force to overwrite it, or write elsewhere with -f.')
+    }
     const kvPath = trimSlashes(flags['kv-path'])
     let authPath = trimSlashes(flags['auth-path'])
     let app: StarterApp
@@ -53,6 +59,9 @@ With --from, the app is read from the workload's pod-template annotations (role,
       if (read.app.secrets.length === 0) throw usageError(`${flags.from} in ${namespace} has no vault.hashicorp.com/agent-inject-secret-* annotations to start from`, 'Give the app with --app, --workload and --secret instead.')
       app = read.app
       authPath = read.authPath ?? authPath
+    } else if (!flags.app && canPrompt() && !this.jsonEnabled()) {
+      const {askStarterApp} = await import('../setup/spec/init-prompts.js')
+      app = {...(await askStarterApp(kvPath)), ...(flags.namespace ? {namespace: flags.namespace} : {}), ...(flags['service-account'] ? {serviceAccount: flags['service-account']} : {})}
     } else {
       if (!flags.app) throw usageError('give --app NAME (with --secret FILE=PATH and --workload KIND/NAME), or --from deployment/NAME')
       const secrets = (flags.secret ?? []).map((raw) => {
@@ -66,8 +75,6 @@ With --from, the app is read from the workload's pod-template annotations (role,
     if (flags.file === '-') {
       process.stdout.write(text)
     } else {
-      const exists = await access(flags.file).then(() => true, () => false)
-      if (exists && !flags.force) throw usageError(`${flags.file} exists`, 'Add --force to overwrite it, or write elsewhere with -f.')
       await writeFile(flags.file, text)
       this.log(`Wrote ${flags.file} (app ${app.name}). Next: vsi plan -f ${flags.file}`)
     }

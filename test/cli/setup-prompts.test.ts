@@ -1,27 +1,9 @@
-import {spawn, spawnSync} from 'node:child_process'
-import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {isolatedHome, projectRoot} from '../helpers/cli.js'
+import {hasScript, runInTerminal} from '../helpers/terminal.js'
 import {startVaultWorld, type VaultWorld} from '../helpers/vault-world.js'
 
 const TYPED_PASSWORD = 'typed-in-a-terminal'
-const hasScript = spawnSync('script', ['--version']).status === 0
-
-/** Runs vsi in a pseudo-terminal (util-linux `script`), answering each prompt when it appears. */
-function runInTerminal(args: string[], env: Record<string, string>, answers: Array<[prompt: string, keys: string]>): Promise<{output: string; code: number | null}> {
-  const command = [process.execPath, path.join(projectRoot, 'bin/run.js'), ...args].map((part) => `'${part}'`).join(' ')
-  const baseEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(VAULT_|KUBECONFIG$|CI$|NO_COLOR$)/.test(key)))
-  const child = spawn('script', ['-qec', command, '/dev/null'], {env: {...baseEnv, HOME: isolatedHome, TERM: 'xterm', ...env}, stdio: ['pipe', 'pipe', 'pipe']})
-  let output = ''
-  let next = 0
-  child.stdout.on('data', (chunk: Buffer) => {
-    output += chunk.toString('utf8')
-    while (next < answers.length && output.includes(answers[next][0])) child.stdin.write(answers[next++][1])
-  })
-  const ansi = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, 'g')
-  return new Promise((resolve) => child.on('close', (code) => resolve({output: output.replace(ansi, ''), code})))
-}
 
 describe.skipIf(!hasScript)('vsi setup in a terminal', () => {
   let world: VaultWorld
