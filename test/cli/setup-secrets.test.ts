@@ -15,7 +15,7 @@ writeFileSync(keyFile, API_KEY)
 const args = ['setup', '--secret', 'internal/database/config', 'username=reader', 'password=-', '--app', 'multi-app', '--secret', 'internal/api/key', `key=@${keyFile}`, '--ttl', '1h']
 const writes = (requests: Array<{method: string}>) => requests.filter((r) => r.method !== 'GET' && r.method !== 'HEAD')
 
-describe('vsi setup with --secret repeated', () => {
+describe('vsi setup with --secret repeated, or without --app', () => {
   let world: VaultWorld
   beforeAll(async () => {
     world = await startVaultWorld()
@@ -56,6 +56,24 @@ describe('vsi setup with --secret repeated', () => {
     expect(writes(mark.vault())).toEqual([])
     expect(writes(mark.kube())).toEqual([])
   }, 60_000)
+
+  it('with --secret alone (no --app) writes the secret and nothing for an app', async () => {
+    const policies = Object.keys(world.vault.state.policies()).sort()
+    const run = await runVsi(['setup', '--secret', 'internal/solo/config', 'token=-', '--json'], {env: world.env(), input: PASSWORD})
+    expect(run.exitCode, run.stdout).toBe(0)
+    expect(run.json.result.actions.map((a: {step: string; status: string}) => `${a.step}:${a.status}`)).toEqual([
+      'kv-mount:unchanged',
+      'secret:created',
+      'auth-method:unchanged',
+      'vault-auth-delegator:unchanged',
+      'auth-config:unchanged',
+    ])
+    const kv = world.vault.state.kv('internal')
+    expect(kv?.version === 2 && kv.keys['solo/config'].versions[1].data).toEqual({token: PASSWORD})
+    // Unmarked, as setup always wrote: no custom_metadata.
+    expect(kv?.version === 2 && kv.keys['solo/config'].customMetadata).toBeNull()
+    expect(Object.keys(world.vault.state.policies()).sort()).toEqual(policies)
+  })
 
   it('refuses, before contacting anything, values that stand before the first of several --secret, and a --secret given twice', async () => {
     const mark = world.mark()
