@@ -6,7 +6,7 @@ import type {KvLocation} from '../vault/kv-path.js'
 import {kvApiPath, kvLocationOf} from '../vault/kv-path.js'
 import {trimSlashes} from '../vault/mounts.js'
 import {registerValue} from '../vault/secret-input.js'
-import {parseVaultJson} from '../go-template/index.js'
+import {isDeletedKvV2, parseVaultJson} from '../go-template/index.js'
 
 export type SecretState = 'ok' | 'missing' | 'deleted' | 'destroyed' | 'not-kv' | 'error'
 
@@ -32,15 +32,11 @@ export interface SecretSource {
   lookup(path: string): Promise<SecretLookup>
 }
 
-/** The KV v2 path that holds a secret's versions (`internal/metadata/database/config`). */
-function metadataPath(location: KvLocation): string {
-  const key = location.key === 'data' ? '' : location.key.replace(/^data\//, '')
-  return [location.mount, 'metadata', key].filter((part) => part !== '').join('/')
-}
-
-interface KvMetadata {
-  current_version?: number
-  versions?: Record<string, {deletion_time?: string; destroyed?: boolean}>
+/** A KV v2 version's metadata as Vault answers it (numbers decoded as json.Number). */
+interface KvVersionMetadata {
+  version?: unknown
+  deletion_time?: unknown
+  destroyed?: unknown
 }
 
 /** Registers every string in a secret's data, so that no output can print it. */
@@ -67,30 +63,35 @@ export function vaultSecretSource(vault: VaultClient, reveal: boolean): SecretSo
     }
     const apiPath = kvApiPath(clean, location.mount, location.version, 'data', true)
     const base = {path, apiPath, kvVersion: location.version}
+    let answer: {status: 200 | 404; text: string}
     let response: Record<string, unknown> | undefined
     try {
-      response = await vault.read(apiPath)
+      answer = await vault.readText(apiPath)
+      // Decoded as Vault's Go client decodes (UseNumber): a secret's 1.50 stays 1.50 (a KV v1 engine answers numbers
+      // as written; KV v2 answers them as float64s, 1.5, and that is what the agent renders too).
+      const body = answer.text.trim() === '' ? undefined : parseVaultJson(answer.text)
+      response = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined
     } catch (error) {
       if (error instanceof VsiError) return {...base, state: 'error', problem: error.message}
+      if (error instanceof SyntaxError) return {...base, state: 'error', problem: `Vault's answer for ${apiPath} is not JSON: ${error.message}`}
       throw error
     }
-    const data = response?.data as Record<string, unknown> | undefined
+    const data = response?.data as Record<string, unknown> | null | undefined
     const values = location.version === 2 ? data?.data : data
-    if (response && values) {
+    if (answer.status === 200 && response && values) {
       if (!reveal) registerLeaves(values)
       return {...base, state: 'ok', response}
     }
     const missing: SecretLookup = {...base, state: 'missing', problem: `no secret exists at ${apiPath}`}
-    if (location.version === 1) return missing
-    const metadata = (await vault.read<KvMetadata>(metadataPath(location)).catch(() => undefined))?.data
-    const version = metadata?.current_version
-    const current = metadata?.versions?.[String(version)]
-    if (current?.deletion_time) return {...missing, state: 'deleted', problem: `${missing.problem}: version ${version} was deleted at ${current.deletion_time}`}
-    if (current?.destroyed) {
-      // Vault answers 404 with {data: null, metadata}; the agent's client takes that as a secret, and
-      // consul-template (dependency/vault_read.go deletedKVv2) only refuses versions with a deletion_time.
-      const destroyed = {created_time: '', custom_metadata: null, deletion_time: '', destroyed: true, version}
-      const response = {request_id: '', lease_id: '', lease_duration: 0, renewable: false, data: {data: null, metadata: destroyed}, warnings: null}
+    // KV v2 answers a deleted or destroyed version 404 with its metadata; Vault's client (api/logical.go
+    // ParseRawResponseAndCloseBody) still returns that as a secret, since its Data is not empty.
+    const metadata = location.version === 2 && answer.status === 404 ? (data?.metadata as KvVersionMetadata | undefined) : undefined
+    if (!metadata || !response) return missing
+    const version = String(metadata.version ?? '?')
+    // consul-template (dependency/vault_read.go deletedKVv2) refuses only a version whose deletion_time has passed.
+    if (isDeletedKvV2(response, new Date())) return {...missing, state: 'deleted', problem: `${missing.problem}: version ${version} was deleted at ${String(metadata.deletion_time)}`}
+    if (metadata.destroyed === true) {
+      // A destroyed version has no deletion_time: the agent renders it, with Data.data nil.
       return {...base, state: 'destroyed', response, problem: `version ${version} was destroyed: Vault Agent renders it with no data`}
     }
     return missing

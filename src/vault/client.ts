@@ -168,21 +168,71 @@ export class VaultClient {
   }
 
   async request<T>(method: string, path: string, body?: object, options: RequestOptions = {}): Promise<VaultResponse<T> | undefined> {
-    const call: VaultCall = {method, path, login: options.login}
+    return this.withRetries({method, path, login: options.login}, options, async (timeout) => {
+      const response = await this.nodeVault.request({
+        path: `/${path}`,
+        method,
+        ...(body === undefined ? {} : {json: body}),
+        ...this.agents,
+        timeout,
+      })
+      // 204 comes back as '' from node-vault.
+      return response === '' || response === undefined ? undefined : (response as VaultResponse<T>)
+    })
+  }
+
+  /**
+   * GET with the body as Vault sent it, for callers that must decode it themselves: node-vault's JSON.parse turns a
+   * secret's 1.50 into 1.5, where Vault's Go client keeps the text (json.Number). A 404 body is returned too, since
+   * KV v2 answers a deleted or destroyed version with 404 and its metadata, which Vault's client still reads.
+   */
+  async readText(path: string): Promise<{status: 200 | 404; text: string}> {
+    const call: VaultCall = {method: 'GET', path}
+    return this.withRetries(call, {idempotent: true}, (timeout) => this.getText(path, timeout))
+  }
+
+  private getText(path: string, timeout: number): Promise<{status: 200 | 404; text: string}> {
+    const url = new URL(`${this.addr.replace(/\/$/, '')}/v1/${path}`)
+    const headers: Record<string, string> = {}
+    if (this.options.token) headers['X-Vault-Token'] = this.options.token
+    if (this.options.namespace) headers['X-Vault-Namespace'] = this.options.namespace
+    const secure = url.protocol === 'https:'
+    debug(`GET ${url.href} (body kept as text)`)
+    return new Promise((resolve, reject) => {
+      const request = (secure ? https : http).request(url, {method: 'GET', headers, agent: secure ? this.agents.httpsAgent : this.agents.httpAgent}, (response) => {
+        const chunks: Buffer[] = []
+        response.on('data', (chunk: Buffer) => chunks.push(chunk))
+        response.on('error', reject)
+        response.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8')
+          const status = response.statusCode ?? 0
+          if (status === 200 || status === 404) return resolve({status, text})
+          // The shape node-vault rejects with, so that retries and error messages are the same for both paths.
+          let body: unknown = text
+          try {
+            body = JSON.parse(text)
+          } catch {
+            // A proxy's HTML page: kept as text.
+          }
+          const first = (body as {errors?: unknown[]} | undefined)?.errors?.[0]
+          reject(Object.assign(new Error(typeof first === 'string' ? first : `Status ${status}`), {response: {statusCode: status, body}}))
+        })
+      })
+      request.setTimeout(timeout, () => request.destroy(Object.assign(new Error(`timeout of ${timeout}ms exceeded`), {code: 'ECONNABORTED'})))
+      request.on('error', reject)
+      request.end()
+    })
+  }
+
+  /** Runs one call with the retries, deadline and error mapping every call to Vault has. */
+  private async withRetries<R>(call: VaultCall, options: RequestOptions, attemptCall: (timeoutMs: number) => Promise<R>): Promise<R> {
+    const {method, path} = call
     checkPathSegments(path, 'the Vault path')
     // The timeout bounds the whole call, retries included, as VAULT_CLIENT_TIMEOUT promises.
     const deadline = Date.now() + this.timeoutMs
     for (let attempt = 0; ; attempt++) {
       try {
-        const response = await this.nodeVault.request({
-          path: `/${path}`,
-          method,
-          ...(body === undefined ? {} : {json: body}),
-          ...this.agents,
-          timeout: Math.max(1, deadline - Date.now()),
-        })
-        // 204 comes back as '' from node-vault.
-        return response === '' || response === undefined ? undefined : (response as VaultResponse<T>)
+        return await attemptCall(Math.max(1, deadline - Date.now()))
       } catch (error) {
         // A closed client (the command is ending) does not try again.
         const upgrading = !this.closed && isKvUpgrading(error)

@@ -13,6 +13,9 @@ const DECODED = 'decoded-value'
 /** Every form of the password a template below derives: none may appear without --show-secrets. */
 const DERIVED = [PASSWORD, PASSWORD.toUpperCase(), Buffer.from(PASSWORD).toString('base64'), PASSWORD.replaceAll('secret', 's3cr3t'), DECODED]
 
+/** Written as JSON text, so that each number's form reaches Vault as typed. */
+const NUMBERS = '{"ratio": 1.50, "thousand": 1e3, "zero": -0, "big": 12345678901234567890}'
+
 let vault: VaultEmulator
 let env: Record<string, string>
 
@@ -24,8 +27,9 @@ function file(name: string, text: string): string {
   return target
 }
 
-async function vaultCall(method: string, apiPath: string, body?: object): Promise<void> {
-  const response = await fetch(`${vault.url}/v1/${apiPath}`, {method, headers: {'X-Vault-Token': vault.rootToken}, body: body && JSON.stringify(body)})
+async function vaultCall(method: string, apiPath: string, body?: object | string): Promise<void> {
+  const text = typeof body === 'string' ? body : body && JSON.stringify(body)
+  const response = await fetch(`${vault.url}/v1/${apiPath}`, {method, headers: {'X-Vault-Token': vault.rootToken}, body: text})
   if (!response.ok) throw new Error(`${method} ${apiPath}: ${response.status} ${await response.text()}`)
 }
 
@@ -38,6 +42,9 @@ beforeAll(async () => {
   await vaultCall('DELETE', 'internal/data/gone')
   await vaultCall('POST', 'internal/data/shredded', {data: {password: 'old'}})
   await vaultCall('PUT', 'internal/destroy/shredded', {versions: [1]})
+  await vaultCall('POST', 'sys/mounts/legacy', {type: 'kv'})
+  await vaultCall('POST', 'legacy/numbers', NUMBERS)
+  await vaultCall('POST', 'internal/data/numbers', `{"data": ${NUMBERS}}`)
 })
 
 afterAll(async () => {
@@ -94,6 +101,35 @@ describe('vsi template render writes what Vault Agent writes', () => {
     const result = await render(template, '--data', data, '--json')
     expect(result.exitCode, result.stderr).toBe(0)
     expect(result.json.result.templates[0].output).toBe('1.50 1e3 12345678901234567890 -0 {"big":12345678901234567890,"ratio":1.50,"thousand":1e3,"zero":-0}')
+  })
+
+  it('keeps numbers of a live KV v1 read as written: plain, printf, toJSON, the default template', async () => {
+    const template = file(
+      'live-numbers.ctmpl',
+      '{{ with secret "legacy/numbers" }}{{ .Data.ratio }} {{ .Data.thousand }} {{ .Data.zero }} {{ .Data.big }}|' +
+        '{{ printf "%v %s %T" .Data.ratio .Data.thousand .Data.big }}|{{ .Data | toJSON }}{{ end }}',
+    )
+    const annotations = {'vault.hashicorp.com/agent-inject': 'true', 'vault.hashicorp.com/agent-inject-secret-n': 'legacy/numbers'}
+    const manifest = file('live-numbers.json', JSON.stringify({apiVersion: 'apps/v1', kind: 'Deployment', spec: {template: {metadata: {annotations}}}}))
+    const [rendered, json, map] = await Promise.all([
+      render(template, '--show-secrets', '--output-file', '-'),
+      render(template, '--show-secrets', '--json'),
+      render(manifest, '--show-secrets', '--json'),
+    ])
+    const expected = '1.50 1e3 -0 12345678901234567890|1.50 1e3 json.Number|{"big":12345678901234567890,"ratio":1.50,"thousand":1e3,"zero":-0}'
+    expect(rendered.exitCode, rendered.stderr).toBe(0)
+    expect(rendered.stdout).toBe(expected)
+    expect(json.json.result.templates[0].output).toBe(expected)
+    // The injector's default template: one `key: value` line per key of Data.
+    expect(map.exitCode, map.stderr).toBe(0)
+    expect(map.json.result.templates[0].output).toBe('big: 12345678901234567890\nratio: 1.50\nthousand: 1e3\nzero: -0\n')
+  })
+
+  it('renders numbers of a live KV v2 read as Vault answers them (float64s: 1.5, 1000, -0)', async () => {
+    const template = file('live-numbers-v2.ctmpl', '{{ with secret "internal/data/numbers" }}{{ .Data.data.ratio }} {{ .Data.data.thousand }} {{ .Data.data.zero }} {{ .Data.data.big }}|{{ .Data.data | toJSON }}{{ end }}')
+    const rendered = await render(template, '--show-secrets', '--output-file', '-')
+    expect(rendered.exitCode, rendered.stderr).toBe(0)
+    expect(rendered.stdout).toBe('1.5 1000 -0 12345678901234567000|{"big":12345678901234567000,"ratio":1.5,"thousand":1000,"zero":-0}')
   })
 
   it('--output-file FILE and --output-file - write exactly the rendered bytes', async () => {

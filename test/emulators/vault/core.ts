@@ -262,6 +262,7 @@ export class VaultCore implements SysCore, SealCore {
       path: relative,
       fullPath: logical.path,
       data: logical.data,
+      exactData: logical.exactData,
       clientToken: logical.token,
       remoteAddress: req.remoteAddress,
     }

@@ -13,6 +13,8 @@ export interface BackendRequest {
   /** Full request path (what ACLs see), e.g. auth/kubernetes/role/app. */
   fullPath: string
   data: Record<string, unknown>
+  /** The JSON body with numbers as json.Number (see LogicalRequest.exactData). */
+  exactData?: Record<string, unknown>
   /** The authenticated token; absent on unauthenticated paths. */
   token?: TokenEntry
   /** The client token string as sent, if any (the preflight checks it itself). */

@@ -39,6 +39,7 @@ import {KvV1Store, KvV2Store} from './backends/kv.js'
 import type {KubeTarget} from './backends/token-review.js'
 import {VaultCore, type TokenClass} from './core.js'
 import {parseDurationSecond} from './go-strconv.js'
+import {toFloat64Numbers} from './go-json.js'
 import {Faults, type FailStatus} from './faults.js'
 import {startWireServer} from './http-wire.js'
 import type {MountEntry} from './mounts.js'
@@ -217,7 +218,7 @@ export async function startVaultEmulator(options: VaultEmulatorOptions = {}): Pr
     kv: (mount) => {
       const entry = core.secretMounts.get(withSlash(mount))
       const store = entry && core.stores.get(entry)
-      if (store instanceof KvV1Store) return structuredClone({version: 1 as const, data: Object.fromEntries(store.entries)})
+      if (store instanceof KvV1Store) return structuredClone({version: 1 as const, data: toFloat64Numbers(Object.fromEntries(store.entries)) as Record<string, Record<string, unknown>>})
       if (!(store instanceof KvV2Store)) return undefined
       const keys = Object.fromEntries(
         [...store.keys].map(([path, key]) => [
@@ -228,7 +229,7 @@ export async function startVaultEmulator(options: VaultEmulatorOptions = {}): Pr
             maxVersions: key.maxVersions,
             customMetadata: key.customMetadata,
             versions: Object.fromEntries(
-              [...key.versions].map(([n, v]) => [n, {data: v.data, createdTime: v.created.text, deletionTime: v.deletion?.text ?? '', destroyed: v.destroyed}]),
+              [...key.versions].map(([n, v]) => [n, {data: toFloat64Numbers(v.data) as Record<string, unknown> | null, createdTime: v.created.text, deletionTime: v.deletion?.text ?? '', destroyed: v.destroyed}]),
             ),
           },
         ]),

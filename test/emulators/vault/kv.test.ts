@@ -218,3 +218,25 @@ describe('KV v2 attribution (kv v0.25.0 and later)', () => {
     expect(meta.versions['1'].created_by).toEqual({actor: 'kv_upgrade', operation: 'upgrade'})
   })
 })
+
+describe('numbers in secrets', () => {
+  const written = '{"ratio":1.50,"thousand":1e3,"negzero":-0,"huge":12345678901234567890,"tiny":1E-7}'
+
+  it('KV v1 answers them as written (passthrough.go decodes with UseNumber)', async () => {
+    await call(vault, 'POST', '/v1/v1/numbers', {body: written})
+    const read = await call(vault, 'GET', '/v1/v1/numbers')
+    expect(read.text).toContain('"data":{"huge":12345678901234567890,"negzero":-0,"ratio":1.50,"thousand":1e3,"tiny":1E-7}')
+  })
+
+  it('KV v2 answers them as float64s (path_data.go re-decodes the version without UseNumber)', async () => {
+    await call(vault, 'POST', '/v1/internal/data/numbers', {body: `{"data":${written}}`})
+    const read = await call(vault, 'GET', '/v1/internal/data/numbers')
+    expect(read.text).toContain('"data":{"huge":12345678901234567000,"negzero":-0,"ratio":1.5,"thousand":1000,"tiny":1e-7}')
+  })
+
+  it('KV v2 patch keeps the numbers it is given and re-reads the stored ones as float64s', async () => {
+    await call(vault, 'PATCH', '/v1/internal/data/numbers', {body: '{"data":{"added":2.50}}', headers: {'Content-Type': 'application/merge-patch+json'}})
+    const read = await call(vault, 'GET', '/v1/internal/data/numbers')
+    expect(read.text).toContain('"data":{"added":2.5,"huge":12345678901234567000,"negzero":-0,')
+  })
+})

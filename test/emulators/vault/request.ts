@@ -1,6 +1,7 @@
 // From an HTTP request to Vault's logical request (hashicorp/vault http/logical.go
 // buildLogicalRequestNoAuth): method → operation, `?list=`, query and body data, token header.
 import type {Op} from './framework.js'
+import {goDecodeUseNumber} from './go-json.js'
 import type {WireRequest} from './http-wire.js'
 
 export interface LogicalRequest {
@@ -8,6 +9,8 @@ export interface LogicalRequest {
   /** Request path without /v1/; list operations always end in "/". */
   path: string
   data: Record<string, unknown>
+  /** The JSON body as Vault decodes it, numbers kept as json.Number; only backends that store data verbatim use it. */
+  exactData?: Record<string, unknown>
   token?: string
 }
 
@@ -51,6 +54,16 @@ function parseBody(req: WireRequest): Record<string, unknown> | undefined {
   return undefined
 }
 
+/** The body's JSON object with numbers as json.Number (Vault's parseJSONRequest decodes with UseNumber). */
+function exactBody(req: WireRequest): Record<string, unknown> | undefined {
+  try {
+    const parsed = goDecodeUseNumber(req.body.toString('utf8'))
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined
+  } catch {
+    return undefined
+  }
+}
+
 const JSON_ERROR: BadRequest = {status: 400, errors: ['error parsing JSON']}
 
 export function clientToken(req: WireRequest): string | undefined {
@@ -78,7 +91,7 @@ export function buildLogicalRequest(req: WireRequest, path: string, query: URLSe
     case 'POST':
     case 'PUT': {
       const data = parseBody(req)
-      return data === undefined ? JSON_ERROR : {op: 'update', path, data, token}
+      return data === undefined ? JSON_ERROR : {op: 'update', path, data, exactData: exactBody(req), token}
     }
     case 'DELETE':
       return {op: 'delete', path, data: queryData(query), token}
@@ -87,7 +100,7 @@ export function buildLogicalRequest(req: WireRequest, path: string, query: URLSe
       if (contentType === '') return {status: 400, errors: ['mime: no media type']}
       if (contentType !== MERGE_PATCH) return {status: 415, errors: [`PATCH requires Content-Type of ${MERGE_PATCH}, provided ${contentType}`]}
       const data = parseBody(req)
-      return data === undefined ? JSON_ERROR : {op: 'patch', path, data, token}
+      return data === undefined ? JSON_ERROR : {op: 'patch', path, data, exactData: exactBody(req), token}
     }
     default:
       return {status: 405, errors: []}

@@ -3,7 +3,7 @@
 import {createHash} from 'node:crypto'
 import type {Clock, Stamp} from '../clock.js'
 import {formatGoDuration} from '../go-duration-format.js'
-import {goStruct} from '../go-json.js'
+import {goStruct, GoJsonNumber, toFloat64Numbers} from '../go-json.js'
 import type {TokenEntry} from '../tokens.js'
 import {parseDurationSecond} from '../go-strconv.js'
 import type {Backend, HandlerRequest, Route} from '../framework.js'
@@ -22,6 +22,12 @@ export function listChildren(keys: Iterable<string>, prefix: string): string[] {
   return [...children].sort()
 }
 
+/** The body's `data` object as Vault decoded it (json.Number kept): json.Marshal writes those numbers as written. */
+function exactData(req: HandlerRequest): Record<string, unknown> | undefined {
+  const data = req.exactData?.['data']
+  return data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : undefined
+}
+
 export class KvV1Store {
   readonly entries = new Map<string, Record<string, unknown>>()
 }
@@ -35,7 +41,8 @@ export function kvV1Backend(store: KvV1Store, defaultTtl: () => number): Backend
         const data = store.entries.get(req.path)
         if (data === undefined) return nil()
         let ttl = defaultTtl()
-        const ttlRaw = data['ttl'] ?? data['lease']
+        const stored = data['ttl'] ?? data['lease']
+        const ttlRaw = stored instanceof GoJsonNumber ? stored.text : stored
         if (ttlRaw !== undefined) {
           try {
             ttl = parseDurationSecond(ttlRaw)
@@ -48,7 +55,9 @@ export function kvV1Backend(store: KvV1Store, defaultTtl: () => number): Backend
       update: (req) => {
         if (req.path === '') return errorResponse('missing path')
         if (Object.keys(req.data).length === 0) return errorResponse('missing data fields')
-        store.entries.set(req.path, structuredClone(req.data))
+        // passthrough.go stores json.Marshal(req.Data) and reads it back with jsonutil.DecodeJSON (UseNumber):
+        // numbers come back as written (1.50, 1e3, -0).
+        store.entries.set(req.path, req.exactData ?? structuredClone(req.data))
         return nil()
       },
       delete: (req) => {
@@ -225,7 +234,9 @@ export function kvV2Backend(store: KvV2Store, {clock, upgradingUntilMs}: KvV2Opt
     const response = ok({data: null, metadata: dataMetadata(key, version)})
     // Deleted or destroyed versions answer 404 with their metadata (RespondWithStatusCode).
     if (isDeleted(v) || v.destroyed) return withStatus(404, response)
-    return ok({data: structuredClone(v.data), metadata: dataMetadata(key, version)})
+    // path_data.go reads a version back with json.Unmarshal into interface{} (no UseNumber): every number is a float64
+    // again, so 1.50 is answered as 1.5, 1e3 as 1000 and 12345678901234567890 as 12345678901234567000.
+    return ok({data: toFloat64Numbers(v.data), metadata: dataMetadata(key, version)})
   }
 
   const writeData = (req: HandlerRequest): Reply => {
@@ -235,7 +246,7 @@ export function kvV2Backend(store: KvV2Store, {clock, upgradingUntilMs}: KvV2Opt
     const problem = casError(req, key)
     if (problem !== undefined) return errorResponse(problem)
     store.keys.set(path, key)
-    const version = addVersion(key, structuredClone(req.fields.get<Record<string, unknown>>('data')), attributionOf(req.token, req.op))
+    const version = addVersion(key, exactData(req) ?? structuredClone(req.fields.get<Record<string, unknown>>('data')), attributionOf(req.token, req.op))
     return ok(dataMetadata(key, version))
   }
 
@@ -248,7 +259,7 @@ export function kvV2Backend(store: KvV2Store, {clock, upgradingUntilMs}: KvV2Opt
     const current = key.versions.get(key.currentVersion)
     if (current === undefined) return withStatus(404, ok(null))
     if (isDeleted(current) || current.destroyed) return withStatus(404, ok(dataMetadata(key, key.currentVersion)))
-    const merged = mergePatch(current.data ?? {}, req.fields.get<Record<string, unknown>>('data'))
+    const merged = mergePatch(current.data ?? {}, exactData(req) ?? req.fields.get<Record<string, unknown>>('data'))
     return ok(dataMetadata(key, addVersion(key, merged, attributionOf(req.token, req.op))))
   }
 
@@ -432,12 +443,14 @@ function invalidPathRoute(): Route {
 
 /** RFC 7396 JSON merge patch. */
 function mergePatch(target: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
-  const result: Record<string, unknown> = structuredClone(target)
+  // The stored version is read back as float64s (json.Unmarshal), the patch keeps json.Number.
+  const result = toFloat64Numbers(target) as Record<string, unknown>
+  const isObject = (value: unknown): value is Record<string, unknown> =>
+    value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof GoJsonNumber)
   for (const [k, v] of Object.entries(patch)) {
     if (v === null) delete result[k]
-    else if (typeof v === 'object' && !Array.isArray(v) && typeof result[k] === 'object' && result[k] !== null && !Array.isArray(result[k])) {
-      result[k] = mergePatch(result[k] as Record<string, unknown>, v as Record<string, unknown>)
-    } else result[k] = structuredClone(v)
+    else if (isObject(v) && isObject(result[k])) result[k] = mergePatch(result[k], v)
+    else result[k] = v
   }
   return result
 }
