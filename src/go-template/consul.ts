@@ -21,6 +21,7 @@ import {
 import {goQuote} from './quote.js'
 import {compileGoRegexp} from './regexp.js'
 import {goToLower, goToTitle, goToUpper, goTrimSpace} from './unicode.js'
+import {encodeToml} from './toml.js'
 import {GoChannel, goTypeName, isDeletedKvV2, JsonNumber, stringMap, stringSlice, toSecretStruct} from './values.js'
 
 const fn = (params: ParamType[], call: GoFunc['call'], variadic?: ParamType): GoFunc => ({params, variadic, call})
@@ -210,7 +211,6 @@ const UNSUPPORTED: Record<string, string> = {
   pkiCert: 'Vault Agent issues the certificate and caches it on disk',
   plugin: NEEDS.exec,
   sockaddr: 'it inspects the host network',
-  toTOML: 'not implemented',
   spew_dump: 'not implemented',
   spew_printf: 'not implemented',
   spew_sdump: 'not implemented',
@@ -287,6 +287,7 @@ const IMPLEMENTED: Record<string, GoFunc> = {
   toJSONPretty: fn(['any'], ([v]) => jsonOrWrap('toJSONPretty', v, true, '  ')),
   toUnescapedJSON: fn(['any'], ([v]) => jsonOrWrap('toUnescapedJSON', v, false, '')),
   toUnescapedJSONPretty: fn(['any'], ([v]) => jsonOrWrap('toUnescapedJSONPretty', v, false, '  ')),
+  toTOML: fn(['any'], ([v]) => encodeToml(v)),
   toYAML: fn(['any'], ([v]) => {
     try {
       return encodeYaml(v)

@@ -7,6 +7,8 @@
 //	GO111MODULE=off GOPATH=/usr/share/gocode go run ./test/go-template-oracle test/fixtures/go-template/corpus.json
 //
 // It reads the cases of CORPUS.json (their recorded results are ignored) and writes the file back with Go's results.
+// A case marked "handRecorded" had its result written from the library's source where Go could not be run;
+// regenerating replaces that result with Go's and drops the marker.
 //
 // consul-template's own code is not committed here. Before regenerating, copy it in from a checkout of
 // hashicorp/consul-template at consulTemplateVersion (the copies are gitignored):

@@ -10,6 +10,8 @@ import {parseTemplate, parseVaultJson, renderTemplate, TemplateExecError, Templa
 export interface CorpusCase {
   name: string
   source?: string
+  /** Set on a case whose result was written from the source's behaviour, not produced by running Go (yet). */
+  handRecorded?: string
   template: string
   data?: string
   dataset?: string
