@@ -6,16 +6,18 @@
 import {createHash} from 'node:crypto'
 
 import {encodeJson} from './encode.js'
-import {sprint, sprintf} from './fmt.js'
+import {sprintf} from './fmt.js'
 import type {GoFunc, ParamType} from './functions.js'
 import type {GoRegexp} from './regexp.js'
 import {compileGoRegexp} from './regexp.js'
+import {empty, strval} from './sprig-cast.js'
+import {MORE_SPRIG} from './sprig-more.js'
 import {goToLower, goToUpper, goTrimSpace, isGoSpace} from './unicode.js'
-import {isTrue, stringSlice} from './values.js'
+import {stringSlice} from './values.js'
 
 export const SPRIG_PREFIX = 'sprig_'
 
-/** sprig v3.2.3's HermeticTxtFuncMap (no env, expandenv, now, date, random or uuid functions). */
+/** sprig v3.3.0's HermeticTxtFuncMap, the version consul-template v0.42 pins (no env, expandenv, now, date, random or uuid functions). */
 const SPRIG_NAMES: ReadonlySet<string> = new Set([
   'abbrev', 'abbrevboth', 'add', 'add1', 'add1f', 'addf', 'adler32sum', 'ago', 'all', 'any', 'append', 'atoi',
   'b32dec', 'b32enc', 'b64dec', 'b64enc', 'base', 'bcrypt', 'biggest', 'buildCustomCert', 'camelcase', 'cat', 'ceil',
@@ -32,7 +34,7 @@ const SPRIG_NAMES: ReadonlySet<string> = new Set([
   'mustToRawJson', 'mustUniq', 'mustWithout', 'must_date_modify', 'nindent', 'nospace', 'omit', 'osBase', 'osClean',
   'osDir', 'osExt', 'osIsAbs', 'pick', 'pluck', 'plural', 'prepend', 'push', 'quote', 'randInt', 'regexFind',
   'regexFindAll', 'regexMatch', 'regexQuoteMeta', 'regexReplaceAll', 'regexReplaceAllLiteral', 'regexSplit',
-  'repeat', 'replace', 'rest', 'reverse', 'round', 'semver', 'semverCompare', 'seq', 'set', 'sha1sum', 'sha256sum',
+  'repeat', 'replace', 'rest', 'reverse', 'round', 'semver', 'semverCompare', 'seq', 'set', 'sha1sum', 'sha256sum', 'sha512sum',
   'shuffle', 'slice', 'snakecase', 'sortAlpha', 'split', 'splitList', 'splitn', 'squote', 'sub', 'subf', 'substr',
   'swapcase', 'ternary', 'title', 'toDate', 'toDecimal', 'toJson', 'toPrettyJson', 'toRawJson', 'toString',
   'toStrings', 'trim', 'trimAll', 'trimPrefix', 'trimSuffix', 'trimall', 'trunc', 'tuple', 'typeIs', 'typeIsLike',
@@ -43,11 +45,6 @@ const SPRIG_NAMES: ReadonlySet<string> = new Set([
 const fn = (params: ParamType[], call: (args: unknown[]) => unknown, variadic?: ParamType): GoFunc => ({params, variadic, call: (args) => call(args)})
 const str = (value: unknown): string => value as string
 
-/** sprig's strval: a string as it is, anything else as fmt's %v. */
-const strval = (value: unknown): string => (typeof value === 'string' ? value : sprint([value]))
-
-/** sprig's empty: the zero value of its type (nil, "", 0, false, an empty slice or map). */
-const empty = (value: unknown): boolean => value === undefined || !isTrue(value)
 
 /** unicode.ToTitle per rune (simple mappings only: ǆ → ǅ, ß stays ß). */
 const TITLE_DIGRAPHS: Record<string, string> = {ǆ: 'ǅ', Ǆ: 'ǅ', ǅ: 'ǅ', ǉ: 'ǈ', Ǉ: 'ǈ', ǈ: 'ǈ', ǌ: 'ǋ', Ǌ: 'ǋ', ǋ: 'ǋ', ǳ: 'ǲ', Ǳ: 'ǲ', ǲ: 'ǲ'}
@@ -143,8 +140,11 @@ const IMPLEMENTED: Record<string, GoFunc> = {
 export function sprigFunction(name: string): GoFunc | undefined {
   const bare = name.slice(SPRIG_PREFIX.length)
   if (!SPRIG_NAMES.has(bare)) return undefined
+  // Own properties only: `toString` must not find Object.prototype's.
+  const own = (table: Record<string, GoFunc>): GoFunc | undefined => (Object.hasOwn(table, bare) ? table[bare] : undefined)
   return (
-    IMPLEMENTED[bare] ?? {
+    own(IMPLEMENTED) ??
+    own(MORE_SPRIG) ?? {
       params: [],
       variadic: 'any',
       call: () => {
