@@ -1,7 +1,7 @@
 /** text/template's predefined functions (text/template/funcs.go). */
 import {formatGoValue, sprint, sprintf, sprintln} from './fmt.js'
 import type {GoFunc} from './functions.js'
-import {GoChannel, GoStruct, compareCodePoints, goTypeName, isGoMap, isStringMap, isStringSlice, isTrue, JsonNumber, mapEntry, NilPointer, stringSlice} from './values.js'
+import {GoChannel, GoInt, GoStruct, compareCodePoints, intValue, goTypeName, isGoMap, isStringMap, isStringSlice, isTrue, JsonNumber, mapEntry, NilPointer, stringSlice} from './values.js'
 
 type Kind = 'bool' | 'int' | 'float' | 'string' | 'invalid'
 
@@ -16,6 +16,7 @@ function basicKind(value: unknown): Kind {
     case 'string':
       return 'string'
   }
+  if (value instanceof GoInt) return 'int'
   return value instanceof JsonNumber ? 'string' : 'invalid'
 }
 
@@ -37,6 +38,8 @@ function eq(first: unknown, ...others: unknown[]): boolean {
       }
     } else if (k1 === 'string') {
       truth = stringOf(a) === stringOf(b)
+    } else if (k1 === 'int') {
+      truth = intValue(a) === intValue(b)
     } else if (k1 !== 'invalid') {
       truth = a === b
     } else {
@@ -69,6 +72,7 @@ function lt(first: unknown, second: unknown): boolean {
   if (k1 !== k2) throw new Error(`incompatible types for comparison: ${goTypeName(a)} and ${goTypeName(b)}`)
   if (k1 === 'bool') throw new Error('invalid type for comparison')
   if (k1 === 'string') return compareCodePoints(stringOf(a), stringOf(b)) < 0
+  if (k1 === 'int') return intValue(a)! < intValue(b)!
   return (a as number) < (b as number)
 }
 
@@ -86,9 +90,10 @@ function length(value: unknown): bigint {
 }
 
 function indexArg(index: unknown, cap: number): number {
-  const value = concrete(index)
-  if (value === undefined) throw new Error('cannot index slice/array with nil')
-  if (typeof value !== 'bigint') throw new Error(`cannot index slice/array with type ${goTypeName(value)}`)
+  const held = concrete(index)
+  if (held === undefined) throw new Error('cannot index slice/array with nil')
+  const value = intValue(held)
+  if (value === undefined) throw new Error(`cannot index slice/array with type ${goTypeName(held)}`)
   if (value < 0n || value > BigInt(cap)) throw new Error(`index out of range: ${value}`)
   return Number(value)
 }

@@ -22,7 +22,7 @@ import {goQuote} from './quote.js'
 import {compileGoRegexp} from './regexp.js'
 import {goToLower, goToTitle, goToUpper, goTrimSpace} from './unicode.js'
 import {encodeToml} from './toml.js'
-import {GoChannel, goTypeName, isDeletedKvV2, JsonNumber, stringMap, stringSlice, toSecretStruct} from './values.js'
+import {GoChannel, GoInt, goTypeName, int64, intValue, isDeletedKvV2, JsonNumber, stringMap, stringSlice, toSecretStruct} from './values.js'
 
 const fn = (params: ParamType[], call: GoFunc['call'], variadic?: ParamType): GoFunc => ({params, variadic, call})
 const str = (value: unknown): string => value as string
@@ -59,7 +59,7 @@ function contains(list: unknown, value: unknown): boolean {
   if (Array.isArray(list)) {
     return list.some(
       (item) =>
-        (typeof item === 'bigint' && typeof value === 'bigint' && item === value) ||
+        (intValue(item) !== undefined && goTypeName(item) === goTypeName(value) && intValue(item) === intValue(value)) ||
         (typeof item === 'number' && typeof value === 'number' && item === value) ||
         sameString(item, value),
     )
@@ -138,14 +138,14 @@ function loop(args: unknown[]): GoChannel {
     throw new Error(`loop: wrong number of arguments, expected 1 or 2, but got ${args.length}`)
   }
   const toInt = (value: unknown): bigint => {
-    if (typeof value === 'bigint') return value
+    if (intValue(value) !== undefined) return BigInt.asIntN(64, intValue(value)!)
     // A string kind, json.Number included, goes through consul-template's parseInt.
     if (typeof value === 'string' || value instanceof JsonNumber) return parseWrapped('parseInt', String(value), 0n, parseInt64)
     throw new Error(`loop: bad argument type: ${goTypeName(value)}`)
   }
   const [start, stop] = args.length === 1 ? [0n, toInt(args[0])] : [toInt(args[0]), toInt(args[1])]
-  const out: bigint[] = []
-  for (let i = start; i < stop; i++) out.push(i)
+  const out: GoInt[] = []
+  for (let i = start; i < stop; i++) out.push(new GoInt(i))
   return new GoChannel('<-chan int64', out)
 }
 
@@ -153,15 +153,18 @@ function loop(args: unknown[]): GoChannel {
 function math(name: string, floatOp: (a: number, b: number) => number, intOp: (a: bigint, b: bigint) => bigint, floats = true) {
   return fn(['any', 'any'], ([b, a]) => {
     for (const v of [a, b]) {
-      if (typeof v === 'bigint' || (floats && typeof v === 'number')) continue
+      if (intValue(v) !== undefined || (floats && typeof v === 'number')) continue
       throw new Error(`${name}: unknown type for ${sprintf('%q', [v])} (${v === null ? '<nil>' : goTypeName(v)})`)
     }
-    if (typeof a === 'bigint' && typeof b === 'bigint') {
-      if (b === 0n && (name === 'divide' || name === 'modulo')) throw new Error('runtime error: integer divide by zero')
-      // int64 arithmetic wraps around, as Go's does.
-      return BigInt.asIntN(64, intOp(a, b))
+    const [x, y] = [intValue(a), intValue(b)]
+    if (x !== undefined && y !== undefined) {
+      if (y === 0n && (name === 'divide' || name === 'modulo')) throw new Error('runtime error: integer divide by zero')
+      // Two unsigned operands give a uint64, any other pair an int64 (reflect's Uint() and Int()); both wrap as Go's do.
+      const unsigned = (v: unknown): boolean => v instanceof GoInt && v.type === 'uint64'
+      if (unsigned(a) && unsigned(b)) return new GoInt(BigInt.asUintN(64, intOp(x, y)), 'uint64')
+      return int64(intOp(BigInt.asIntN(64, x), BigInt.asIntN(64, y)))
     }
-    return floatOp(Number(a), Number(b))
+    return floatOp(Number(x ?? (a as number)), Number(y ?? (b as number)))
   })
 }
 
@@ -263,8 +266,8 @@ const IMPLEMENTED: Record<string, GoFunc> = {
   trimSpace: fn(['string'], ([s]) => goTrimSpace(str(s))),
   parseBool: fn(['string'], ([s]) => parseWrapped('parseBool', str(s), false, parseGoBool)),
   parseFloat: fn(['string'], ([s]) => parseWrapped('parseFloat', str(s), 0, parseFloat64)),
-  parseInt: fn(['string'], ([s]) => parseWrapped('parseInt', str(s), 0n, parseInt64)),
-  parseUint: fn(['string'], ([s]) => parseWrapped('parseUint', str(s), 0n, parseUint64)),
+  parseInt: fn(['string'], ([s]) => new GoInt(parseWrapped('parseInt', str(s), 0n, parseInt64))),
+  parseUint: fn(['string'], ([s]) => new GoInt(parseWrapped('parseUint', str(s), 0n, parseUint64), 'uint64')),
   parseJSON: fn(['string'], ([s]) => parseJson(str(s))),
   regexMatch: fn(['string', 'string'], ([re, s]) => compileGoRegexp(str(re)).matchString(str(s))),
   regexReplaceAll: fn(['string', 'string', 'string'], ([re, replacement, s]) => compileGoRegexp(str(re)).replaceAllString(str(s), str(replacement))),

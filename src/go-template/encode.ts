@@ -1,6 +1,6 @@
 /** Go's encoding/json and gopkg.in/yaml.v2 output for template values (toJSON, toJSONPretty, toYAML). */
 import {formatGoValue} from './fmt.js'
-import {GoStruct, goTypeName, isGoMap, isNilSlice, JsonNumber, NilPointer, sortedKeys} from './values.js'
+import {GoInt, GoStruct, goTypeName, isGoMap, isNilSlice, JsonNumber, NilPointer, sortedKeys} from './values.js'
 
 const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/
 
@@ -47,6 +47,7 @@ export function encodeJson(value: unknown, options: {escapeHtml: boolean; indent
       case 'function':
         throw new Error(`json: unsupported type: ${goTypeName(v)}`)
     }
+    if (v instanceof GoInt) return String(v.value)
     if (v instanceof JsonNumber) {
       if (!JSON_NUMBER.test(v.text)) throw new Error(`json: invalid number literal ${JSON.stringify(v.text)}`)
       return v.text
@@ -139,6 +140,7 @@ function yamlScalar(value: unknown, indent: string, column = 0): string | null {
     case 'number':
       return yamlFloat(value)
   }
+  if (value instanceof GoInt) return String(value.value)
   if (value instanceof JsonNumber) {
     // yaml.v2 encodes a json.Number as an integer, else a float, else a string.
     if (/^[+-]?\d+$/.test(value.text) && BigInt.asIntN(64, BigInt(value.text)) === BigInt(value.text)) return BigInt(value.text).toString()

@@ -14,9 +14,11 @@ import {goQuote} from './quote.js'
 import {
   GoChannel,
   GoComplex,
+  GoInt,
   GoObject,
   GoStruct,
   goTypeName,
+  intValue,
   isGoMap,
   isStringMap,
   isStringSlice,
@@ -229,10 +231,12 @@ class Executor {
   /** Runs one iteration per element; returns whether there was any. */
   private iterate(value: unknown, declCount: number, each: (index: unknown, elem: unknown, iface: boolean) => void) {
     if (value === undefined || value === null) return false
-    if (typeof value === 'bigint') {
+    const count = intValue(value)
+    if (count !== undefined) {
       if (declCount > 1) this.errorf(`can't use ${formatGoValue(value)} to iterate over more than one variable`)
-      for (let i = 0n; i < value; i++) each(undefined, i, false)
-      return value > 0n
+      // Ranging over an int64 yields int64s.
+      for (let i = 0n; i < count; i++) each(undefined, value instanceof GoInt ? new GoInt(i, value.type) : i, false)
+      return count > 0n
     }
     if (value instanceof GoChannel) {
       value.items.forEach((elem, i) => each(BigInt(i), elem, false))
@@ -571,6 +575,6 @@ function matchesType(value: unknown, type: ParamType): boolean {
 /** json.Number's methods, callable as {{ .Data.data.port.Int64 }}. */
 const JSON_NUMBER_METHODS = {
   String: (n: JsonNumber): GoFunc => ({params: [], call: () => n.text}),
-  Int64: (n: JsonNumber): GoFunc => ({params: [], call: () => parseInt64(n.text)}),
+  Int64: (n: JsonNumber): GoFunc => ({params: [], call: () => new GoInt(parseInt64(n.text))}),
   Float64: (n: JsonNumber): GoFunc => ({params: [], call: () => parseFloat64(n.text)}),
 }

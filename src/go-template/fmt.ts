@@ -1,6 +1,6 @@
 /** Go's fmt package for the values a template handles: Sprint, Sprintln, Sprintf and the %v form of every value. */
 import {formatRuneU, goQuote} from './quote.js'
-import {GoChannel, GoComplex, GoObject, GoStruct, goTypeName, isGoMap, JsonNumber, NilPointer, sortedKeys} from './values.js'
+import {GoChannel, GoComplex, GoInt, GoObject, GoStruct, goTypeName, intValue, isGoMap, JsonNumber, NilPointer, sortedKeys} from './values.js'
 
 interface Flags {
   plus: boolean
@@ -52,7 +52,8 @@ export function sprintf(format: string, args: readonly unknown[]): string {
   const nextIntArg = (): number | undefined => {
     const arg = args[argNum]
     argNum++
-    return typeof arg === 'bigint' ? Number(arg) : undefined
+    // fmt's intFromArg takes any integer kind.
+    return intValue(arg) === undefined ? undefined : Number(intValue(arg))
   }
   /** An explicit argument index `[n]` at i (fmt's argNumber): moves argNum; returns whether one was there. */
   const argNumber = (): boolean => {
@@ -180,6 +181,11 @@ function formatArg(value: unknown, verb: string, flags: Flags, depth: number): s
       return formatString(value, verb, flags)
     case 'function':
       return verb === 'v' || verb === 'p' ? pad('0xc000000000', flags) : badVerb(verb, value, flags)
+  }
+  if (value instanceof GoInt) {
+    // %#v writes a uint64 in hexadecimal (fmtInteger with sharpV).
+    if (value.type === 'uint64' && flags.sharpV) return pad('0x' + value.value.toString(16), flags)
+    return formatInteger(value.value, verb, flags)
   }
   if (value instanceof JsonNumber) {
     if (flags.sharpV) return pad(goQuote(value.text), flags)

@@ -3,7 +3,7 @@
  * strval, empty and strslice, and reflect's Kind names and DeepEqual, on the values templates carry.
  */
 import {sprint} from './fmt.js'
-import {GoChannel, GoComplex, GoObject, GoStruct, goTypeName, isGoMap, isTrue, JsonNumber, NilPointer, stringSlice} from './values.js'
+import {GoChannel, GoComplex, GoInt, GoObject, GoStruct, goTypeName, intValue, isGoMap, isTrue, JsonNumber, NilPointer, stringSlice} from './values.js'
 
 /** cast's trimZeroDecimal: "12.00" is read as "12"; "1.50" and "12." stay as they are. */
 function trimZeroDecimal(text: string): string {
@@ -29,7 +29,7 @@ function parseIntBase0(text: string): bigint | null {
 
 /** cast.ToInt64 (and ToInt: int is 64 bits): numbers truncated, strings parsed, bools 1/0, anything else 0. */
 export function toInt64(value: unknown): bigint {
-  if (typeof value === 'bigint') return BigInt.asIntN(64, value)
+  if (intValue(value) !== undefined) return BigInt.asIntN(64, intValue(value)!)
   if (typeof value === 'number') return Number.isFinite(value) ? BigInt.asIntN(64, BigInt(Math.trunc(value))) : -(2n ** 63n)
   if (typeof value === 'boolean') return value ? 1n : 0n
   if (typeof value === 'string' || value instanceof JsonNumber) return parseIntBase0(trimZeroDecimal(String(value))) ?? 0n
@@ -39,7 +39,7 @@ export function toInt64(value: unknown): bigint {
 /** cast.ToFloat64: strings parsed by strconv.ParseFloat, bools 1/0, anything else 0. */
 export function toFloat64(value: unknown): number {
   if (typeof value === 'number') return value
-  if (typeof value === 'bigint') return Number(value)
+  if (intValue(value) !== undefined) return Number(intValue(value))
   if (typeof value === 'boolean') return value ? 1 : 0
   if (typeof value === 'string' || value instanceof JsonNumber) {
     const text = String(value)
@@ -79,6 +79,7 @@ export function kindOf(value: unknown): string {
       return 'func'
   }
   if (value instanceof JsonNumber) return 'string'
+  if (value instanceof GoInt) return value.type
   if (value instanceof GoComplex) return 'complex128'
   if (value instanceof GoChannel) return 'chan'
   if (value instanceof GoStruct || value instanceof NilPointer || value instanceof GoObject) return 'ptr'
@@ -91,6 +92,7 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === undefined || a === null || b === undefined || b === null) return false
   if (goTypeName(a) !== goTypeName(b)) return false
   if (a instanceof JsonNumber) return a.text === (b as JsonNumber).text
+  if (a instanceof GoInt) return a.value === (b as GoInt).value
   if (a instanceof GoStruct) return a.fields.every(([name, field]) => deepEqual(field, (b as GoStruct).field(name).value))
   if (a instanceof GoComplex) return a.re === (b as GoComplex).re && a.im === (b as GoComplex).im
   if (Array.isArray(a)) return a.length === (b as unknown[]).length && a.every((item, i) => deepEqual(item, (b as unknown[])[i]))

@@ -13,12 +13,11 @@ import {compileGoRegexp} from './regexp.js'
 import {goToLower, goToTitle, goToUpper, isGoSpace} from './unicode.js'
 import {toLowerCaseWords, toPascalCase} from './sprig-case.js'
 import {deepEqual, empty, kindOf, strslice, strval, toFloat64, toInt64} from './sprig-cast.js'
-import {compareCodePoints, stringMap, stringSlice} from './values.js'
+import {compareCodePoints, int64, stringMap, stringSlice} from './values.js'
 
 const fn = (params: ParamType[], call: (args: unknown[]) => unknown, variadic?: ParamType): GoFunc => ({params, variadic, call: (args) => call(args)})
 const str = (value: unknown): string => value as string
 const int = (value: unknown): number => Number(value as bigint)
-const int64 = (value: bigint): bigint => BigInt.asIntN(64, value)
 
 /** A Go string is bytes: sprig's trunc and substr cut UTF-8 bytes. */
 const utf8 = (text: string): Buffer => Buffer.from(text, 'utf8')
@@ -402,16 +401,16 @@ export const MORE_SPRIG: Record<string, GoFunc> = {
   toString: fn(['any'], ([v]) => strval(v)),
   toStrings: fn(['any'], ([v]) => strslice(v)),
   atoi: fn(['string'], ([s]) => (/^[+-]?\d+$/.test(str(s)) && BigInt.asIntN(64, BigInt(str(s))) === BigInt(str(s)) ? BigInt(str(s)) : 0n)),
-  int64: fn(['any'], ([v]) => toInt64(v)),
+  int64: fn(['any'], ([v]) => int64(toInt64(v))),
   int: fn(['any'], ([v]) => toInt64(v)),
   float64: fn(['any'], ([v]) => toFloat64(v)),
   toDecimal: fn(['any'], ([v]) => {
     const text = formatGoValue(v ?? null)
     // strconv.ParseInt(text, 8, 64); 0 when it fails.
-    if (!/^[+-]?[0-7]+$/.test(text)) return 0n
+    if (!/^[+-]?[0-7]+$/.test(text)) return int64(0n)
     const magnitude = BigInt(`0o${text.replace(/^[+-]/, '')}`)
     const value = text.startsWith('-') ? -magnitude : magnitude
-    return value === BigInt.asIntN(64, value) ? value : 0n
+    return int64(value === BigInt.asIntN(64, value) ? value : 0n)
   }),
   seq: fn([], (args) => seq(args.map(int)), 'int'),
   split: fn(['string', 'string'], ([sep, s]) => splitToIndexMap(str(sep), str(s), -1)),
@@ -430,17 +429,17 @@ export const MORE_SPRIG: Record<string, GoFunc> = {
   }),
   mod: fn(['any', 'any'], ([a, b]) => {
     if (toInt64(b) === 0n) throw new Error('runtime error: integer divide by zero')
-    return toInt64(a) % toInt64(b)
+    return int64(toInt64(a) % toInt64(b))
   }),
-  mul: fn(['any'], ([a, ...rest]) => int64(rest.reduce<bigint>((product, v) => int64(product * toInt64(v)), toInt64(a))), 'any'),
+  mul: fn(['any'], ([a, ...rest]) => int64(rest.reduce<bigint>((product, v) => BigInt.asIntN(64, product * toInt64(v)), toInt64(a))), 'any'),
   add1f: fn(['any'], ([v]) => decimalOp('add', v, [1n])),
   addf: fn([], (args) => decimalOp('add', 0, args), 'any'),
   subf: fn(['any'], ([a, ...rest]) => decimalOp('sub', a, rest), 'any'),
   mulf: fn(['any'], ([a, ...rest]) => decimalOp('mul', a, rest), 'any'),
   divf: fn(['any'], ([a, ...rest]) => decimalOp('div', a, rest), 'any'),
-  max: fn(['any'], ([a, ...rest]) => rest.reduce<bigint>((best, v) => (toInt64(v) > best ? toInt64(v) : best), toInt64(a)), 'any'),
-  biggest: fn(['any'], ([a, ...rest]) => rest.reduce<bigint>((best, v) => (toInt64(v) > best ? toInt64(v) : best), toInt64(a)), 'any'),
-  min: fn(['any'], ([a, ...rest]) => rest.reduce<bigint>((best, v) => (toInt64(v) < best ? toInt64(v) : best), toInt64(a)), 'any'),
+  max: fn(['any'], ([a, ...rest]) => int64(rest.reduce<bigint>((best, v) => (toInt64(v) > best ? toInt64(v) : best), toInt64(a))), 'any'),
+  biggest: fn(['any'], ([a, ...rest]) => int64(rest.reduce<bigint>((best, v) => (toInt64(v) > best ? toInt64(v) : best), toInt64(a))), 'any'),
+  min: fn(['any'], ([a, ...rest]) => int64(rest.reduce<bigint>((best, v) => (toInt64(v) < best ? toInt64(v) : best), toInt64(a))), 'any'),
   maxf: fn(['any'], ([a, ...rest]) => rest.reduce<number>((best, v) => Math.max(best, toFloat64(v)), toFloat64(a)), 'any'),
   minf: fn(['any'], ([a, ...rest]) => rest.reduce<number>((best, v) => Math.min(best, toFloat64(v)), toFloat64(a)), 'any'),
   floor: fn(['any'], ([v]) => Math.floor(toFloat64(v))),

@@ -6,7 +6,7 @@
  * [A-Za-z0-9_-], nil values left out, json.Number written as an integer when it is one and as a float otherwise.
  */
 import {goTrimSpace} from './unicode.js'
-import {GoChannel, GoComplex, GoObject, GoStruct, goTypeName, isGoMap, isNilSlice, JsonNumber, NilPointer, sortedKeys} from './values.js'
+import {GoChannel, GoComplex, GoInt, GoObject, GoStruct, goTypeName, isGoMap, isNilSlice, JsonNumber, NilPointer, sortedKeys} from './values.js'
 
 /** A panic of the encoder that it returns as an error (tomlEncodeError), or one of reflect's that it does not catch. */
 class TomlError extends Error {}
@@ -198,6 +198,7 @@ class TomlEncoder {
 
   private element(value: unknown): void {
     if (value instanceof JsonNumber) return this.write(jsonNumber(value))
+    if (value instanceof GoInt) return this.write(String(value.value))
     if (value instanceof GoStruct || value instanceof GoObject || isGoMap(value)) return this.tableBody([], value, true)
     if (Array.isArray(value)) {
       this.write('[')

@@ -10,7 +10,8 @@ import type {GoFunc} from './functions.js'
  * - `null`: a nil `interface{}` (JSON null)
  * - `string`, `boolean`: Go `string`, `bool`
  * - `number`: Go `float64` (what encoding/json gives for a number in an `interface{}`)
- * - `bigint`: Go `int` (template literals such as `3`, results of `len`, `parseInt`, indexes)
+ * - `bigint`: Go `int` (template literals such as `3`, results of `len`, indexes)
+ * - `GoInt`: Go `int64` or `uint64` (parseInt, parseUint, loop, consul-template's and sprig's integer arithmetic)
  * - `JsonNumber`: Go `json.Number`; Vault's API client decodes with `UseNumber()`, so every number in a secret is one
  * - arrays: `[]interface{}`, or `[]string` when created by `stringSlice()` (what `split` and `secrets` return)
  * - plain objects: `map[string]interface{}`
@@ -25,6 +26,27 @@ export class JsonNumber {
     return this.text
   }
 }
+
+/**
+ * An int64 or uint64 (what consul-template's parseInt, parseUint, loop and math functions and sprig's integer
+ * functions return); a plain bigint is Go's int. They compare and print alike, but are different types: `%T` names
+ * them, and a function taking an int refuses them.
+ */
+export class GoInt {
+  constructor(
+    readonly value: bigint,
+    readonly type: 'int64' | 'uint64' = 'int64',
+  ) {}
+}
+
+/** The integer held by an int, int64 or uint64; undefined for anything else. */
+export function intValue(value: unknown): bigint | undefined {
+  if (typeof value === 'bigint') return value
+  return value instanceof GoInt ? value.value : undefined
+}
+
+/** An int64 result, wrapped around as Go's arithmetic does. */
+export const int64 = (value: bigint): GoInt => new GoInt(BigInt.asIntN(64, value))
 
 /** A non-nil pointer to a struct; field order is kept because fmt prints fields in declaration order. */
 export class GoStruct {
@@ -139,6 +161,7 @@ export function goTypeName(value: unknown): string {
       return 'func(...interface {}) (interface {}, error)'
   }
   if (value instanceof JsonNumber) return 'json.Number'
+  if (value instanceof GoInt) return value.type
   if (value instanceof GoComplex) return 'complex128'
   if (value instanceof GoStruct || value instanceof NilPointer || value instanceof GoChannel || value instanceof GoObject) return value.typeName
   if (Array.isArray(value)) return isStringSlice(value) ? '[]string' : '[]interface {}'
@@ -162,6 +185,7 @@ export function isTrue(value: unknown): boolean {
       return true
   }
   if (value instanceof JsonNumber) return value.text.length > 0
+  if (value instanceof GoInt) return value.value !== 0n
   if (value instanceof GoComplex) return value.re !== 0 || value.im !== 0
   if (value instanceof GoStruct || value instanceof GoChannel || value instanceof GoObject) return true
   if (value instanceof NilPointer) return false
@@ -243,7 +267,7 @@ function structFrom(typeName: string, names: readonly string[], raw: Record<stri
 }
 
 function toGoInt(value: unknown): bigint {
-  if (typeof value === 'bigint') return value
+  if (intValue(value) !== undefined) return intValue(value)!
   if (typeof value === 'number' && Number.isInteger(value)) return BigInt(value)
   if (value instanceof JsonNumber && /^-?\d+$/.test(value.text)) return BigInt(value.text)
   return 0n
@@ -253,7 +277,7 @@ function toGoInt(value: unknown): bigint {
 export function vaultJson(value: unknown): unknown {
   // The literal JS would write; the original text is lost once JSON.parse has run (see parseVaultJson).
   if (typeof value === 'number') return new JsonNumber(JSON.stringify(value))
-  if (typeof value === 'bigint') return new JsonNumber(value.toString())
+  if (intValue(value) !== undefined) return new JsonNumber(intValue(value)!.toString())
   if (Array.isArray(value)) return value.map(vaultJson)
   if (isGoMap(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, vaultJson(v)]))
   return value
