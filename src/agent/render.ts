@@ -120,12 +120,12 @@ export async function previewTemplate(template: AgentTemplate, source: SecretSou
   const missingKey = template.errorOnMissingKey ? 'error' : 'zero'
   let real: RenderAttempt = {pending: new Set()}
   for (let pass = 0; pass < MAX_PASSES; pass++) {
-    real = attemptRender(parsed, {missingKey, env: options.env}, lookups, (lookup) => lookup.response)
+    real = attemptRender(parsed, {missingKey, env: options.env}, lookups, (lookup) => lookup.response, source.kind === 'vault')
     if (real.pending.size === 0) break
     await fetch(real.pending)
   }
   const shown: ShownRender = source.masked
-    ? maskedView(real, attemptRender(parsed, {missingKey, env: options.env}, lookups, (lookup) => lookup.response && placeholderResponse(lookup.response, lookup.kvVersion)))
+    ? maskedView(real, attemptRender(parsed, {missingKey, env: options.env}, lookups, (lookup) => lookup.response && placeholderResponse(lookup.response, lookup.kvVersion), true))
     : {output: real.output, error: real.error}
   const {output, error} = shown
 
@@ -164,11 +164,24 @@ function attemptRender(
   context: Pick<RenderContext, 'missingKey' | 'env'>,
   lookups: ReadonlyMap<string, SecretLookup>,
   responseOf: (lookup: SecretLookup) => Record<string, unknown> | undefined,
+  live: boolean,
 ): RenderAttempt {
   const pending = new Set<string>()
   try {
     const output = renderTemplate(parsed, {
       ...context,
+      pkiCert: (path) => {
+        // Vault Agent writes to pki/issue/ROLE, which issues a new certificate: vsi does not, it takes a fixture.
+        if (live) throw new Error(PKI_LIVE)
+        const lookup = lookups.get(path)
+        if (!lookup) {
+          pending.add(path)
+          return null
+        }
+        const response = responseOf(lookup)
+        if (response) return response
+        throw new Error(lookup.problem ?? `no secret exists at ${lookup.apiPath}`)
+      },
       secret: (path) => {
         const lookup = lookups.get(path)
         if (!lookup) {
@@ -188,6 +201,9 @@ function attemptRender(
     return {error: caught.message, pending}
   }
 }
+
+const PKI_LIVE =
+  'vsi does not issue certificates from a live Vault (the agent writes to the PKI engine, which issues a new one); give the answer of `vault write -format=json PATH ...` as a fixture: --data PATH=FILE'
 
 const HIDDEN_DETAIL = 'hidden: it depends on the values of a secret read from Vault; --show-secrets shows it'
 

@@ -21,6 +21,7 @@ import {
 import {goQuote} from './quote.js'
 import {compileGoRegexp} from './regexp.js'
 import {goToLower, goToTitle, goToUpper, goTrimSpace} from './unicode.js'
+import {pemEncoded} from './pki.js'
 import {encodeToml} from './toml.js'
 import {GoChannel, GoInt, goTypeName, int64, intValue, isDeletedKvV2, JsonNumber, stringMap, stringSlice, toSecretStruct} from './values.js'
 
@@ -42,6 +43,23 @@ function secret(args: unknown[], context: CallContext): unknown {
   const raw = context.secret(path, ...params)
   if (isDeletedKvV2(raw, context.now())) throw new Error(`no secret exists at ${path}`)
   return toSecretStruct(raw)
+}
+
+/** consul-template's pkiCert: the certificate Vault Agent would issue at pki/issue/ROLE, from the caller's answer. */
+function pkiCert(args: unknown[], context: CallContext): unknown {
+  if (args.length === 0) return null
+  const [path, ...rest] = args.map(str)
+  const data: Record<string, string> = {}
+  for (const pair of rest) {
+    if (pair.length === 0) continue
+    if (!pair.includes('=')) throw new Error(`not k=v pair ${goQuote(pair)}`)
+    const [key, ...value] = pair.split('=')
+    data[goTrimSpace(key)] = goTrimSpace(value.join('='))
+  }
+  if (!context.pkiCert) throw new Error(`no Vault PKI source is configured to issue ${goQuote(path)}`)
+  const raw = context.pkiCert(path, data)
+  // Not fetched yet: consul-template renders nil until the dependency has data.
+  return raw === null || raw === undefined ? null : pemEncoded(raw)
 }
 
 function secrets(args: unknown[], context: CallContext): unknown {
@@ -211,7 +229,6 @@ const UNSUPPORTED: Record<string, string> = {
   nomadVarListSafe: NEEDS.nomad,
   file: NEEDS.disk,
   writeToFile: NEEDS.disk,
-  pkiCert: 'Vault Agent issues the certificate and caches it on disk',
   plugin: NEEDS.exec,
   sockaddr: 'it inspects the host network',
   spew_dump: 'not implemented',
@@ -222,6 +239,7 @@ const UNSUPPORTED: Record<string, string> = {
 
 const IMPLEMENTED: Record<string, GoFunc> = {
   secret: fn([], secret, 'string'),
+  pkiCert: fn([], pkiCert, 'string'),
   secrets: fn(['string'], secrets),
   base64Decode: fn(['string'], ([s]) => {
     try {

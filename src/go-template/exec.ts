@@ -404,7 +404,7 @@ class Executor {
       const method = JSON_NUMBER_METHODS[fieldName as keyof typeof JSON_NUMBER_METHODS](value)
       return {value: this.evalCall(dot, method, node, fieldName, args, final), iface: false}
     }
-    if (value instanceof GoObject && Object.hasOwn(value.methods, fieldName)) {
+    if ((value instanceof GoObject || value instanceof GoStruct) && Object.hasOwn(value.methods, fieldName)) {
       return {value: this.evalCall(dot, value.methods[fieldName], node, fieldName, args, final), iface: false}
     }
     const hasArgs = (args !== null && args.length > 1) || final !== MISSING

@@ -203,12 +203,15 @@ function formatArg(value: unknown, verb: string, flags: Flags, depth: number): s
     return verb === 'v' ? pad(flags.sharpV ? `(${value.typeName})(nil)` : '<nil>', flags) : badVerb(verb, value, flags)
   }
   if (value instanceof GoStruct) {
-    if (depth > 0 && !flags.sharpV) return pad('0xc000010000', flags)
+    // A pointer inside another value prints as its address; a struct value prints its fields wherever it is.
+    const pointer = value.typeName.startsWith('*')
+    if (pointer && depth > 0 && !flags.sharpV) return pad('0xc000010000', flags)
     const fields = value.fields.map(([name, field]) => {
       const text = formatArg(field, verb, flags, depth + 1)
       return flags.plusV || flags.sharpV ? `${name}:${text}` : text
     })
-    return flags.sharpV ? `&${value.typeName.slice(1)}{${fields.join(', ')}}` : `&{${fields.join(' ')}}`
+    const prefix = pointer ? '&' : ''
+    return flags.sharpV ? `${prefix}${value.typeName.replace(/^\*/, '')}{${fields.join(', ')}}` : `${prefix}{${fields.join(' ')}}`
   }
   if (Array.isArray(value)) {
     const items = value.map((item) => formatArg(item, verb, flags, depth + 1))

@@ -19,6 +19,7 @@ export const PARAM_TYPE_NAMES: Record<ParamType, string> = {
 export interface CallContext {
   secret?: (path: string, ...params: string[]) => unknown
   listSecrets?: (path: string) => readonly string[]
+  pkiCert?: (path: string, data: Readonly<Record<string, string>>) => unknown
   env: Readonly<Record<string, string>>
   now: () => Date
   executeTemplate: (name: string, data: unknown) => string

@@ -32,6 +32,9 @@ export interface RenderContext {
   secret?: (path: string, ...params: string[]) => unknown
   /** Lists keys for `secrets "path"`. */
   listSecrets?: (path: string) => readonly string[]
+  /** Answers `pkiCert "pki/issue/ROLE" "k=v"...` with what Vault answers that write (`{data: {certificate, …}}`),
+   * or null while it has none; Vault Agent issues the certificate, so a caller gives a recorded answer. */
+  pkiCert?: (path: string, data: Readonly<Record<string, string>>) => unknown
   /** Environment seen by `env`, `mustEnv`, `envOrDefault` (the process environment is never read). */
   env?: Record<string, string>
   /** Go's missingkey option. Vault Agent uses `zero`, or `error` with `error-on-missing-key-NAME: "true"`. */
@@ -69,6 +72,7 @@ export function renderTemplate(template: ParsedTemplate | string, context: Rende
       context: {
         secret: context.secret,
         listSecrets: context.listSecrets,
+        pkiCert: context.pkiCert,
         env: context.env ?? {},
         now: context.now ?? (() => new Date()),
       },

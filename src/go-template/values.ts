@@ -48,11 +48,15 @@ export function intValue(value: unknown): bigint | undefined {
 /** An int64 result, wrapped around as Go's arithmetic does. */
 export const int64 = (value: bigint): GoInt => new GoInt(BigInt.asIntN(64, value))
 
-/** A non-nil pointer to a struct; field order is kept because fmt prints fields in declaration order. */
+/**
+ * A non-nil pointer to a struct (typeName starts with `*`), or a struct value; field order is kept because fmt prints
+ * fields in declaration order. `methods` are what the template can call on it besides its fields.
+ */
 export class GoStruct {
   constructor(
     readonly typeName: string,
     readonly fields: ReadonlyArray<readonly [string, unknown]>,
+    readonly methods: Readonly<Record<string, GoFunc>> = {},
   ) {}
 
   field(name: string): {found: boolean; value: unknown} {

@@ -1,6 +1,7 @@
 import {existsSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
+import {fileURLToPath} from 'node:url'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {VaultEmulator} from '../emulators/vault/index.js'
@@ -130,6 +131,19 @@ describe('vsi template render writes what Vault Agent writes', () => {
     const rendered = await render(template, '--show-secrets', '--output-file', '-')
     expect(rendered.exitCode, rendered.stderr).toBe(0)
     expect(rendered.stdout).toBe('1.5 1000 -0 12345678901234567000|{"big":12345678901234567000,"ratio":1.5,"thousand":1000,"zero":-0}')
+  })
+
+  it('renders pkiCert from a recorded pki/issue answer, and never issues one from a live Vault', async () => {
+    const issue = fileURLToPath(new URL('../fixtures/go-template/pki-issue.json', import.meta.url))
+    const {data} = JSON.parse(readFileSync(issue, 'utf8')) as {data: Record<string, string>}
+    const template = file('cert.ctmpl', '{{ with pkiCert "pki/issue/web" "common_name=app.example.com" }}{{ .Cert }}{{ .Data.CA }}{{ end }}')
+    const [fixture, live] = await Promise.all([render(template, '--data', `pki/issue/web=${issue}`, '--json'), render(template, '--json')])
+    expect(fixture.exitCode, fixture.stderr).toBe(0)
+    expect(fixture.json.result.templates[0].output).toBe(`${data.certificate}\n${data.issuing_ca}\n`)
+    expect(live.exitCode).toBe(1)
+    expect(live.json.result.templates[0].error).toContain('error calling pkiCert: vsi does not issue certificates from a live Vault')
+    // Nothing was written to the emulated Vault's PKI path (it has no PKI engine; the attempt would be logged as a request).
+    expect(vault.requests.some((request) => request.path.includes('pki/'))).toBe(false)
   })
 
   it('--output-file FILE and --output-file - write exactly the rendered bytes', async () => {

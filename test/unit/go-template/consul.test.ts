@@ -93,9 +93,7 @@ describe('consul-template helper functions', () => {
   })
 
   it('knows Vault Agent functions it cannot run, and says so when they are called', () => {
-    expect(execError('{{ pkiCert "pki/issue/x" }}').message).toContain(
-      'error calling pkiCert: pkiCert is not supported when vsi renders templates',
-    )
+    expect(execError('{{ key "service/x" }}').message).toContain('error calling key: key is not supported when vsi renders templates')
     expect(execError('{{ "x" | writeToFile "/tmp/x" "" "" "0644" }}').message).toContain('error calling writeToFile')
   })
 })
