@@ -6,7 +6,7 @@ import type {MissingKey} from './missing-keys.js'
 import {findMissingKeys} from './missing-keys.js'
 import type {OutputShape} from './placeholders.js'
 import {placeholderResponse, shapeOf} from './placeholders.js'
-import type {SecretLookup, SecretSource} from './secret-source.js'
+import type {ListLookup, SecretLookup, SecretSource} from './secret-source.js'
 
 /** A secret a template read, without its values. */
 export interface SecretRead {
@@ -117,15 +117,20 @@ export async function previewTemplate(template: AgentTemplate, source: SecretSou
   }
   await fetch(secretCalls(parsed).map((call) => call.path))
 
+  const listings = new Map<string, ListLookup>()
+  const list = async (paths: Iterable<string>) => {
+    await Promise.all([...paths].filter((path) => !listings.has(path)).map(async (path) => listings.set(path, await source.list(path))))
+  }
+
   const missingKey = template.errorOnMissingKey ? 'error' : 'zero'
   let real: RenderAttempt = {pending: new Set()}
   for (let pass = 0; pass < MAX_PASSES; pass++) {
-    real = attemptRender(parsed, {missingKey, env: options.env}, lookups, (lookup) => lookup.response, source.kind === 'vault')
-    if (real.pending.size === 0) break
-    await fetch(real.pending)
+    real = attemptRender(parsed, {missingKey, env: options.env}, lookups, (lookup) => lookup.response, source.kind === 'vault', listings)
+    if (real.pending.size === 0 && (real.pendingLists?.size ?? 0) === 0) break
+    await Promise.all([fetch(real.pending), list(real.pendingLists ?? [])])
   }
   const shown: ShownRender = source.masked
-    ? maskedView(real, attemptRender(parsed, {missingKey, env: options.env}, lookups, (lookup) => lookup.response && placeholderResponse(lookup.response, lookup.kvVersion), true))
+    ? maskedView(real, attemptRender(parsed, {missingKey, env: options.env}, lookups, (lookup) => lookup.response && placeholderResponse(lookup.response, lookup.kvVersion), true, listings))
     : {output: real.output, error: real.error}
   const {output, error} = shown
 
@@ -149,6 +154,8 @@ interface RenderAttempt {
   error?: string
   /** Paths computed while rendering (`secret (printf …)`) that were not read yet. */
   pending: Set<string>
+  /** Paths of `secrets` calls that were not listed yet. */
+  pendingLists?: Set<string>
 }
 
 interface ShownRender {
@@ -165,11 +172,21 @@ function attemptRender(
   lookups: ReadonlyMap<string, SecretLookup>,
   responseOf: (lookup: SecretLookup) => Record<string, unknown> | undefined,
   live: boolean,
+  listings: ReadonlyMap<string, ListLookup> = new Map(),
 ): RenderAttempt {
   const pending = new Set<string>()
+  const pendingLists = new Set<string>()
   try {
     const output = renderTemplate(parsed, {
       ...context,
+      listSecrets: (path) => {
+        const listing = listings.get(path)
+        if (!listing) pendingLists.add(path)
+        // The agent fails on a listing it cannot make (permission denied, no fixture).
+        if (listing?.problem) throw new Error(listing.problem)
+        // Not listed yet: consul-template renders an empty list until the dependency has data.
+        return listing?.keys ?? []
+      },
       pkiCert: (path) => {
         // Vault Agent writes to pki/issue/ROLE, which issues a new certificate: vsi does not, it takes a fixture.
         if (live) throw new Error(PKI_LIVE)
@@ -195,10 +212,10 @@ function attemptRender(
         throw new Error(lookup.problem ?? `no secret exists at ${lookup.apiPath}`)
       },
     })
-    return {output, pending}
+    return {output, pending, pendingLists}
   } catch (caught) {
     if (!(caught instanceof TemplateExecError)) throw caught
-    return {error: caught.message, pending}
+    return {error: caught.message, pending, pendingLists}
   }
 }
 

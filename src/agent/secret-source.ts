@@ -24,12 +24,34 @@ export interface SecretLookup {
   problem?: string
 }
 
-/** Where `secret "path"` is answered from: the live Vault, or fixture files. */
+/** What Vault Agent gets for one `secrets "path"` call: the keys under a path (names only, no values). */
+export interface ListLookup {
+  path: string
+  /** What the agent lists: consul-template lists `metadata/` on KV v2 mounts (dependency/vault_list.go). */
+  apiPath: string
+  keys: string[]
+  problem?: string
+}
+
+/** Where `secret "path"` and `secrets "path"` are answered from: the live Vault, or fixture files. */
 export interface SecretSource {
   kind: 'vault' | 'fixture'
   /** Its values must not be shown (read from Vault without --show-secrets). */
   masked: boolean
   lookup(path: string): Promise<SecretLookup>
+  list(path: string): Promise<ListLookup>
+}
+
+/** consul-template's shimKvV2ListPath: a KV v2 listing is of `MOUNT/metadata/…` unless the path already says so. */
+function kvV2ListPath(path: string, mount: string): string {
+  if (path.startsWith(`${mount}/metadata`)) return path
+  return [mount, 'metadata', path === mount ? '' : trimSlashes(path.slice(mount.length))].filter((part) => part !== '').join('/')
+}
+
+/** The sorted string keys of a LIST answer (`{data: {keys: [...]}}`); none when it has no keys. */
+function listedKeys(body: Record<string, unknown> | undefined): string[] {
+  const data = body?.data as {keys?: unknown} | undefined
+  return Array.isArray(data?.keys) ? data.keys.filter((key): key is string => typeof key === 'string').sort() : []
 }
 
 /** A KV v2 version's metadata as Vault answers it (numbers decoded as json.Number). */
@@ -96,9 +118,32 @@ export function vaultSecretSource(vault: VaultClient, reveal: boolean): SecretSo
     }
     return missing
   }
+  const lists = new Map<string, Promise<ListLookup>>()
+  const list = async (path: string): Promise<ListLookup> => {
+    const clean = trimSlashes(path)
+    let apiPath = clean
+    try {
+      const location = await kvLocationOf(vault, clean)
+      if (location.version === 2) apiPath = kvV2ListPath(clean, location.mount)
+    } catch (error) {
+      // Not a KV mount: consul-template lists the path as it is.
+      if (!(error instanceof VsiError)) throw error
+    }
+    try {
+      return {path, apiPath, keys: (await vault.list(apiPath)).sort()}
+    } catch (error) {
+      if (error instanceof VsiError) return {path, apiPath, keys: [], problem: error.message}
+      throw error
+    }
+  }
   return {
     kind: 'vault',
     masked: !reveal,
+    list: (path) => {
+      const key = trimSlashes(path)
+      if (!lists.has(key)) lists.set(key, list(path))
+      return lists.get(key)!
+    },
     lookup: (path) => {
       const key = trimSlashes(path)
       if (!cache.has(key)) cache.set(key, lookup(path))
@@ -157,6 +202,12 @@ export function fixtureSecretSource(fixtures: SecretFixture[], kvVersion?: 1 | 2
   return {
     kind: 'fixture',
     masked: false,
+    // A fixture for a listing is what Vault answers a LIST (`vault list -format=json` prints only the keys).
+    list: async (path) => {
+      const clean = trimSlashes(path)
+      const fixture = fixtures.find((f) => f.path === clean) ?? fixtures.find((f) => f.path === undefined)
+      return {path, apiPath: clean, keys: listedKeys(fixture?.body), ...(fixture ? {} : {problem: `no --data fixture for ${clean}`})}
+    },
     lookup: async (path) => {
       const clean = trimSlashes(path)
       const fixture = fixtures.find((f) => f.path === clean) ?? fixtures.find((f) => f.path === undefined)

@@ -146,6 +146,19 @@ describe('vsi template render writes what Vault Agent writes', () => {
     expect(vault.requests.some((request) => request.path.includes('pki/'))).toBe(false)
   })
 
+  it('lists keys for secrets: live from KV v2 metadata/, or from a recorded LIST answer', async () => {
+    const template = file('list.ctmpl', '{{ range secrets "internal/" }}{{ . }},{{ end }}')
+    const fixtureTemplate = file('list-fixture.ctmpl', '{{ range secrets "kv/metadata/team" }}{{ . }},{{ end }}')
+    const listing = file('list.json', '{"data": {"keys": ["b", "a/"]}}')
+    const [live, fixture] = await Promise.all([render(template, '--json'), render(fixtureTemplate, '--data', `kv/metadata/team=${listing}`, '--json')])
+    expect(live.exitCode, live.stderr).toBe(0)
+    expect(live.json.result.templates[0].output).toBe('app,gone,numbers,shredded,')
+    // consul-template (dependency/vault_list.go shimKvV2ListPath) lists the KV v2 mount's metadata/ path.
+    expect(vault.requests.some((request) => request.path === '/v1/internal/metadata/' && request.query === 'list=true')).toBe(true)
+    expect(fixture.exitCode, fixture.stderr).toBe(0)
+    expect(fixture.json.result.templates[0].output).toBe('a/,b,')
+  })
+
   it('--output-file FILE and --output-file - write exactly the rendered bytes', async () => {
     const data = file('db.json', JSON.stringify({password: PASSWORD}))
     const template = file('db.tmpl', '{{- with secret "internal/data/db" -}}pw={{ .Data.data.password }}{{- end -}}')
