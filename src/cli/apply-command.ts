@@ -2,7 +2,7 @@ import type {ApplyResult} from '../kube/apply.js'
 import {applyWorkloadPatch} from '../kube/apply.js'
 import {connectKube} from '../kube/client.js'
 import {parseWorkloadRef} from '../kube/workload.js'
-import {startProgress} from './progress.js'
+import {rolloutProgress} from './progress.js'
 
 export interface ApplyFlagValues {
   apply?: string
@@ -25,22 +25,22 @@ export async function applyFromFlags(command: ApplyReporter, flags: ApplyFlagVal
   const ref = parseWorkloadRef(flags.apply)
   const kube = await connectKube(flags)
   const json = command.jsonEnabled()
-  const progress = startProgress(`Waiting for ${flags.apply} to roll out`, {json})
+  const kindName = `${ref.kind.toLowerCase()}.apps/${ref.name}`
+  const progress = rolloutProgress(`Waiting for ${flags.apply} to roll out`, {json})
   try {
     const result = await applyWorkloadPatch(kube, ref, patch, {
       timeoutMs: flags.timeout,
       wait: flags.wait,
       warn: (message) => command.warn(message),
-      onProgress: (status) => {
-        progress.update(`${status.ready}/${status.desired} pods ready`)
+      // As kubectl: the patch is reported when made, before the wait's progress.
+      onPatched: (changed) => {
+        if (!json) command.log(changed ? `${kindName} patched` : `${kindName} unchanged: it already has this patch, nothing was written`)
       },
+      countNewPods: progress.countsNewPods,
+      onProgress: (status) => progress.update(status),
     })
-    progress.stop(result.rollout ? `${result.rollout.ready}/${result.rollout.desired} pods ready` : 'done')
-    if (!json) {
-      const kindName = `${ref.kind.toLowerCase()}.apps/${ref.name}`
-      command.log(result.changed ? `${kindName} patched` : `${kindName} unchanged: it already has this patch, nothing was written`)
-      if (result.rollout) command.log(`${result.rollout.message} (${result.rollout.ready}/${result.rollout.desired} pods ready, ${result.rollout.seconds}s)`)
-    }
+    progress.stop(result.rollout ? `${result.rollout.ready}/${result.rollout.desired} new pods ready` : 'done')
+    if (!json && result.rollout) command.log(`${result.rollout.message} (${result.rollout.ready}/${result.rollout.desired} pods ready, ${result.rollout.seconds}s)`)
     return result
   } catch (error) {
     progress.stop('failed')

@@ -6,6 +6,7 @@ import {VsiError} from '../errors.js'
 import {canPrompt} from '../output/terminal.js'
 import {ttlFlagSeconds} from '../duration.js'
 import {stderrNotice} from '../cli/notice.js'
+import {rolloutProgress} from '../cli/progress.js'
 import type {VaultConnectionInfo} from '../vault/session.js'
 import {tally} from '../setup/render.js'
 import {applySteps} from '../setup/steps.js'
@@ -54,9 +55,18 @@ Re-applying a file that is already applied writes nothing and says so.`
         warn: (message) => this.warn(message),
       },
       async ({context, current, data, vault}) => {
-        const plan = planApply(context, current, {data, verify: flags.verify, timeoutMs, wait: flags.wait, warn: (message) => this.warn(message)})
+        const progress = rolloutProgress('Waiting for the rollouts', {json: this.jsonEnabled()})
+        const plan = planApply(context, current, {
+          data,
+          verify: flags.verify,
+          timeoutMs,
+          wait: flags.wait,
+          warn: (message) => this.warn(message),
+          countNewPods: progress.countsNewPods,
+          onRollout: (workload, status) => progress.update(status, workload),
+        })
         const steps = [...plan.shared, ...plan.apps.flatMap((app) => app.steps)]
-        const actions = await applySteps(steps, () => {})
+        const actions = await applySteps(steps, () => {}).finally(() => progress.stop('done'))
         const report = outcomeReport(plan, actions)
         for (const line of reportLines(report)) this.log(line)
         const {writes, failed, skipped} = tally(allActions(report))

@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {VsiCommand} from '../cli/base-command.js'
 import {kubeFlags, timeoutFlag} from '../cli/flags.js'
-import {startProgress} from '../cli/progress.js'
+import {rolloutLines, showsSpinner, startProgress} from '../cli/progress.js'
 import {usageError, VsiError} from '../errors.js'
 import {connectKube} from '../kube/client.js'
 import {formatRef, parseTargetRef} from '../kube/workload.js'
@@ -84,6 +84,9 @@ export default class Verify extends VsiCommand<VerifyResult | SpecVerifyResult> 
         concurrency: flags.concurrency,
         timeoutMs: flags.timeout,
         onProgress: (status) => progress.update(status),
+        // On a terminal the spinner counts the new pods; elsewhere the wait prints kubectl's lines.
+        countNewPods: showsSpinner({json: this.jsonEnabled()}),
+        ...(this.jsonEnabled() || showsSpinner({json: false}) ? {} : {onRollout: rolloutLines()}),
       })
     } finally {
       progress.stop('done')

@@ -20,6 +20,10 @@ export interface ApplyOptions {
   /** Non-fatal findings: the injector is not ready, the service account is missing. */
   warn: (message: string) => void
   onProgress?: (status: RolloutStatus) => void
+  /** Count the new revision's pods alone in the progress (see waitForRollout). */
+  countNewPods?: boolean
+  /** Called once the patch is written (or found unneeded), before the wait: the user learns it as kubectl says it. */
+  onPatched?: (changed: boolean) => void
 }
 
 export interface ApplyResult {
@@ -105,11 +109,12 @@ export async function applyWorkloadPatch(kube: KubeClient, ref: WorkloadRef, pat
     ? await preflight(client, current, patch as PatchShape, namespace, options.warn)
     : (templateOf(current)?.spec?.serviceAccountName ?? 'default')
   if (changed) await client.patchWorkload(ref, patch, {namespace})
+  options.onPatched?.(changed)
 
   const result: ApplyResult = {workload: formatRef(ref), namespace, changed, serviceAccount, rollout: null}
   if (!options.wait) return result
 
-  const status = await waitForRollout(client, ref, {namespace, signal: deadline, onProgress: options.onProgress})
+  const status = await waitForRollout(client, ref, {namespace, signal: deadline, onProgress: options.onProgress, countNewPods: options.countNewPods})
   result.rollout = {done: status.done, ready: status.ready, desired: status.desired, message: status.message, seconds: Math.round((Date.now() - started) / 100) / 10}
   if (!status.done) {
     const diagnosis = kube.withSignal(AbortSignal.timeout(diagnosisReserveMs))

@@ -29,6 +29,7 @@ import type {
   V1Namespace,
   V1PersistentVolumeClaim,
   V1Pod,
+  V1ReplicaSet,
   V1Secret,
   V1Service,
   V1ServiceAccount,
@@ -108,6 +109,8 @@ export interface KubeClient {
   /** Strategic merge patch, as `kubectl patch` sends it (Content-Type application/strategic-merge-patch+json). */
   patchWorkload(ref: WorkloadRef, patch: object, options?: PatchOptions): Promise<Workload>
   listDeployments(options?: ListOptions): Promise<V1Deployment[]>
+  /** A Deployment's ReplicaSets (by its selector): the new one is the one carrying its revision. */
+  listReplicaSets(options?: ListOptions): Promise<V1ReplicaSet[]>
 
   listPods(options?: ListOptions): Promise<V1Pod[]>
   getPod(name: string, namespace?: string): Promise<V1Pod>
@@ -296,6 +299,9 @@ function makeClient(apis: Apis, defaultNamespace: string, clusterCa: KubeClient[
             : apps.listNamespacedDeployment({namespace: ns(options.namespace), ...selectors(options)}, o),
         )
       ).items,
+
+    listReplicaSets: async (options = {}) =>
+      (await call(listOp('replicasets.apps', options), (o) => apps.listNamespacedReplicaSet({namespace: ns(options.namespace), ...selectors(options)}, o))).items,
 
     listPods: async (options = {}) =>
       (

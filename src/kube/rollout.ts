@@ -3,8 +3,11 @@ import type {V1DaemonSet, V1Deployment, V1StatefulSet} from '@kubernetes/client-
 import {VsiError} from '../errors.js'
 import type {KubeClient, Workload} from './client.js'
 import {isAbort} from './errors.js'
+import {labelSelectorToString} from './selector.js'
 import type {WorkloadRef} from './workload.js'
 import {formatRef} from './workload.js'
+
+const REVISION = 'deployment.kubernetes.io/revision'
 
 export interface RolloutStatus {
   done: boolean
@@ -115,6 +118,24 @@ export interface WaitForRolloutOptions {
   onProgress?: (status: RolloutStatus) => void
   /** A copy of the workload the caller has just read: judged first, saving a request when it is already rolled out. */
   current?: Workload
+  /**
+   * For a Deployment, count `ready` from its new ReplicaSet alone (one more request per poll): the Deployment's own
+   * counts mix in the old pods that still serve while the new ones start.
+   */
+  countNewPods?: boolean
+}
+
+/**
+ * Ready pods of a Deployment's new ReplicaSet: the one whose revision annotation is the Deployment's, as the
+ * deployment controller marks them (kubernetes/kubernetes pkg/controller/deployment/util/deployment_util.go,
+ * RevisionAnnotation). 0 while the controller has not yet created it.
+ */
+export async function newReplicaSetReady(kube: KubeClient, deployment: V1Deployment, namespace?: string): Promise<number> {
+  const revision = deployment.metadata?.annotations?.[REVISION]
+  if (revision === undefined) return 0
+  const sets = await kube.listReplicaSets({namespace, labelSelector: labelSelectorToString(deployment.spec?.selector)})
+  const owned = sets.filter((set) => set.metadata?.ownerReferences?.some((owner) => owner.uid === deployment.metadata?.uid))
+  return owned.find((set) => set.metadata?.annotations?.[REVISION] === revision)?.status?.readyReplicas ?? 0
 }
 
 /** Polling with backoff (250 ms doubling to 2 s): cheap on the API server, and quick when the rollout is quick. */
@@ -145,8 +166,14 @@ export async function waitForRollout(kube: KubeClient, ref: WorkloadRef, options
   let current = options.current
   for (const delay of backoff()) {
     try {
-      last = rolloutStatus(ref, current ?? (await client.getWorkload(ref, options.namespace)))
+      const workload = current ?? (await client.getWorkload(ref, options.namespace))
       current = undefined
+      last = rolloutStatus(ref, workload)
+      const observed = (workload.metadata?.generation ?? 0) <= (workload.status?.observedGeneration ?? 0)
+      if (options.countNewPods && ref.kind === 'Deployment' && !last.done) {
+        // Before the controller has seen the new template, its revision still names the old ReplicaSet.
+        last = {...last, ready: observed ? await newReplicaSetReady(client, workload as V1Deployment, options.namespace) : 0}
+      }
     } catch (error) {
       if (options.signal.aborted || (error instanceof VsiError && error.code === 'timeout') || isAbort(error)) return last
       throw error

@@ -7,7 +7,7 @@ import type {CheckContext} from './checks.js'
 import {checkPod} from './checks.js'
 import type {Expectation} from './expectations.js'
 import {checkExpectationsNameFiles} from './expectations.js'
-import {selectPods} from './select.js'
+import {selectPods, type SelectOptions} from './select.js'
 import type {FailureClass, PodReport, VerifyResult} from './types.js'
 
 export interface VerifyOptions {
@@ -20,6 +20,8 @@ export interface VerifyOptions {
   concurrency: number
   timeoutMs: number
   onProgress?: (status: string) => void
+  onRollout?: SelectOptions['onRollout']
+  countNewPods?: boolean
 }
 
 function summarize(pods: PodReport[]): VerifyResult['summary'] {
@@ -50,6 +52,8 @@ export async function verifyPods(kube: KubeClient, options: VerifyOptions): Prom
     namespace: options.namespace,
     signal: AbortSignal.timeout(Math.max(options.timeoutMs - checkReserveMs, 1)),
     onProgress: options.onProgress,
+    onRollout: options.onRollout,
+    countNewPods: options.countNewPods,
   })
   checkExpectationsNameFiles(options.expectations, selection.pods.flatMap((pod) => renderedFiles(pod.metadata?.annotations)))
 

@@ -4,7 +4,7 @@ import {VsiError} from '../errors.js'
 import type {KubeClient} from '../kube/client.js'
 import {isAbort} from '../kube/errors.js'
 import {isPodReady, isTerminating} from '../kube/pod-state.js'
-import {backoff, sleepUnlessAborted, waitForRollout} from '../kube/rollout.js'
+import {backoff, sleepUnlessAborted, waitForRollout, type RolloutStatus} from '../kube/rollout.js'
 import {labelSelectorToString} from '../kube/selector.js'
 import type {TargetRef} from '../kube/workload.js'
 import {formatRef} from '../kube/workload.js'
@@ -24,6 +24,10 @@ export interface SelectOptions {
   /** Ends the wait (not the command): the caller keeps some of --timeout for the checks. */
   signal: AbortSignal
   onProgress?: (status: string) => void
+  /** Each observation of the workload's rollout, as kubectl rollout status judges it. */
+  onRollout?: (status: RolloutStatus) => void
+  /** Count the new revision's pods alone (see waitForRollout). */
+  countNewPods?: boolean
 }
 
 function noPods(message: string, namespace: string): VsiError {
@@ -74,7 +78,16 @@ export async function selectPods(kube: KubeClient, options: SelectOptions): Prom
     const workload = await kube.getWorkload(ref, namespace)
     selector = labelSelectorToString(workload.spec?.selector)
     try {
-      await waitForRollout(kube, ref, {namespace, current: workload, signal: options.signal, onProgress: (s) => options.onProgress?.(`${s.ready}/${s.desired} pods of the new revision ready`)})
+      await waitForRollout(kube, ref, {
+        namespace,
+        current: workload,
+        signal: options.signal,
+        countNewPods: options.countNewPods,
+        onProgress: (s) => {
+          options.onRollout?.(s)
+          options.onProgress?.(`${s.ready}/${s.desired} pods of the new revision ready`)
+        },
+      })
     } catch (error) {
       // A rollout kubectl cannot judge (OnDelete) or one past its deadline: the pods' own checks say what is wrong.
       if (!(error instanceof VsiError && error.code === 'rollout-failed')) throw error

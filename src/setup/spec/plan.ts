@@ -5,6 +5,7 @@
  */
 import {VsiError} from '../../errors.js'
 import {applyWorkloadPatch} from '../../kube/apply.js'
+import type {RolloutStatus} from '../../kube/rollout.js'
 import {patchWouldChange} from '../../kube/strategic-merge.js'
 import {formatRef, type WorkloadRef} from '../../kube/workload.js'
 import {formatSeconds} from '../../duration.js'
@@ -44,6 +45,10 @@ export interface ApplyOptions {
   timeoutMs: number
   wait: boolean
   warn: (message: string) => void
+  /** Each observation of a workload's rollout (`deployment/orgchart in apps`), for progress lines. */
+  onRollout?: (workload: string, status: RolloutStatus) => void
+  /** Count the new revision's pods alone in those observations (see waitForRollout). */
+  countNewPods?: boolean
 }
 
 export const isChange = (step: Step) => step.state === 'create' || step.state === 'change'
@@ -254,7 +259,14 @@ function workloadStep(context: EngineContext, app: PlacedApp, state: AppState, r
     detail: changed ? detail.join(' ') : undefined,
     after: ['auth-config', ...after],
     run: async () => {
-      const result = await applyWorkloadPatch(kube, ref, patch, {namespace: app.namespace, timeoutMs: options.timeoutMs, wait: options.wait, warn: options.warn})
+      const result = await applyWorkloadPatch(kube, ref, patch, {
+        namespace: app.namespace,
+        timeoutMs: options.timeoutMs,
+        wait: options.wait,
+        warn: options.warn,
+        countNewPods: options.countNewPods,
+        onProgress: (status) => options.onRollout?.(`${name} in ${app.namespace}`, status),
+      })
       return result.rollout ? `rolled out (${result.rollout.ready}/${result.rollout.desired} pods ready)` : undefined
     },
   }
