@@ -9,7 +9,7 @@ import {usageError} from '../errors.js'
 import type {ApplyResult} from '../kube/apply.js'
 import {batchTarget} from '../patch/batch-target.js'
 import type {BatchTarget, WorkloadSummary} from '../patch/batch.js'
-import type {PatchPlan} from '../patch/build.js'
+import type {PatchPlan, PatchRequest} from '../patch/build.js'
 import {buildPatch} from '../patch/build.js'
 import type {Emit, KustomizeTarget, OutputFormat} from '../patch/emit.js'
 import {asJson, EMITS, helmValues, kustomizePatch, OUTPUT_FORMATS, parseWorkloadFlag, valuesKeyPath} from '../patch/emit.js'
@@ -104,9 +104,11 @@ Exit codes: 0 written; 1 a file could not be written; 2 a flag or an input file 
     const target = emit === 'patch' ? batchTarget({...flags, format}) : undefined
     if (flags.apply && (format !== undefined)) throw usageError('-o/--output prints the patch instead of applying it: give one of -o and --apply', 'To keep a copy of the patch applied, add --output-file FILE.')
     const request = await patchRequestFromFlags({...flags, 'kv-version': flags['kv-version'] ?? '2'})
+    // Why KV v2 is assumed ('' when nothing asked), or undefined when --kv-version or Vault said which.
+    const assumed = flags['kv-version'] === undefined ? (flags.apply ? await this.kvVersionsFromVault(flags, request) : '') : undefined
     const plan = buildPatch(request)
     const notes = [...plan.notes]
-    if (notes.length > 0 && flags['kv-version'] === undefined) notes.push('KV v2 was assumed (as in the tutorial); for a KV v1 engine give --kv-version 1')
+    if (notes.length > 0 && assumed !== undefined) notes.push(`KV v2 was assumed (as in the tutorial${assumed}); for a KV v1 engine give --kv-version 1`)
     if (flags.apply) return this.applyPatch({...flags, apply: flags.apply}, plan, notes)
     const destination = flags['output-file'] ?? (format === undefined ? (emit === 'helm-values' ? DEFAULT_VALUES_FILE : DEFAULT_PATCH_FILE) : '-')
     if (emit !== 'patch') return this.writeEmitted({emit, destination, format: format ?? 'yaml', flags}, plan, notes)
@@ -199,6 +201,20 @@ Exit codes: 0 written; 1 a file could not be written; 2 a flag or an input file 
     if (all.length === 0) return
     if (toStderr) process.stderr.write(`${all.join('\n')}\n`)
     else this.log(all.join('\n'))
+  }
+
+  /**
+   * --apply reaches the cluster anyway: Vault (VAULT_ADDR, or found in the cluster) says which KV version serves each
+   * path. Undefined when it did; otherwise why not, for the note that says v2 was assumed.
+   */
+  private async kvVersionsFromVault(flags: {kubeconfig?: string; context?: string}, request: PatchRequest): Promise<string | undefined> {
+    const [{withVaultSession}, {stderrNotice}, {learnKvVersions}] = await Promise.all([import('../cli/connections.js'), import('../cli/notice.js'), import('../patch/kv-versions.js')])
+    try {
+      await withVaultSession({kubeconfig: flags.kubeconfig, context: flags.context}, stderrNotice(this.jsonEnabled()), (session) => learnKvVersions(session.vault, request))
+      return undefined
+    } catch (error) {
+      return `; Vault could not be asked: ${(error as Error).message}`
+    }
   }
 }
 
