@@ -166,6 +166,16 @@ Exit codes: 0 written; 1 a file could not be written; 2 a flag or an input file 
   }
 
   private async patchManifests(given: string[], recursive: boolean, target: BatchTarget, plan: PatchPlan, notes: string[]): Promise<PatchResult> {
+    if (!('inPlace' in target)) return this.patchManifestsUnlocked(given, recursive, target, plan, notes)
+    const locks = await (await import('../patch/in-place-lock.js')).lockForInPlace(given, recursive)
+    try {
+      return await this.patchManifestsUnlocked(given, recursive, target, plan, notes)
+    } finally {
+      await locks.release()
+    }
+  }
+
+  private async patchManifestsUnlocked(given: string[], recursive: boolean, target: BatchTarget, plan: PatchPlan, notes: string[]): Promise<PatchResult> {
     // Loaded here: plain `vsi patch` needs no YAML parser.
     const [{readManifests}, {batchWrites, patchManifests, workloadSummaries}] = await Promise.all([import('../patch/inputs.js'), import('../patch/batch.js')])
     const files = patchManifests(await readManifests(given, recursive), plan.annotations)

@@ -43,7 +43,7 @@ export async function removeStaleTemporaries(dir: string): Promise<void> {
   )
 }
 
-function processAlive(pid: number): boolean {
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0)
     return true

@@ -18,17 +18,22 @@ function decode(bytes: Buffer): Pick<ManifestText, 'text' | 'encoding'> {
   }
 }
 
-/** Every manifest named by `-f` (files, directories, `-` for stdin), read before anything is written; `recursive` is -R. */
-export async function readManifests(given: string[], recursive = false): Promise<ManifestText[]> {
+/** The files `-f` names (directories walked, `-` for stdin), each once; `recursive` is -R. */
+export async function manifestFiles(given: string[], recursive = false): Promise<string[]> {
   if (given.filter((item) => item === '-').length > 1) throw usageError('-f - (stdin) is given twice')
   const files = (await Promise.all(given.map((item) => (item === '-' ? ['-'] : manifestFilesOf(item, recursive))))).flat()
   const seen = new Set<string>()
-  const unique = files.filter((file) => {
+  return files.filter((file) => {
     const resolved = path.resolve(file)
     if (seen.has(resolved)) return false
     seen.add(resolved)
     return true
   })
+}
+
+/** Every manifest named by `-f` (files, directories, `-` for stdin), read before anything is written; `recursive` is -R. */
+export async function readManifests(given: string[], recursive = false): Promise<ManifestText[]> {
+  const unique = await manifestFiles(given, recursive)
   return Promise.all(
     unique.map(async (file) => ({
       path: file,
