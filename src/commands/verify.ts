@@ -1,7 +1,9 @@
 import {Args, Flags} from '@oclif/core'
 
 import {VsiCommand} from '../cli/base-command.js'
-import {kubeFlags, timeoutFlag} from '../cli/flags.js'
+import {lazyKube} from '../cli/connections.js'
+import {kubeFlags, timeoutFlag, vaultFlags} from '../cli/flags.js'
+import {stderrNotice} from '../cli/notice.js'
 import {rolloutLines, showsSpinner, startProgress} from '../cli/progress.js'
 import {usageError, VsiError} from '../errors.js'
 import {connectKube} from '../kube/client.js'
@@ -9,6 +11,10 @@ import {formatRef, parseTargetRef} from '../kube/workload.js'
 import {parseExpectations, type Expectation} from '../verify/expectations.js'
 import {renderReport} from '../verify/report.js'
 import {verifyFailed, verifyPods} from '../verify/run.js'
+import {secretKeysFrom, type SecretKeys} from '../verify/secret-keys.js'
+import type {KubeConfigOptions} from '../kube/config.js'
+import {openVaultSession} from '../vault/session.js'
+import type {VaultFlagValues} from '../vault/settings.js'
 import type {VerifyResult} from '../verify/types.js'
 
 /** `vsi verify -f vsi.yaml`: one result per workload of every app, and one verdict. */
@@ -56,6 +62,7 @@ export default class Verify extends VsiCommand<VerifyResult | SpecVerifyResult> 
     concurrency: Flags.integer({description: 'How many pods to check at once.', default: 8, min: 1, max: 64}),
     timeout: timeoutFlag('Give up after this long (waiting for pods included), e.g. 90s, 5m.', '2m'),
     ...kubeFlags,
+    ...vaultFlags,
   }
 
   async run(): Promise<VerifyResult | SpecVerifyResult> {
@@ -71,10 +78,12 @@ export default class Verify extends VsiCommand<VerifyResult | SpecVerifyResult> 
     const ref = args.target ? parseTargetRef(args.target) : undefined
     const expectations = parseExpectations(flags)
     const kube = (await connectKube(flags)).withSignal(AbortSignal.timeout(flags.timeout))
+    const secretKeys = expectations.some((e) => e.kind === 'keys') ? await this.askVaultForKeys(flags) : undefined
     const progress = startProgress(`Verifying ${args.target ?? `-l ${flags.selector}`}`, {json: this.jsonEnabled()})
     let result: VerifyResult
     try {
       result = await verifyPods(kube, {
+        secretKeys: secretKeys?.keys,
         ref,
         selector: flags.selector,
         namespace: flags.namespace ?? kube.namespace,
@@ -90,6 +99,7 @@ export default class Verify extends VsiCommand<VerifyResult | SpecVerifyResult> 
       })
     } finally {
       progress.stop('done')
+      await secretKeys?.close()
     }
     if (!this.jsonEnabled()) this.log(renderReport(result))
     if (!result.passed) throw verifyFailed(result)
@@ -140,5 +150,21 @@ export default class Verify extends VsiCommand<VerifyResult | SpecVerifyResult> 
       throw new VsiError(`${summary.failed} of ${summary.checks} checks failed across ${summary.workloads} workloads of ${file}`, {code: 'verify-failed', result})
     }
     return result
+  }
+
+  /**
+   * --expect-keys reads Go's `map[…]` output by the secret's own keys when Vault can be asked (VAULT_ADDR, or found in
+   * the cluster); otherwise by the expected keys alone, as the notice says.
+   */
+  private async askVaultForKeys(flags: VaultFlagValues & KubeConfigOptions): Promise<{keys: SecretKeys; close(): Promise<void>} | undefined> {
+    const notice = stderrNotice(this.jsonEnabled())
+    const unavailable = (reason: string) => notice(`--expect-keys: Vault could not be asked for the secrets' keys (${reason}); a rendered map is read by the expected keys alone`)
+    try {
+      const session = await openVaultSession({flags, kube: lazyKube(flags), notice})
+      return {keys: secretKeysFrom(session.vault, unavailable), close: () => session.close()}
+    } catch (error) {
+      unavailable((error as Error).message)
+      return undefined
+    }
   }
 }

@@ -23,6 +23,7 @@ import {describeSummary, summarize} from './content.js'
 import type {Expectation} from './expectations.js'
 import {unmetReason} from './expectations.js'
 import {fileMatches} from './rendered-files.js'
+import type {SecretKeys} from './secret-keys.js'
 import type {Check, CheckFailure, FailureClass, PodReport} from './types.js'
 
 export interface CheckContext {
@@ -34,6 +35,8 @@ export interface CheckContext {
   showSecrets: boolean
   /** Epoch ms when --timeout runs out: no exec is started or waited for past it. */
   deadline: number
+  /** The keys of a secret in Vault, when Vault can be asked: --expect-keys then reads Go's map output by them. */
+  secretKeys?: SecretKeys
 }
 
 const MAX_EXEC_MS = 30_000
@@ -201,8 +204,9 @@ async function fileChecks(pod: V1Pod, file: RenderedFile, container: string, ctx
     return [{...base, check: 'file', status: 'fail', detail, content: summary, failure}, ...skipExpectations('file empty')]
   }
   const checks: Check[] = [{...base, check: 'file', status: 'pass', detail, content: summary}]
+  const secretKeys = expectations.some((e) => e.kind === 'keys') && file.vaultPath ? await ctx.secretKeys?.(file.vaultPath) : undefined
   for (const expectation of expectations) {
-    const unmet = unmetReason(expectation, content)
+    const unmet = unmetReason(expectation, content, secretKeys)
     checks.push({
       ...base,
       check: 'expect',

@@ -43,9 +43,11 @@ export function describeSummary(summary: ContentSummary): string {
  * or brackets and the map cannot be split into pairs; each expected key is looked for where Go writes a key: right
  * after `map[` or after the space that ends the previous value.
  */
-export function missingKeys(content: string, expected: string[]): string[] {
+export function missingKeys(content: string, expected: string[], secretKeys?: string[]): string[] {
   const json = jsonKeys(content)
   if (json) return expected.filter((key) => !json.has(key))
+  // With the secret's own keys (from Vault), Go's output can be read unambiguously: when it is theirs, they are the keys.
+  if (secretKeys && rendersKeys(content, secretKeys)) return expected.filter((key) => !secretKeys.includes(key))
   return expected.filter((key) => {
     const name = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
     const assignment = new RegExp(`^[ \\t]*(?:export[ \\t]+)?${name}[ \\t]*[:=]`, 'm')
@@ -69,4 +71,34 @@ function jsonKeys(content: string): Set<string> | undefined {
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) for (const inner of Object.keys(value)) keys.add(inner)
   }
   return keys
+}
+
+/** Go's fmt prints a map's string keys in byte order (internal/fmtsort), as Vault Agent's default template ranges over them. */
+function goOrder(keys: string[]): string[] {
+  return [...keys].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))
+}
+
+/**
+ * Whether the content can be read as Go's rendering of a map with exactly these keys: `map[k1:v1 k2:v2]` (fmt's %v,
+ * KV v2's `data: map[…]`) or one `k: v` line per key (the default template over a KV v1 secret). Values may hold
+ * anything, so this asks whether the keys occur as Go writes them, in Go's order, each after the one before; taking
+ * each at its first possible place is enough to know (a later place leaves no more room for the rest).
+ */
+export function rendersKeys(content: string, keys: string[]): boolean {
+  const ordered = goOrder(keys)
+  if (ordered.length === 0) return /map\[\](?:\n|$)/.test(content)
+  const inOrder = (first: (key: string) => string[], next: (key: string) => string, end: RegExp): boolean => {
+    let at = -1
+    for (const [i, key] of ordered.entries()) {
+      const tokens = i === 0 ? first(key) : [next(key)]
+      const found = tokens.map((token) => ({token, index: content.indexOf(token, at + 1)})).filter(({index}) => index >= 0)
+      if (found.length === 0) return false
+      const earliest = found.reduce((a, b) => (b.index < a.index ? b : a))
+      at = earliest.index + earliest.token.length - 1
+    }
+    return end.test(content.slice(at + 1))
+  }
+  const asMap = inOrder((key) => [`map[${key}:`], (key) => ` ${key}:`, /\](?:\n|$)/)
+  const asLines = inOrder((key) => (content.startsWith(`${key}: `) ? [`${key}: `] : [`\n${key}: `]), (key) => `\n${key}: `, /(?:\n|$)/)
+  return asMap || asLines
 }

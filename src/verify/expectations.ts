@@ -4,7 +4,7 @@ import type {RenderedFile} from '../annotations/secrets.js'
 import {parseAssignment} from '../assignment.js'
 import {inputError, usageError} from '../errors.js'
 import {registerSecret} from '../output/redact.js'
-import {missingKeys} from './content.js'
+import {missingKeys, rendersKeys} from './content.js'
 import {fileMatches} from './rendered-files.js'
 
 export type Expectation =
@@ -61,14 +61,19 @@ function withoutFinalNewline(text: string): string {
   return text.replace(/\r?\n$/, '')
 }
 
-/** Undefined when the content meets the expectation, else why not (never quoting the content). */
-export function unmetReason(expectation: Expectation, content: string): string | undefined {
+/**
+ * Undefined when the content meets the expectation, else why not (never quoting the content). `secretKeys`: the keys
+ * of the secret the file renders, when Vault could be asked.
+ */
+export function unmetReason(expectation: Expectation, content: string, secretKeys?: string[]): string | undefined {
   switch (expectation.kind) {
     case 'equals':
       return withoutFinalNewline(content) === withoutFinalNewline(expectation.value) ? undefined : `content differs from the expected value (${expectation.description})`
     case 'keys': {
-      const missing = missingKeys(content, expectation.keys)
-      return missing.length === 0 ? undefined : `missing key${missing.length === 1 ? '' : 's'} ${missing.join(', ')}`
+      const missing = missingKeys(content, expectation.keys, secretKeys)
+      if (missing.length === 0) return undefined
+      const known = secretKeys && rendersKeys(content, secretKeys) ? ` (the secret in Vault has ${secretKeys.length === 0 ? 'no keys' : `keys ${secretKeys.join(', ')}`})` : ''
+      return `missing key${missing.length === 1 ? '' : 's'} ${missing.join(', ')}${known}`
     }
     case 'match':
       return expectation.pattern.test(content) ? undefined : `content does not match /${expectation.pattern.source}/`

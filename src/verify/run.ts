@@ -22,6 +22,7 @@ export interface VerifyOptions {
   onProgress?: (status: string) => void
   onRollout?: SelectOptions['onRollout']
   countNewPods?: boolean
+  secretKeys?: CheckContext['secretKeys']
 }
 
 function summarize(pods: PodReport[]): VerifyResult['summary'] {
@@ -65,6 +66,7 @@ export async function verifyPods(kube: KubeClient, options: VerifyOptions): Prom
     expectations: options.expectations,
     showSecrets: options.showSecrets,
     deadline,
+    secretKeys: options.secretKeys,
   }
   const pods = await mapWithConcurrency(selection.pods, options.concurrency, (pod) => checkPod(pod, context))
   pods.sort((a, b) => a.pod.localeCompare(b.pod))
