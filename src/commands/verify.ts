@@ -1,7 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 
 import {VsiCommand} from '../cli/base-command.js'
-import {lazyKube} from '../cli/connections.js'
 import {kubeFlags, timeoutFlag, vaultFlags} from '../cli/flags.js'
 import {stderrNotice} from '../cli/notice.js'
 import {rolloutLines, showsSpinner, startProgress} from '../cli/progress.js'
@@ -11,9 +10,8 @@ import {formatRef, parseTargetRef} from '../kube/workload.js'
 import {parseExpectations, type Expectation} from '../verify/expectations.js'
 import {renderReport} from '../verify/report.js'
 import {verifyFailed, verifyPods} from '../verify/run.js'
-import {secretKeysFrom, type SecretKeys} from '../verify/secret-keys.js'
+import type {SecretKeys} from '../verify/secret-keys.js'
 import type {KubeConfigOptions} from '../kube/config.js'
-import {openVaultSession} from '../vault/session.js'
 import type {VaultFlagValues} from '../vault/settings.js'
 import type {VerifyResult} from '../verify/types.js'
 
@@ -159,6 +157,8 @@ export default class Verify extends VsiCommand<VerifyResult | SpecVerifyResult> 
   private async askVaultForKeys(flags: VaultFlagValues & KubeConfigOptions): Promise<{keys: SecretKeys; close(): Promise<void>} | undefined> {
     const notice = stderrNotice(this.jsonEnabled())
     const unavailable = (reason: string) => notice(`--expect-keys: Vault could not be asked for the secrets' keys (${reason}); a rendered map is read by the expected keys alone`)
+    // Loaded only for --expect-keys: the Vault client and the agent's secret reader are not small.
+    const [{lazyKube}, {openVaultSession}, {secretKeysFrom}] = await Promise.all([import('../cli/connections.js'), import('../vault/session.js'), import('../verify/secret-keys.js')])
     try {
       const session = await openVaultSession({flags, kube: lazyKube(flags), notice})
       return {keys: secretKeysFrom(session.vault, unavailable), close: () => session.close()}
