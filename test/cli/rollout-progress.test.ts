@@ -14,7 +14,8 @@ import {projectRoot, runVsi} from '../helpers/cli.js'
  */
 const dir = mkdtempSync(path.join(tmpdir(), 'vsi-progress-'))
 const kubeconfig = path.join(dir, 'config')
-const TUTORIAL_PATCH = ['patch', '--role', 'internal-app', '--secret', 'database-config.txt=internal/database/config']
+// --kv-version: Vault is not asked (test/cli/patch-kv-version.test.ts), so stderr holds the progress alone.
+const TUTORIAL_PATCH = ['patch', '--role', 'internal-app', '--secret', 'database-config.txt=internal/database/config', '--kv-version', '2']
 const hasScript = spawnSync('script', ['--version']).status === 0
 
 let kube: KubeEmulator
