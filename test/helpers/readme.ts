@@ -65,6 +65,8 @@ export function comparable(text: string): string[] {
     .replace(/\bvault-cluster-[0-9a-f]{8}\b/g, 'vault-cluster-<id>')
     .split('\n')
     .map((line) => line.replace(/[ \t]+/g, ' ').trimEnd())
+    // kubectl rollout status's progress lines (stderr, without a terminal) depend on timing, as durations do.
+    .filter((line) => !/^Waiting for (deployment|daemon set|statefulset) .*\.\.\.$/.test(line))
     .filter((line, i, lines) => line !== '' || (i > 0 && i < lines.length - 1))
     .filter((line, i, lines) => !(isInstallProgress(line) && isInstallProgress(lines[i + 1] ?? '')))
 }
