@@ -7,7 +7,7 @@
  *   await kube.settle()                   // controllers idle (rollouts done, agents finished) — no sleeping
  *
  * Options (KubeEmulatorOptions):
- *   tls                 default true: HTTPS with test/fixtures/tls/server.pem (CA ca.pem; SANs 127.0.0.1, kubernetes.default.svc)
+ *   tls                 default true: HTTPS with test/fixtures/tls/minikube-apiserver.pem (CA minikube-ca.pem; minikube's SANs)
  *   preset              'empty' (a fresh minikube: namespaces, node, bootstrap RBAC) | 'tutorial' (default): plus the
  *                       Vault Helm release in dev mode (vault-0, injector Deployment/Service, MWC vault-agent-injector-cfg,
  *                       vault-server-binding) and the orgchart Deployment with one ready pod; SA internal-app absent
@@ -101,13 +101,16 @@ const fixture = (name: string) => readFileSync(new URL(`../../fixtures/tls/${nam
 
 export async function startKubeEmulator(opts: KubeEmulatorOptions = {}): Promise<KubeEmulator> {
   const tls = opts.tls ?? true
-  const caPem = fixture('ca.pem')
+  // minikube's own CA and API server certificate (SANs as minikube's certs.go: kubernetes, kubernetes.default,
+  // kubernetes.default.svc(.cluster.local), control-plane.minikube.internal, localhost, 10.96.0.1, 127.0.0.1,
+  // 10.0.0.1 and the node IP 192.168.49.2): pods reach the API server by any of them with TLS verified.
+  const caPem = fixture('minikube-ca.pem')
   const adminToken = `emulator-admin-${randomBytes(16).toString('hex')}`
   const cluster = new Cluster({caPem, adminToken, vault: opts.vault, render: opts.render})
   startControllers(cluster)
-  const server = new ApiServer(cluster, tls ? {cert: fixture('server.pem'), key: fixture('server-key.pem')} : undefined)
-  const exec = new ExecHandler(cluster)
+  const server = new ApiServer(cluster, tls ? {cert: fixture('minikube-apiserver.pem'), key: fixture('minikube-apiserver-key.pem')} : undefined)
   const portForwardTargets = {...opts.portForwardTargets}
+  const exec = new ExecHandler(cluster, portForwardTargets)
   const portForward = new PortForwardHandler(cluster, portForwardTargets)
   server.onUpgrade('exec', exec.handle)
   server.onUpgrade('portforward', portForward.handle)

@@ -5,8 +5,11 @@ import type {UpgradeContext} from '../server.js'
 import type {Container, KubeObject} from '../types.js'
 
 import {errors, type Status} from '../errors.js'
+import type {PodFilesystem} from './filesystem.js'
 import {selectContainer} from './logs.js'
+import {containerEnv} from './container-env.js'
 import {runArgv, type CommandResult} from './shell.js'
+import {vaultCommand, type Dial} from './vault-cli.js'
 
 /** A test-injected failure of the next exec streams. */
 export interface ExecFault {
@@ -28,7 +31,11 @@ export class ExecHandler {
   private readonly wss = new WebSocketServer({noServer: true, handleProtocols: (offered) => EXEC_PROTOCOLS.find((p) => offered.has(p)) ?? false})
   private readonly faults: Array<ExecFault & {remaining: number}> = []
 
-  constructor(private readonly cluster: Cluster) {}
+  constructor(
+    private readonly cluster: Cluster,
+    /** "ns/pod:port" → where that pod's port really listens (the same table port-forward uses) */
+    private readonly targets: Record<string, {host: string; port: number}> = {},
+  ) {}
 
   failNext(fault: ExecFault): void {
     this.faults.push({...fault, remaining: fault.count ?? 1})
@@ -62,19 +69,19 @@ export class ExecHandler {
     const send = (channel: number, data: string | Buffer) => ws.send(Buffer.concat([Buffer.from([channel]), Buffer.from(data)]))
     send(want.stdout ? 1 : 2, '')
     const input: Buffer[] = []
-    const run = () => {
-      const result = this.execute(pod, container, command, Buffer.concat(input).toString())
+    const run = async () => {
+      const result = await this.execute(pod, container, command, Buffer.concat(input).toString())
       if ('status' in result) return this.finish(ws, send, result.status)
       if (result.stdout) send(1, result.stdout)
       if (result.stderr) send(2, result.stderr)
       this.finish(ws, send, result.code === 0 ? {metadata: {}, status: 'Success'} : exitStatus(result.code))
     }
-    if (!want.stdin) return run()
+    if (!want.stdin) return void run()
     let done = false
     const endInput = () => {
       if (!done) {
         done = true
-        run()
+        void run()
       }
     }
     ws.on('message', (data: Buffer) => {
@@ -82,6 +89,30 @@ export class ExecHandler {
       if (data[0] === CLOSE_CHANNEL && data[1] === 0) endInput()
     })
     ws.on('close', endInput)
+  }
+
+  /**
+   * The pod's view of the network: its own loopback reaches its own ports; a Service's name or cluster IP reaches a
+   * selected pod's target port, as kube-proxy routes it. Only ports with a real listener in `targets` answer.
+   */
+  private dial(pod: KubeObject): Dial {
+    const ns = pod.metadata.namespace!
+    return (host, port) => {
+      if (host === 'localhost' || /^127\./.test(host) || host === '::1') return this.targets[`${ns}/${pod.metadata.name}:${port}`]
+      for (const svc of this.cluster.store.list('services')) {
+        const sns = svc.metadata.namespace
+        const names = [svc.spec?.clusterIP, `${svc.metadata.name}.${sns}.svc`, `${svc.metadata.name}.${sns}.svc.cluster.local`, `${svc.metadata.name}.${sns}`, ...(sns === ns ? [svc.metadata.name] : [])]
+        if (!names.includes(host)) continue
+        const svcPort = ((svc.spec?.ports ?? []) as Array<{port: number; targetPort?: number | string}>).find((p) => p.port === port)
+        if (!svcPort) return undefined
+        const targetPort = typeof svcPort.targetPort === 'number' ? svcPort.targetPort : port
+        const selector = (svc.spec?.selector ?? {}) as Record<string, string>
+        if (!Object.keys(selector).length) return undefined
+        const backend = this.cluster.store.list('pods', sns).find((p) => Object.entries(selector).every(([k, v]) => p.metadata.labels?.[k] === v) && this.targets[`${sns}/${p.metadata.name}:${targetPort}`])
+        return backend && this.targets[`${sns}/${backend.metadata.name}:${targetPort}`]
+      }
+      return undefined
+    }
   }
 
   private finish(ws: WebSocket, send: (c: number, d: string) => void, status: object): void {
@@ -96,7 +127,7 @@ export class ExecHandler {
     ws.close(1000)
   }
 
-  private execute(pod: KubeObject, name: string, argv: string[], stdin: string): CommandResult | {status: object} {
+  private async execute(pod: KubeObject, name: string, argv: string[], stdin: string): Promise<CommandResult | {status: object}> {
     const current = this.cluster.store.get('pods', pod.metadata.namespace, pod.metadata.name)
     const statuses = [...((current?.status?.containerStatuses ?? []) as Array<{name: string; state?: {running?: object}}>), ...((current?.status?.initContainerStatuses ?? []) as Array<{name: string; state?: {running?: object}}>)]
     const rt = current && this.cluster.runtimes.get(current.metadata.uid!)
@@ -104,13 +135,25 @@ export class ExecHandler {
       return {status: internalError(`unable to upgrade connection: container not found ("${name}")`)}
     }
     const container = [...(current.spec.initContainers ?? []), ...current.spec.containers].find((c: Container) => c.name === name) as Container
-    const env: Record<string, string> = {PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOSTNAME: current.metadata.name, HOME: '/root'}
-    for (const e of container.env ?? []) if (e.value !== undefined) env[e.name] = e.value
-    const result = runArgv(argv, {fs: rt.fs, container: name, env}, stdin)
+    const env = containerEnv(this.cluster, current, container, {PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/root'})
+    const vaultImage = /^(docker\.io\/)?hashicorp\/vault:/.test(container.image ?? '')
+    if (vaultImage) writeDevRootToken(rt.fs, name, container, env)
+    const commands = vaultImage ? {vault: vaultCommand(this.dial(current))} : undefined
+    const result = await runArgv(argv, {fs: rt.fs, container: name, env, commands}, stdin)
     if (result) return result
     // what the container runtime reports for a missing binary (runc via cri-dockerd): printed, exit 126
     return {stdout: `OCI runtime exec failed: exec failed: unable to start container process: exec: "${argv[0]}": executable file not found in $PATH: unknown\r\n`, stderr: '', code: 126}
   }
+}
+
+/**
+ * `vault server -dev` stores its root token with the token helper (~/.vault-token, hashicorp/vault command/server.go),
+ * so `vault …` typed in vault-0 is logged in as root.
+ */
+function writeDevRootToken(fs: PodFilesystem, container: string, spec: Container, env: Record<string, string>): void {
+  const dev = [...(spec.command ?? []), ...(spec.args ?? [])].some((a) => /\bvault server -dev\b/.test(a))
+  const path = `${env.HOME ?? '/root'}/.vault-token`
+  if (dev && !fs.stat(container, path)) fs.write(container, path, env.VAULT_DEV_ROOT_TOKEN_ID ?? 'root')
 }
 
 function exitStatus(code: number) {

@@ -2,11 +2,17 @@ import {createHash} from 'node:crypto'
 
 import type {PodFilesystem} from './filesystem.js'
 
+import {expandHereDoc, expandWord, lex, type Expander, type Token} from './sh.js'
+
 /** What a command in a container sees: the pod's files through the container's mounts, and its environment. */
 export interface ShellContext {
   fs: PodFilesystem
   container: string
   env: Record<string, string>
+  /** how the shell was invoked (`sh`, `/bin/sh`): busybox prefixes its messages with it */
+  argv0?: string
+  /** commands this container's image adds to the busybox applets (the Vault image's `vault`) */
+  commands?: Record<string, (args: string[], stdin: string, ctx: ShellContext) => Promise<CommandResult>>
 }
 
 export interface CommandResult {
@@ -156,91 +162,32 @@ function evaluateTest(args: string[], ctx: ShellContext): boolean {
 }
 
 /** Runs one argv directly, as the container runtime's exec does (no shell unless argv[0] is one). */
-export function runArgv(argv: string[], ctx: ShellContext, stdin = ''): CommandResult | undefined {
+export async function runArgv(argv: string[], ctx: ShellContext, stdin = ''): Promise<CommandResult | undefined> {
   const name = argv[0]?.split('/').pop() ?? ''
   if (name === 'sh' || name === 'ash' || name === 'bash') {
-    const c = argv.indexOf('-c')
-    if (c < 0) return ok()
-    return runScript(argv[c + 1] ?? '', ctx, stdin)
+    // busybox ash: `-c SCRIPT`, or the script on stdin (`kubectl exec -i … -- /bin/sh`); -e stops at the first failure
+    const c = argv.findIndex((a) => /^-[a-z]*c[a-z]*$/.test(a))
+    const errexit = argv.slice(1).some((a) => /^-[a-z]*e[a-z]*$/.test(a))
+    if (c < 0) return runScript(stdin, {...ctx, argv0: argv[0]}, '', {errexit})
+    return runScript(argv[c + 1] ?? '', {...ctx, argv0: argv[0]}, stdin, {errexit})
   }
+  const command = ctx.commands?.[name]
+  if (command) return command(argv.slice(1), stdin, ctx)
   const builtin = BUILTINS[name]
   return builtin ? builtin(argv.slice(1), stdin, ctx) : undefined
 }
 
-type Token = {word: string} | {op: string}
-
-/** `$?` is only known when the command runs, so tokens carry this marker until then. */
-const STATUS_MARKER = '\u0000?\u0000'
-
-function tokenize(script: string, env: Record<string, string>): Token[] {
-  const tokens: Token[] = []
-  let i = 0
-  let word: string | undefined
-  const flush = () => {
-    if (word !== undefined) tokens.push({word})
-    word = undefined
-  }
-  const expand = (): string => {
-    i++
-    if (script[i] === '?') {
-      i++
-      return STATUS_MARKER
-    }
-    const braced = script[i] === '{'
-    const m = script.slice(braced ? i + 1 : i).match(/^[A-Za-z_][A-Za-z0-9_]*/)
-    if (!m) return '$'
-    i += m[0].length + (braced ? 2 : 0)
-    return env[m[0]] ?? ''
-  }
-  while (i < script.length) {
-    const ch = script[i]
-    if (ch === "'") {
-      const end = script.indexOf("'", i + 1)
-      word = (word ?? '') + script.slice(i + 1, end < 0 ? undefined : end)
-      i = end < 0 ? script.length : end + 1
-    } else if (ch === '"') {
-      word ??= ''
-      i++
-      while (i < script.length && script[i] !== '"') {
-        if (script[i] === '\\' && '"\\$`'.includes(script[i + 1])) {
-          word += script[i + 1]
-          i += 2
-        } else if (script[i] === '$') word += expand()
-        else word += script[i++]
-      }
-      i++
-    } else if (ch === '\\') {
-      word = (word ?? '') + (script[i + 1] ?? '')
-      i += 2
-    } else if (ch === '$') {
-      word = (word ?? '') + expand()
-    } else if (/\s/.test(ch)) {
-      flush()
-      i++
-    } else {
-      const op = ['&&', '||', '2>&1', '2>>', '2>', '>>', ';', '|', '>', '<'].find((o) => script.startsWith(o, i) && (o !== '2>&1' && o !== '2>' && o !== '2>>' ? true : word === undefined))
-      if (op) {
-        flush()
-        tokens.push({op})
-        i += op.length
-      } else {
-        word = (word ?? '') + ch
-        i++
-      }
-    }
-  }
-  flush()
-  return tokens
-}
-
-/** A tiny POSIX-ish shell: `;`, `&&`, `||`, `|`, `>`/`>>`/`2>`/`2>&1`, `$VAR`, `$?`, quotes. */
-export function runScript(script: string, ctx: ShellContext, stdin = ''): CommandResult {
+/** A tiny POSIX shell (sh.ts parses and expands): lists, pipelines, redirections, here-documents, variables. */
+export async function runScript(script: string, ctx: ShellContext, stdin = '', opts: {errexit?: boolean} = {}): Promise<CommandResult> {
+  // the shell's variables start as its environment; assignments stay inside this shell
+  const shell = {...ctx, env: {...ctx.env}}
   let code = 0
   let stdout = ''
   let stderr = ''
-  const tokens = tokenize(script, ctx.env)
+  const tokens = lex(script)
   let i = 0
   let previous = ';'
+  let input = stdin
   while (i < tokens.length) {
     const pipeline: Token[][] = [[]]
     while (i < tokens.length && !('op' in tokens[i] && ['&&', '||', ';'].includes((tokens[i] as {op: string}).op))) {
@@ -251,48 +198,95 @@ export function runScript(script: string, ctx: ShellContext, stdin = ''): Comman
     const sep = i < tokens.length ? (tokens[i++] as {op: string}).op : ';'
     // and-or lists: a skipped command leaves $? as it was
     const run = previous === ';' || (previous === '&&' ? code === 0 : code !== 0)
+    const guarded = sep === '&&' || sep === '||' || previous === '&&' || previous === '||'
     previous = sep
-    if (run) {
-      // the script's stdin goes to the first command of each pipeline that reads it
-      let input = stdin
-      for (const [n, stage] of pipeline.entries()) {
-        const r = runStage(stage, ctx, input, code)
-        code = r.code
-        stderr += r.stderr
-        if (n === pipeline.length - 1) stdout += r.stdout
-        else input = r.stdout
-      }
+    if (!run || (pipeline.length === 1 && pipeline[0].length === 0)) continue
+    let stageInput = input
+    for (const [n, stage] of pipeline.entries()) {
+      // the first command of a pipeline that reads stdin consumes what the script's stdin still holds
+      const r = await runStage(stage, shell, n === 0 ? stageInput : stageInput, code)
+      if (n === 0 && r.consumedStdin) input = ''
+      if ('exit' in r) return {stdout: stdout + r.stdout, stderr: stderr + r.stderr, code: r.code}
+      code = r.code
+      stderr += r.stderr
+      if (n === pipeline.length - 1) stdout += r.stdout
+      else stageInput = r.stdout
     }
+    if (opts.errexit && code !== 0 && !guarded) break
   }
   return {stdout, stderr, code}
 }
 
-function runStage(stage: Token[], ctx: ShellContext, stdin: string, lastCode: number): CommandResult {
+type StageResult = CommandResult & {consumedStdin?: boolean; exit?: true}
+
+async function runStage(stage: Token[], ctx: ShellContext, stdin: string, lastCode: number): Promise<StageResult> {
+  const expander: Expander = {
+    vars: ctx.env,
+    status: lastCode,
+    substitute: async (script) => (await runScript(script, ctx, '')).stdout,
+  }
   const argv: string[] = []
-  stage = stage.map((t) => ('word' in t ? {word: t.word.replaceAll(STATUS_MARKER, String(lastCode))} : t))
+  const assignments: Array<[string, string]> = []
   let out: {path: string; append: boolean} | undefined
-  let errTo: 'null' | 'stdout' | undefined
+  let errTo: 'null' | 'stdout' | {path: string; append: boolean} | undefined
+  let ownInput: string | undefined
   for (let j = 0; j < stage.length; j++) {
     const t = stage[j]
-    if ('word' in t) argv.push(t.word)
-    else if (t.op === '>' || t.op === '>>') out = {path: (stage[++j] as {word: string})?.word ?? '', append: t.op === '>>'}
-    else if (t.op === '2>' || t.op === '2>>') errTo = (stage[++j] as {word: string})?.word === '/dev/null' ? 'null' : undefined
-    else if (t.op === '2>&1') errTo = 'stdout'
+    const target = async () => {
+      const next = stage[++j]
+      return next && 'word' in next ? expandWord(next.word, expander) : ''
+    }
+    if ('word' in t) {
+      const assignment = argv.length === 0 ? /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(t.word) : null
+      if (assignment) assignments.push([assignment[1], await expandWord(t.word.slice(assignment[0].length), expander)])
+      else argv.push(await expandWord(t.word, expander))
+    } else if (t.op === '>' || t.op === '>>') out = {path: await target(), append: t.op === '>>'}
+    else if (t.op === '2>' || t.op === '2>>') {
+      const path = await target()
+      errTo = path === '/dev/null' ? 'null' : {path, append: t.op === '2>>'}
+    } else if (t.op === '2>&1') errTo = 'stdout'
+    else if (t.op === '<<' && t.heredoc) ownInput = await expandHereDoc(t.heredoc, expander)
     else if (t.op === '<') {
-      const r = readFile(ctx, (stage[++j] as {word: string})?.word ?? '', 'sh')
-      if (!('content' in r)) return r
-      stdin = r.content
+      const path = await target()
+      const r = readFile(ctx, path, ctx.argv0 ?? 'sh')
+      if (!('content' in r)) return {...r, stderr: `${ctx.argv0 ?? 'sh'}: can't open '${path}': No such file or directory\n`}
+      ownInput = r.content
     }
   }
-  if (!argv.length) return ok()
-  if (argv[0] === 'exit') return {stdout: '', stderr: '', code: Number(argv[1] ?? 0)}
-  let r = runArgv(argv, ctx, stdin) ?? fail(`sh: ${argv[0]}: not found\n`, 127)
+  if (!argv.length) {
+    for (const [k, v] of assignments) ctx.env[k] = v
+    return ok()
+  }
+  if (argv[0] === 'exit') return {stdout: '', stderr: '', code: Number(argv[1] ?? lastCode), exit: true}
+  if (argv[0] === 'export') {
+    for (const a of argv.slice(1)) {
+      const eq = a.indexOf('=')
+      if (eq > 0) ctx.env[a.slice(0, eq)] = a.slice(eq + 1)
+    }
+    return ok()
+  }
+  const commandCtx = assignments.length ? {...ctx, env: {...ctx.env, ...Object.fromEntries(assignments)}} : ctx
+  const input = ownInput ?? stdin
+  // busybox ash: "<arg0>: <name>: not found", exit 127 (shell/ash.c, ash_vmsg)
+  let r: StageResult = (await runArgv(argv, commandCtx, input)) ?? fail(`${ctx.argv0 ?? 'sh'}: ${argv[0]}: not found\n`, 127)
+  r = {...r, consumedStdin: ownInput === undefined && READS_STDIN.has(argv[0].split('/').pop() ?? '')}
   if (errTo === 'null') r = {...r, stderr: ''}
-  if (errTo === 'stdout') r = {...r, stdout: r.stdout + r.stderr, stderr: ''}
+  else if (errTo === 'stdout') r = {...r, stdout: r.stdout + r.stderr, stderr: ''}
+  else if (errTo) {
+    writeOut(ctx, errTo, r.stderr)
+    r = {...r, stderr: ''}
+  }
   if (out && out.path !== '/dev/null') {
-    const previous = out.append ? ctx.fs.stat(ctx.container, out.path) : undefined
-    ctx.fs.write(ctx.container, out.path, (previous?.type === 'file' ? previous.content : '') + r.stdout)
+    writeOut(ctx, out, r.stdout)
     r = {...r, stdout: ''}
   } else if (out) r = {...r, stdout: ''}
   return r
+}
+
+/** Commands that read their standard input when given no file (a script fed on stdin is consumed by them). */
+const READS_STDIN = new Set(['cat', 'wc', 'sha256sum', 'head', 'grep', 'tar', 'sh', 'ash', 'vault'])
+
+function writeOut(ctx: ShellContext, to: {path: string; append: boolean}, text: string): void {
+  const previous = to.append ? ctx.fs.stat(ctx.container, to.path) : undefined
+  ctx.fs.write(ctx.container, to.path, (previous?.type === 'file' ? previous.content : '') + text)
 }
