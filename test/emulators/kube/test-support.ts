@@ -19,6 +19,11 @@ export function kubectlFor(kube: KubeEmulator, opts: {token?: string} = {}) {
   const home = mkdtempSync(join(tmpdir(), 'kubectl-home-'))
   const kubeconfig = join(home, 'config')
   kube.writeKubeconfig(kubeconfig, opts)
+  return kubectlAt(kubeconfig, home)
+}
+
+/** A kubectl using an existing kubeconfig (e.g. the one `npm run emulators` wrote). */
+export function kubectlAt(kubeconfig: string, home = mkdtempSync(join(tmpdir(), 'kubectl-home-'))) {
   const run = (args: string[], input?: string): Promise<KubectlResult> =>
     new Promise((resolve) => {
       const child = execFile('kubectl', args, {env: {...process.env, HOME: home, KUBECONFIG: kubeconfig}, timeout: 25_000}, (error, stdout, stderr) => {
@@ -51,7 +56,7 @@ export async function execCapture(kubeconfig: string, namespace: string, pod: st
 }
 
 /** A long-running kubectl (get -w, logs -f): resolves `until(regex)` as soon as its stdout matches. */
-export function kubectlStream(kubectl: ReturnType<typeof kubectlFor>, args: string[]) {
+export function kubectlStream(kubectl: ReturnType<typeof kubectlAt>, args: string[]) {
   const child = spawn('kubectl', args, {env: {...process.env, HOME: kubectl.home, KUBECONFIG: kubectl.kubeconfig}})
   let stdout = ''
   let stderr = ''

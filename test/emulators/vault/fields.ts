@@ -85,11 +85,14 @@ export function convert(type: FieldType, value: unknown): unknown {
       return Array.isArray(value) ? value.map(toStringWeak) : [toStringWeak(value)]
     case 'commaInts':
       return (Array.isArray(value) ? value : commaStrings(value)).map(parseGoInt)
+    // mapstructure.WeakDecode(nil, &m) succeeds and leaves m nil (the vault CLI sends `"options": null`)
     case 'map':
-      if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value
+      if (value === null) return {}
+      if (typeof value === 'object' && !Array.isArray(value)) return value
       throw new ConversionError(`'' expected a map, got '${Array.isArray(value) ? 'slice' : typeof value}'`)
     case 'kvPairs': {
-      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      if (value === null) return {}
+      if (typeof value !== 'object' || Array.isArray(value)) {
         throw new ConversionError(`'' expected a map, got '${Array.isArray(value) ? 'slice' : typeof value}'`)
       }
       return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toStringWeak(v)]))

@@ -206,13 +206,13 @@ async function kvGet(client: Client, {flags, args}: Parsed): Promise<CommandResu
     if (!data) return failure(`No data found at ${fullPath}`, 2)
     return printField(data, flags.field)
   }
-  let out = warnings(secret)
+  let out = ''
   if (v2) out += outputPath(fullPath, 'Secret Path')
   const metadata = secret.data?.metadata as Record<string, unknown> | null | undefined
   if (metadata) out += `${headerForMap('Metadata', metadata)}\n${table(metadata)}\n`
   const data = dataOf(secret)
   if (data) out += `${headerForMap('Data', data)}\n${table(data)}`
-  return done(out)
+  return {stdout: out, stderr: warnings(secret), code: 0}
 }
 
 /** command/write.go */
@@ -229,7 +229,7 @@ async function write(client: Client, {args}: Parsed, stdin: string, ctx: ShellCo
     throw error
   }
   if (!secret) return done(`Success! Data written to: ${path}\n`)
-  return done(outputSecret(secret))
+  return {stdout: outputSecret(secret), stderr: warnings(secret), code: 0}
 }
 
 /** command/read.go */
@@ -245,7 +245,7 @@ async function read(client: Client, {args}: Parsed): Promise<CommandResult> {
     throw error
   }
   if (!secret) return failure(`No value found at ${path}`, 2)
-  return done(outputSecret(secret))
+  return {stdout: outputSecret(secret), stderr: warnings(secret), code: 0}
 }
 
 /** command/policy_write.go: the name is lowercased; `-` reads the policy from stdin. */
@@ -278,7 +278,7 @@ async function tokenLookup(client: Client, {args}: Parsed): Promise<CommandResul
     if (error instanceof ApiError) return failure(`Error looking up token: ${error.message}`, 2)
     throw error
   }
-  return done(outputSecret(secret ?? {}))
+  return {stdout: outputSecret(secret ?? {}), stderr: warnings(secret ?? {}), code: 0}
 }
 
 /** kv_get.go/kv_put.go: the preflight tells the mount and its version; -mount=M PATH is the other syntax. */
@@ -338,8 +338,39 @@ function padEqualSigns(header: string, totalLen: number): string {
   return `${'='.repeat(equalSigns / 2)} ${header} ${'='.repeat(equalSigns / 2)}`
 }
 
+/** TableFormatter.printWarnings: on stderr (ui.Warn), each wrapped at 78 columns with a padding of 2. */
 function warnings(secret: Secret): string {
-  return (secret.warnings ?? []).length ? `WARNING! The following warnings were returned from Vault:\n\n${secret.warnings!.map((w) => `  * ${w}\n\n`).join('')}` : ''
+  const list = secret.warnings ?? []
+  if (!list.length) return ''
+  return `WARNING! The following warnings were returned from Vault:\n\n${list.map((w) => `${wrap(`* ${w}`, 78 - 2).split('\n').map((l) => `  ${l}`).join('\n')}\n\n`).join('')}`
+}
+
+/** github.com/kr/text Wrap: words on lines of at most `lim` with minimal raggedness (sum of squared slack). */
+function wrap(s: string, lim: number): string {
+  const words = s.trim().replaceAll('\n', ' ').split(' ')
+  const n = words.length
+  const length = (i: number, j: number) => words.slice(i, j + 1).reduce((sum, w) => sum + w.length, 0) + (j - i)
+  const cost = new Array<number>(n).fill(Number.MAX_SAFE_INTEGER)
+  const next = new Array<number>(n).fill(n)
+  for (let i = n - 1; i >= 0; i--) {
+    if (length(i, n - 1) <= lim || i === n - 1) {
+      cost[i] = 0
+      next[i] = n
+      continue
+    }
+    for (let j = i + 1; j < n; j++) {
+      const d = lim - length(i, j - 1)
+      let c = d * d + cost[j]
+      if (length(i, j - 1) > lim) c += 100_000
+      if (c < cost[i]) {
+        cost[i] = c
+        next[i] = j
+      }
+    }
+  }
+  const lines: string[] = []
+  for (let i = 0; i < n; i = next[i]) lines.push(words.slice(i, next[i]).join(' '))
+  return lines.join('\n')
 }
 
 /** TableFormatter.OutputSecret: lease, auth, then the data keys sorted. */
@@ -353,7 +384,7 @@ function outputSecret(secret: Secret): string {
     for (const [k, v] of Object.entries(auth.metadata ?? {})) rows.push([`token_meta_${k}`, v])
   }
   for (const k of Object.keys(secret.data ?? {}).sort()) rows.push([k, goValue(looksLikeDuration(k) ? durationValue(secret.data![k]) : secret.data![k])])
-  return warnings(secret) + (rows.length ? columnize([['Key', 'Value'], ['---', '-----'], ...rows]) : '')
+  return rows.length ? columnize([['Key', 'Value'], ['---', '-----'], ...rows]) : ''
 }
 
 /** TableFormatter.OutputMap */
