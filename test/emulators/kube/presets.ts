@@ -177,9 +177,14 @@ function vaultRelease(caPem: string): KubeObject[] {
                 command: ['/bin/sh', '-ec'],
                 args: ['/usr/local/bin/docker-entrypoint.sh vault server -dev '],
                 env: [
+                  // vault-helm templates/server-statefulset.yaml: the pod's name and namespace come from the downward API
                   {name: 'HOST_IP', valueFrom: {fieldRef: {fieldPath: 'status.hostIP'}}},
                   {name: 'POD_IP', valueFrom: {fieldRef: {fieldPath: 'status.podIP'}}},
-                  ...env({VAULT_K8S_POD_NAME: '', VAULT_K8S_NAMESPACE: 'default', VAULT_ADDR: 'http://127.0.0.1:8200', VAULT_API_ADDR: 'http://$(POD_IP):8200', SKIP_CHOWN: 'true', SKIP_SETCAP: 'true', HOSTNAME: '', VAULT_CLUSTER_ADDR: 'https://$(HOSTNAME).vault-internal:8201', HOME: '/home/vault', VAULT_DEV_ROOT_TOKEN_ID: 'root', VAULT_DEV_LISTEN_ADDRESS: '[::]:8200'}),
+                  {name: 'VAULT_K8S_POD_NAME', valueFrom: {fieldRef: {fieldPath: 'metadata.name'}}},
+                  {name: 'VAULT_K8S_NAMESPACE', valueFrom: {fieldRef: {fieldPath: 'metadata.namespace'}}},
+                  ...env({VAULT_ADDR: 'http://127.0.0.1:8200', VAULT_API_ADDR: 'http://$(POD_IP):8200', SKIP_CHOWN: 'true', SKIP_SETCAP: 'true'}),
+                  {name: 'HOSTNAME', valueFrom: {fieldRef: {fieldPath: 'metadata.name'}}},
+                  ...env({VAULT_CLUSTER_ADDR: 'https://$(HOSTNAME).vault-internal:8201', HOME: '/home/vault', VAULT_DEV_ROOT_TOKEN_ID: 'root', VAULT_DEV_LISTEN_ADDRESS: '[::]:8200'}),
                 ],
                 ports: [
                   {containerPort: 8200, name: 'http'},
