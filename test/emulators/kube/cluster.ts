@@ -212,7 +212,8 @@ export class Cluster {
     }
     if (type.kind !== 'Pod') return
     const ns = obj.metadata.namespace!
-    this.admitServiceAccount(obj, ns)
+    // plugin/pkg/admission/serviceaccount/admission.go: a mirror pod (the kubelet's copy of a static pod) gets no account
+    if (!obj.metadata.annotations?.['kubernetes.io/config.mirror']) this.admitServiceAccount(obj, ns)
     this.callWebhooks(obj, ns)
   }
 

@@ -5,10 +5,11 @@ import type {Cluster} from './cluster.js'
 import type {KubeObject} from './types.js'
 
 import {NODE_IP, NODE_NAME} from './cluster.js'
+import {createKubeSystem} from './kube-system.js'
 import {bootstrapPolicy} from './rbac.js'
 import {VAULT_HELM_CHART, VAULT_IMAGE, VAULT_K8S_IMAGE} from '../versions.js'
 
-/** A fresh minikube-like cluster: system namespaces, the node, the `kubernetes` Service, bootstrap RBAC. */
+/** A fresh minikube-like cluster: system namespaces, the node, the `kubernetes` Service, bootstrap RBAC (kube-system's pods: kube-system.ts). */
 function emptyCluster(): KubeObject[] {
   const ns = (name: string): KubeObject => ({apiVersion: 'v1', kind: 'Namespace', metadata: {name}})
   return [
@@ -238,6 +239,7 @@ export type Preset = 'empty' | 'tutorial'
 export async function applyPreset(cluster: Cluster, preset: Preset): Promise<void> {
   for (const obj of emptyCluster()) cluster.create(obj)
   await cluster.queue.settle()
+  await createKubeSystem(cluster)
   if (preset === 'empty') return
   for (const obj of vaultRelease(cluster.options.caPem)) cluster.create(obj)
   await cluster.queue.settle()

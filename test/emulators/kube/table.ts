@@ -157,7 +157,7 @@ const printers: Record<string, Printer> = {
   },
   DaemonSet: {
     columns: [name, col('Desired', 'integer'), col('Current', 'integer'), col('Ready', 'integer'), col('Up-to-date', 'integer'), col('Available', 'integer'), col('Node Selector'), age],
-    cells: (o) => [o.metadata.name, o.status?.desiredNumberScheduled ?? 0, o.status?.currentNumberScheduled ?? 0, o.status?.numberReady ?? 0, o.status?.updatedNumberScheduled ?? 0, o.status?.numberAvailable ?? 0, '<none>', ageOf(o)],
+    cells: (o) => [o.metadata.name, o.status?.desiredNumberScheduled ?? 0, o.status?.currentNumberScheduled ?? 0, o.status?.numberReady ?? 0, o.status?.updatedNumberScheduled ?? 0, o.status?.numberAvailable ?? 0, formatLabels(o.spec?.template?.spec?.nodeSelector), ageOf(o)],
   },
   Service: {
     columns: [name, col('Type'), col('Cluster-IP'), col('External-IP'), col('Port(s)'), age, col('Selector', 'string', 1)],
@@ -225,4 +225,10 @@ export function toTable(kind: string, objects: KubeObject[], resourceVersion: st
             : {kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata},
     })),
   }
+}
+
+/** labels.FormatLabels (printDaemonSet's NODE SELECTOR): sorted k=v joined by commas, `<none>` when empty. */
+function formatLabels(m: Record<string, string> | undefined): string {
+  const keys = Object.keys(m ?? {}).sort()
+  return keys.length ? keys.map((k) => `${k}=${m![k]}`).join(',') : '<none>'
 }

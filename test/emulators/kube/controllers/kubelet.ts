@@ -80,7 +80,8 @@ export function reconcilePod(cluster: Cluster, namespace: string, name: string):
   set('PodScheduled', true)
   const order = ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled']
   conditions.sort((a, b) => order.indexOf(a.type) - order.indexOf(b.type))
-  const podIP = pod.status?.podIP ?? cluster.allocatePodIp()
+  // a hostNetwork pod has the node's address (kubelet_pods.go generateAPIPodStatus)
+  const podIP = pod.status?.podIP ?? (pod.spec.hostNetwork ? NODE_IP : cluster.allocatePodIp())
   cluster.writeStatus(pod, {
     phase: initialized && running ? 'Running' : 'Pending',
     conditions,
