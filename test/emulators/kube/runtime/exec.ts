@@ -70,10 +70,14 @@ export class ExecHandler {
     send(want.stdout ? 1 : 2, '')
     const input: Buffer[] = []
     const run = async () => {
-      const result = await this.execute(pod, container, command, Buffer.concat(input).toString())
+      // tar (kubectl cp) reads and writes bytes; everything else text
+      const binary = command[0]?.split('/').pop() === 'tar'
+      const result = await this.execute(pod, container, command, Buffer.concat(input).toString(binary ? 'latin1' : 'utf8'))
       if ('status' in result) return this.finish(ws, send, result.status)
-      if (result.stdout) send(1, result.stdout)
-      if (result.stderr) send(2, result.stderr)
+      // tar reports a member (or its absence) before writing the archive's end
+      if (binary && result.stderr) send(2, result.stderr)
+      if (result.stdout) send(1, Buffer.from(result.stdout, result.encoding ?? 'utf8'))
+      if (!binary && result.stderr) send(2, result.stderr)
       this.finish(ws, send, result.code === 0 ? {metadata: {}, status: 'Success'} : exitStatus(result.code))
     }
     if (!want.stdin) return void run()
@@ -139,7 +143,12 @@ export class ExecHandler {
     const vaultImage = /^(docker\.io\/)?hashicorp\/vault:/.test(container.image ?? '')
     if (vaultImage) writeDevRootToken(rt.fs, name, container, env)
     const commands = vaultImage ? {vault: vaultCommand(this.dial(current))} : undefined
-    const result = await runArgv(argv, {fs: rt.fs, container: name, env, commands}, stdin)
+    const security = {...(current.spec.securityContext ?? {}), ...((container.securityContext as object | undefined) ?? {})} as {runAsUser?: number; runAsGroup?: number}
+    const podSecurity = current.spec.securityContext as {fsGroup?: number; supplementalGroups?: number[]} | undefined
+    const identity =
+      security.runAsUser === undefined ? undefined : {uid: security.runAsUser, gid: security.runAsGroup ?? 0, groups: [...new Set([...(podSecurity?.fsGroup !== undefined ? [podSecurity.fsGroup] : []), ...(podSecurity?.supplementalGroups ?? [])])]}
+    const process = [...(container.command ?? []), ...(container.args ?? [])].join(' ') || undefined
+    const result = await runArgv(argv, {fs: rt.fs, container: name, env, commands, identity, process}, stdin)
     if (result) return result
     // what the container runtime reports for a missing binary (runc via cri-dockerd): printed, exit 126
     return {stdout: `OCI runtime exec failed: exec failed: unable to start container process: exec: "${argv[0]}": executable file not found in $PATH: unknown\r\n`, stderr: '', code: 126}

@@ -74,6 +74,13 @@ export class PodFilesystem {
     tree.write(rel, content)
   }
 
+  /** Creates a directory as seen from a container. */
+  mkdir(container: string, path: string): void {
+    const {tree, rel} = this.resolve(container, path)
+    const parts = rel.split('/')
+    for (let i = 1; i <= parts.length; i++) tree.dirs.add(parts.slice(0, i).join('/'))
+  }
+
   /** Writes into a volume directly, as the kubelet does for projected volumes. */
   writeVolume(volume: string, rel: string, content: string): void {
     this.volume(volume).write(normalize(rel), content)

@@ -2,6 +2,7 @@ import {createHash} from 'node:crypto'
 
 import type {PodFilesystem} from './filesystem.js'
 
+import {APPLETS, type Identity} from './applets.js'
 import {expandHereDoc, expandWord, lex, type Expander, type Token} from './sh.js'
 
 /** What a command in a container sees: the pod's files through the container's mounts, and its environment. */
@@ -13,12 +14,18 @@ export interface ShellContext {
   argv0?: string
   /** commands this container's image adds to the busybox applets (the Vault image's `vault`) */
   commands?: Record<string, (args: string[], stdin: string, ctx: ShellContext) => Promise<CommandResult>>
+  /** the user the process runs as (securityContext); root when absent */
+  identity?: Identity
+  /** the container's main process, as `ps` lists it */
+  process?: string
 }
 
 export interface CommandResult {
   stdout: string
   stderr: string
   code: number
+  /** `latin1`: stdout holds bytes, one per char (a tar archive) */
+  encoding?: 'latin1'
 }
 
 type Builtin = (args: string[], stdin: string, ctx: ShellContext) => CommandResult
@@ -128,6 +135,7 @@ const BUILTINS: Record<string, Builtin> = {
   env: (_args, _stdin, ctx) => ok(Object.entries(ctx.env).map(([k, v]) => `${k}=${v}\n`).join('')),
   printenv: (args, _stdin, ctx) => (args.length ? (args[0] in ctx.env ? ok(`${ctx.env[args[0]]}\n`) : fail('', 1)) : BUILTINS.env([], '', ctx)),
   hostname: (_args, _stdin, ctx) => ok(ctx.env.HOSTNAME + '\n'),
+  ...APPLETS,
 }
 
 function evaluateTest(args: string[], ctx: ShellContext): boolean {
