@@ -15,7 +15,8 @@
  *                       secrets over HTTP; without it agents succeed at once and files come from setRenderedFile
  *   render              (template, secret) => text for non-default agent templates; secret(path) returns the
  *                       consul-template view {RequestID, LeaseID, LeaseDuration, Renewable, Data, Warnings}
- *   portForwardTargets  {"ns/pod:port": {host, port}}: real TCP targets for port-forward (else the connection is refused)
+ *   portForwardTargets  {"ns/pod:port": {host, port}}: real TCP targets for port-forward, and what a pod reaches on its own
+ *                       loopback or through a Service (the `vault` CLI in vault-0); else the connection is refused
  *
  * Handle (KubeEmulator):
  *   url, caPem, adminToken, requests (method, path, query, status, contentType, body of every API call)
