@@ -38,4 +38,14 @@ describe('the busybox-like shell exec runs in containers', () => {
     expect((await sh("cat > /tmp/in; wc -c /tmp/in; sha256sum /tmp/in", 'hello')).stdout).toBe('5 /tmp/in\n2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824  /tmp/in\n')
     expect((await sh('exit 3')).code).toBe(3)
   })
+
+  it('parses continuations, comments, here-documents and per-command assignments as ash does', async () => {
+    const sh = async (script: string, flags = '-c') => (await run(['sh', flags, script]))!
+    expect(await sh('echo a \\\n  b # not an argument')).toMatchObject({stdout: 'a b\n', code: 0})
+    expect(await sh('cat <<-EOF\n\tindented $ROLE\n\tEOF\necho after')).toMatchObject({stdout: 'indented internal-app\nafter\n'})
+    expect(await sh('X=1 printenv X; printenv X')).toMatchObject({stdout: '1\n', code: 1})
+    expect(await sh('Y=$(echo hi)-there; echo "$Y" ${Y}')).toMatchObject({stdout: 'hi-there hi-there\n'})
+    expect(await sh('false; echo not reached', '-ec')).toMatchObject({stdout: '', code: 1})
+    expect(await sh('false || echo rescued', '-ec')).toMatchObject({stdout: 'rescued\n', code: 0})
+  })
 })

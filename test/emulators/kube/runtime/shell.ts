@@ -209,10 +209,10 @@ export async function runScript(script: string, ctx: ShellContext, stdin = '', o
     const guarded = sep === '&&' || sep === '||' || previous === '&&' || previous === '||'
     previous = sep
     if (!run || (pipeline.length === 1 && pipeline[0].length === 0)) continue
+    // the pipeline's first command gets what the script's stdin still holds; a command that reads it consumes it
     let stageInput = input
     for (const [n, stage] of pipeline.entries()) {
-      // the first command of a pipeline that reads stdin consumes what the script's stdin still holds
-      const r = await runStage(stage, shell, n === 0 ? stageInput : stageInput, code)
+      const r = await runStage(stage, shell, stageInput, code)
       if (n === 0 && r.consumedStdin) input = ''
       if ('exit' in r) return {stdout: stdout + r.stdout, stderr: stderr + r.stderr, code: r.code}
       code = r.code
