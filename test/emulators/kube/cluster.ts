@@ -4,6 +4,7 @@ import type {KubeObject, PodSpec} from './types.js'
 import {createSigningKey} from '../jwt.js'
 import {VAULT_IMAGE} from '../versions.js'
 import {TokenAuthority} from './auth.js'
+import {prepareJob, validateBatch} from './batch.js'
 import {applyDefaults} from './defaults.js'
 import {errors} from './errors.js'
 import {injectPod} from './injector/inject.js'
@@ -43,7 +44,7 @@ export interface PodRuntime {
   /** called with the container name whenever it writes to its log (kubectl logs -f) */
   logListeners: Set<(container: string) => void>
   /** started containers: id and start time, stable across status writes */
-  containers: Map<string, {id: string; startedAt: string; finishedAt?: string}>
+  containers: Map<string, {id: string; startedAt: string; finishedAt?: string; exitCode?: number; restarts?: number; lastFinishedAt?: string}>
   agents: Map<string, AgentState>
   volumesWritten: boolean
 }
@@ -62,6 +63,8 @@ export class Cluster {
   readonly authz = new Authorizer(this.store)
   readonly tokens: TokenAuthority
   readonly runtimes = new Map<string, PodRuntime>()
+  /** the controllers' clock (CronJob schedules); tests may set it to move time on */
+  now: () => number = Date.now
   /** test switch: when false the injector pods are not ready and the webhook cannot be called */
   injectorReady = true
   private nextPodIp = 10
@@ -210,6 +213,7 @@ export class Cluster {
       obj.spec.clusterIP ??= `10.96.${Math.floor(this.nextServiceIp / 250)}.${this.nextServiceIp++ % 250}`
       obj.spec.clusterIPs ??= [obj.spec.clusterIP]
     }
+    if (type.kind === 'Job') prepareJob(obj)
     if (type.kind !== 'Pod') return
     const ns = obj.metadata.namespace!
     // plugin/pkg/admission/serviceaccount/admission.go: a mirror pod (the kubelet's copy of a static pod) gets no account
@@ -315,6 +319,7 @@ export class Cluster {
     const names = type.group === 'rbac.authorization.k8s.io' ? [] : validateName(obj, ['Namespace', 'Service'].includes(type.kind))
     const causes: Cause[] = [...names, ...validateMetadata(obj.metadata, 'metadata.', 'metadata.annotations')]
     const template = obj.spec?.template
+    if (type.group === 'batch') causes.push(...validateBatch(obj))
     if (type.kind === 'Pod') causes.push(...validatePodSpec(obj.spec, 'spec'))
     if (template && ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet'].includes(type.kind)) {
       const selector = obj.spec.selector as LabelSelectorObject | undefined

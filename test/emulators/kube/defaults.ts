@@ -1,5 +1,7 @@
 import type {Container, KubeObject, PodSpec, PodTemplate} from './types.js'
 
+import {defaultCronJobSpec, defaultJobSpec} from './batch.js'
+
 /** API-server defaulting (pkg/apis/{core,apps}/v1/defaults.go) for the fields kubectl and vsi read back. */
 
 function defaultContainer(c: Container): void {
@@ -63,6 +65,18 @@ export function applyDefaults(obj: KubeObject): void {
       spec!.persistentVolumeClaimRetentionPolicy ??= {whenDeleted: 'Retain', whenScaled: 'Retain'}
       defaultTemplate(spec!.template as PodTemplate)
       break
+    case 'Job':
+      defaultJobSpec(spec!, obj.metadata)
+      defaultTemplate(spec!.template as PodTemplate)
+      break
+    case 'CronJob': {
+      defaultCronJobSpec(spec!)
+      const jobTemplate = ((spec!.jobTemplate ??= {}) as {metadata?: Record<string, unknown>; spec?: Record<string, unknown>})
+      jobTemplate.metadata ??= {creationTimestamp: null}
+      // zz_generated.defaults.go defaults only the pod template inside a job template (SetDefaults_Job is the Job's)
+      if (jobTemplate.spec) defaultTemplate(jobTemplate.spec.template as PodTemplate)
+      break
+    }
     case 'DaemonSet':
       spec!.revisionHistoryLimit ??= 10
       spec!.updateStrategy ??= {type: 'RollingUpdate', rollingUpdate: {maxSurge: 0, maxUnavailable: 1}}

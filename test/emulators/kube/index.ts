@@ -27,6 +27,7 @@
  *   deny({verb, resource, namespace?, token?})   403 with RBAC's message; resource may be 'pods/exec'
  *   failNext({method?, pathPrefix?, status, count?})  fault injection on REST and upgrade requests
  *   failNextExec({mode: 'drop' | 'no-status', count?})  cut the next exec stream / close it without a status
+ *   setClock(now)                        the controllers' clock (ms since epoch) from now on; CronJobs look again
  *   setInjectorReady(ready)              injector pods (un)ready: with false, new pods start without injection
  *   setRenderedFile(ns, pod, container, path, content) / appendLog(ns, pod, container, text)
  *   issueServiceAccountToken(ns, sa, {audiences?, expirationSeconds?}): string
@@ -44,7 +45,7 @@ import type {ObjectStore, TypeRef} from './store.js'
 import type {KubeObject} from './types.js'
 
 import {Cluster, type RenderFn} from './cluster.js'
-import {resyncPods, startControllers} from './controllers/index.js'
+import {resyncCronJobs, resyncPods, startControllers} from './controllers/index.js'
 import {applyPreset, type Preset} from './presets.js'
 import {ExecHandler, type ExecFault} from './runtime/exec.js'
 import {PortForwardHandler} from './runtime/portforward.js'
@@ -85,6 +86,8 @@ export interface KubeEmulator {
   latencyMs(ms: number): void
   failNextExec(fault: ExecFault): void
   setInjectorReady(ready: boolean): void
+  /** the clock the CronJob controller schedules by (default Date.now); CronJobs are looked at again at once */
+  setClock(now: () => number): void
   setRenderedFile(namespace: string, pod: string, container: string, path: string, content: string): void
   appendLog(namespace: string, pod: string, container: string, text: string): void
   issueServiceAccountToken(namespace: string, serviceAccount: string, opts?: {audiences?: string[]; expirationSeconds?: number}): string
@@ -168,6 +171,10 @@ users:
       server.latencyMs = ms
     },
     failNextExec: (fault) => exec.failNext(fault),
+    setClock(now) {
+      cluster.now = now
+      resyncCronJobs(cluster)
+    },
     setInjectorReady(ready) {
       cluster.injectorReady = ready
       resyncPods(cluster, (pod) => pod.metadata.labels?.['app.kubernetes.io/name'] === 'vault-agent-injector')

@@ -2,7 +2,7 @@
  * Decodes the protobuf request bodies kubectl sends for built-in kinds (`kubectl create sa|ns|secret|configmap|
  * token|clusterrolebinding` and `kubectl auth can-i` use `application/vnd.kubernetes.protobuf`): the `k8s\0` +
  * runtime.Unknown envelope and the fields of those messages (k8s.io/api generated.proto). Unknown fields are skipped;
- * `kubectl create deployment` too; other kinds get 415.
+ * `kubectl create deployment|job|cronjob` too; other kinds get 415.
  */
 type FieldType = 'string' | 'int64' | 'bool' | 'bytes' | Schema | {map: 'string' | 'bytes'} | {repeated: 'string' | Schema}
 interface Schema {
@@ -40,7 +40,35 @@ const container: Schema = {
 const podSpec: Schema = {2: ['containers', {repeated: container}], 3: ['restartPolicy', 'string'], 8: ['serviceAccountName', 'string'], 20: ['initContainers', {repeated: container}]}
 const labelSelector: Schema = {1: ['matchLabels', {map: 'string'}]}
 
+// k8s.io/api batch/v1 generated.proto: what `kubectl create job|cronjob` (and `create job --from=cronjob/…`) send
+const podTemplateSpec: Schema = {1: ['metadata', objectMeta], 2: ['spec', podSpec]}
+const jobSpec: Schema = {
+  1: ['parallelism', 'int64'],
+  2: ['completions', 'int64'],
+  3: ['activeDeadlineSeconds', 'int64'],
+  4: ['selector', labelSelector],
+  5: ['manualSelector', 'bool'],
+  6: ['template', podTemplateSpec],
+  7: ['backoffLimit', 'int64'],
+  8: ['ttlSecondsAfterFinished', 'int64'],
+  9: ['completionMode', 'string'],
+  10: ['suspend', 'bool'],
+  14: ['podReplacementPolicy', 'string'],
+}
+const cronJobSpec: Schema = {
+  1: ['schedule', 'string'],
+  2: ['startingDeadlineSeconds', 'int64'],
+  3: ['concurrencyPolicy', 'string'],
+  4: ['suspend', 'bool'],
+  5: ['jobTemplate', {1: ['metadata', objectMeta], 2: ['spec', jobSpec]}],
+  6: ['successfulJobsHistoryLimit', 'int64'],
+  7: ['failedJobsHistoryLimit', 'int64'],
+  8: ['timeZone', 'string'],
+}
+
 const KINDS: Record<string, Schema> = {
+  Job: {1: ['metadata', objectMeta], 2: ['spec', jobSpec]},
+  CronJob: {1: ['metadata', objectMeta], 2: ['spec', cronJobSpec]},
   Deployment: {
     1: ['metadata', objectMeta],
     2: ['spec', {1: ['replicas', 'int64'], 2: ['selector', labelSelector], 3: ['template', {1: ['metadata', objectMeta], 2: ['spec', podSpec]}], 4: ['strategy', {1: ['type', 'string']}]}],

@@ -42,6 +42,9 @@ export const RESOURCE_TYPES: ResourceType[] = [
   {group: 'apps', version: 'v1', resource: 'statefulsets', singular: 'statefulset', kind: 'StatefulSet', namespaced: true, verbs: CRUD, shortNames: ['sts'], categories: ['all'], subresources: [scale, status('StatefulSet')]},
   {group: 'apps', version: 'v1', resource: 'daemonsets', singular: 'daemonset', kind: 'DaemonSet', namespaced: true, verbs: CRUD, shortNames: ['ds'], categories: ['all'], subresources: [status('DaemonSet')]},
   {group: 'apps', version: 'v1', resource: 'controllerrevisions', singular: 'controllerrevision', kind: 'ControllerRevision', namespaced: true, verbs: CRUD},
+  // pkg/registry/batch/{job,cronjob}/storage/storage.go: categories "all", cronjobs' short name "cj"
+  {group: 'batch', version: 'v1', resource: 'cronjobs', singular: 'cronjob', kind: 'CronJob', namespaced: true, verbs: CRUD, shortNames: ['cj'], categories: ['all'], subresources: [status('CronJob')]},
+  {group: 'batch', version: 'v1', resource: 'jobs', singular: 'job', kind: 'Job', namespaced: true, verbs: CRUD, categories: ['all'], subresources: [status('Job')]},
   {group: 'events.k8s.io', version: 'v1', resource: 'events', singular: 'event', kind: 'Event', namespaced: true, verbs: CRUD, shortNames: ['ev']},
   {group: 'authentication.k8s.io', version: 'v1', resource: 'tokenreviews', singular: 'tokenreview', kind: 'TokenReview', namespaced: false, verbs: CREATE_ONLY},
   {group: 'authentication.k8s.io', version: 'v1', resource: 'selfsubjectreviews', singular: 'selfsubjectreview', kind: 'SelfSubjectReview', namespaced: false, verbs: CREATE_ONLY},

@@ -14,7 +14,7 @@ export interface StoreEvent {
 const HISTORY_LIMIT = 5000
 
 /** Kinds whose spec changes bump metadata.generation (the others never carry a generation). */
-const GENERATION_GROUPS = new Set(['apps', 'admissionregistration.k8s.io'])
+const GENERATION_GROUPS = new Set(['apps', 'batch', 'admissionregistration.k8s.io'])
 
 /** Where a name comes from when tests address an object: a type reference plus optional namespace. */
 export type TypeRef = string | ResourceType
@@ -82,7 +82,8 @@ export class ObjectStore {
     if (!type.namespaced) delete obj.metadata.namespace
     const key = keyOf(type, obj.metadata.namespace, obj.metadata.name)
     if (this.objects.has(key)) throw new Error(`exists: ${key}`)
-    obj.metadata.uid = randomUUID()
+    // a uid given here was assigned by admission (a Job's generated selector names it)
+    obj.metadata.uid ??= randomUUID()
     obj.metadata.creationTimestamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z')
     if (GENERATION_GROUPS.has(type.group)) obj.metadata.generation = 1
     else delete obj.metadata.generation
@@ -98,7 +99,7 @@ export class ObjectStore {
     obj.kind = type.kind
     if (!obj.metadata.name && obj.metadata.generateName) obj.metadata.name = obj.metadata.generateName + randomSuffix()
     if (!type.namespaced) delete obj.metadata.namespace
-    obj.metadata.uid = randomUUID()
+    obj.metadata.uid ??= randomUUID()
     obj.metadata.creationTimestamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z')
     if (GENERATION_GROUPS.has(type.group)) obj.metadata.generation = 1
     return obj

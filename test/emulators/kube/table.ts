@@ -78,7 +78,8 @@ export function podCells(pod: KubeObject): {ready: string; status: string; resta
         readyContainers++
       }
     }
-    if (reason === 'Completed' && hasRunning) reason = ((pod.status?.conditions ?? []) as Array<{type: string}>).some((c) => c.type === 'Ready') ? 'Running' : 'NotReady'
+    // hasPodReadyCondition: a Ready condition that is True
+    if (reason === 'Completed' && hasRunning) reason = ((pod.status?.conditions ?? []) as Array<{type: string; status: string}>).some((c) => c.type === 'Ready' && c.status === 'True') ? 'Running' : 'NotReady'
   }
   if (pod.metadata.deletionTimestamp && !['Succeeded', 'Failed'].includes(pod.status?.phase)) reason = 'Terminating'
   const restartText = restarts && lastRestart ? `${restarts} (${humanDuration(Date.now() - lastRestart)} ago)` : String(restarts)
@@ -135,6 +136,27 @@ const selector = (o: KubeObject) =>
     .map(([k, v]) => `${k}=${v}`)
     .join(',')
 
+const hasJobCondition = (o: KubeObject, type: string) => ((o.status?.conditions ?? []) as Array<{type: string; status: string}>).some((c) => c.type === type && c.status === 'True')
+function jobStatus(o: KubeObject): string {
+  if (hasJobCondition(o, 'Complete')) return 'Complete'
+  if (hasJobCondition(o, 'Failed')) return 'Failed'
+  if (o.metadata.deletionTimestamp) return 'Terminating'
+  if (hasJobCondition(o, 'Suspended')) return 'Suspended'
+  if (hasJobCondition(o, 'FailureTarget')) return 'FailureTarget'
+  return 'Running'
+}
+function jobCompletions(o: KubeObject): string {
+  const succeeded = o.status?.succeeded ?? 0
+  if (o.spec?.completions !== undefined && o.spec.completions !== null) return `${succeeded}/${o.spec.completions}`
+  const parallelism = o.spec?.parallelism ?? 0
+  return parallelism > 1 ? `${succeeded}/1 of ${parallelism}` : `${succeeded}/1`
+}
+function jobDuration(o: KubeObject): string {
+  if (!o.status?.startTime) return ''
+  const end = o.status.completionTime ? Date.parse(o.status.completionTime) : Date.now()
+  return humanDuration(end - Date.parse(o.status.startTime))
+}
+
 const printers: Record<string, Printer> = {
   Pod: {
     columns: [name, col('Ready'), col('Status'), col('Restarts'), age, col('IP', 'string', 1), col('Node', 'string', 1), col('Nominated Node', 'string', 1), col('Readiness Gates', 'string', 1)],
@@ -170,6 +192,30 @@ const printers: Record<string, Printer> = {
       ageOf(o),
       Object.entries((o.spec?.selector ?? {}) as Record<string, string>).map(([k, v]) => `${k}=${v}`).join(',') || '<none>',
     ],
+  },
+  // printJob / printCronJob
+  Job: {
+    columns: [name, col('Status'), col('Completions'), col('Duration'), age, col('Containers', 'string', 1), col('Images', 'string', 1), col('Selector', 'string', 1)],
+    cells: (o) => [o.metadata.name, jobStatus(o), jobCompletions(o), jobDuration(o), ageOf(o), containerNames(o), images(o), selector(o)],
+  },
+  CronJob: {
+    columns: [name, col('Schedule'), col('Timezone'), col('Suspend', 'boolean'), col('Active', 'integer'), col('Last Schedule'), age, col('Containers', 'string', 1), col('Images', 'string', 1), col('Selector', 'string', 1)],
+    cells: (o) => {
+      const template = {spec: o.spec?.jobTemplate?.spec} as unknown as KubeObject
+      return [
+        o.metadata.name,
+        o.spec?.schedule,
+        o.spec?.timeZone ?? '<none>',
+        // printBoolPtr: True / False / <unset>
+        o.spec?.suspend === undefined ? '<unset>' : o.spec.suspend ? 'True' : 'False',
+        (o.status?.active ?? []).length,
+        o.status?.lastScheduleTime ? humanDuration(Date.now() - Date.parse(o.status.lastScheduleTime)) : '<none>',
+        ageOf(o),
+        containerNames(template),
+        images(template),
+        selector(template) || '<none>',
+      ]
+    },
   },
   ServiceAccount: {columns: [name, col('Secrets', 'string'), age], cells: (o) => [o.metadata.name, (o.secrets ?? []).length, ageOf(o)]},
   Secret: {columns: [name, col('Type'), col('Data'), age], cells: (o) => [o.metadata.name, o.type, Object.keys(o.data ?? {}).length, ageOf(o)]},

@@ -2,8 +2,10 @@ import type {Cluster} from '../cluster.js'
 import type {StoreEvent} from '../store.js'
 import type {KubeObject} from '../types.js'
 
+import {reconcileCronJob} from './cronjob.js'
 import {collectGarbage, reconcileEndpoints, reconcileNamespace, reconcileTokenSecret} from './core.js'
 import {reconcileDeployment} from './deployment.js'
+import {reconcileJob} from './job.js'
 import {reconcilePod} from './kubelet.js'
 import {reconcileReplicaSet} from './replicaset.js'
 import {reconcileDaemonSet, reconcileStatefulSet} from './statefulset.js'
@@ -16,6 +18,16 @@ const RECONCILERS: Record<string, Reconcile> = {
   StatefulSet: reconcileStatefulSet,
   DaemonSet: reconcileDaemonSet,
   Pod: reconcilePod,
+  Job: reconcileJob,
+  CronJob: reconcileCronJob,
+}
+
+/** Makes the CronJob controller look again (after a test moved the cluster's clock). */
+export function resyncCronJobs(cluster: Cluster): void {
+  for (const cj of cluster.store.list('cronjobs')) {
+    const {namespace, name} = cj.metadata
+    cluster.queue.enqueue(`CronJob/${namespace}/${name}`, () => reconcileCronJob(cluster, namespace!, name))
+  }
 }
 
 /** Makes the kubelet look again at some pods (after a test changed what it decides from). */

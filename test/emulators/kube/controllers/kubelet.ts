@@ -7,6 +7,7 @@ import {ISSUER} from '../auth.js'
 import {NODE_IP, NODE_NAME} from '../cluster.js'
 import {runAgent} from '../injector/agent.js'
 import {startLogRun} from '../runtime/logs.js'
+import {runArgv} from '../runtime/shell.js'
 import {crashLoopStatus, crashLooping, markUnschedulable, unschedulableMessage} from './faults.js'
 import {now, setCondition, type Condition} from './util.js'
 
@@ -64,7 +65,9 @@ export function reconcilePod(cluster: Cluster, namespace: string, name: string):
     if (!s.state.terminated || (s.state.terminated as {exitCode: number}).exitCode !== 0) initialized = false
   }
   const containerStatuses = spec.containers.map((c) => (initialized ? runContainer(cluster, pod, c, rt) : status(c, {waiting: {reason: 'PodInitializing'}}, false)))
-  const running = containerStatuses.some((s) => s.state.running)
+  // getPhase: a container that has exited (or is restarting after exiting) keeps the pod Running
+  const running = containerStatuses.some((s) => s.state.running || s.state.terminated || s.lastState.terminated)
+  const finished = initialized && containerStatuses.every((s) => s.state.terminated)
   const allReady = containerStatuses.every((s) => s.ready)
   const notReady = containerStatuses.filter((s) => !s.ready).map((s) => s.name)
   const t = pod.status?.startTime ?? now()
@@ -78,12 +81,18 @@ export function reconcilePod(cluster: Cluster, namespace: string, name: string):
   set('Ready', initialized && allReady, initialized ? 'ContainersNotReady' : 'ContainersNotInitialized', initialized ? `containers with unready status: [${notReady.join(' ')}]` : `containers with incomplete status: [${pendingInit.join(' ')}]`)
   set('ContainersReady', initialized && allReady, initialized ? 'ContainersNotReady' : 'ContainersNotInitialized', initialized ? `containers with unready status: [${notReady.join(' ')}]` : `containers with incomplete status: [${pendingInit.join(' ')}]`)
   set('PodScheduled', true)
+  // status_manager.go / kubelet_pods.go: a finished pod's Ready, ContainersReady and Initialized say PodCompleted
+  if (finished) {
+    for (const [type, ok] of [['PodReadyToStartContainers', false], ['Initialized', true], ['Ready', false], ['ContainersReady', false]] as const) {
+      conditions = setCondition(conditions, {type, status: ok ? 'True' : 'False', ...(type === 'PodReadyToStartContainers' ? {} : {reason: 'PodCompleted'}), lastProbeTime: null})
+    }
+  }
   const order = ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled']
   conditions.sort((a, b) => order.indexOf(a.type) - order.indexOf(b.type))
   // a hostNetwork pod has the node's address (kubelet_pods.go generateAPIPodStatus)
   const podIP = pod.status?.podIP ?? (pod.spec.hostNetwork ? NODE_IP : cluster.allocatePodIp())
   cluster.writeStatus(pod, {
-    phase: initialized && running ? 'Running' : 'Pending',
+    phase: finished ? finishedPhase(containerStatuses) : initialized && running ? 'Running' : 'Pending',
     conditions,
     hostIP: NODE_IP,
     hostIPs: [{ip: NODE_IP}],
@@ -167,11 +176,59 @@ function runContainer(cluster: Cluster, pod: KubeObject, c: Container, rt: PodRu
     const crash = crashLoopStatus(cluster, pod, c, rt, info)
     return status(c, crash.state, false, rt, {lastState: crash.lastState, restartCount: crash.restartCount})
   }
+  if (!isAgent(c) && pod.spec.restartPolicy !== 'Always') {
+    const completed = runToCompletion(cluster, pod, c, rt, info)
+    if (completed) return completed
+  }
   if (isAgent(c)) driveAgent(cluster, pod, c, rt)
   const injectorPod = pod.metadata.labels?.[INJECTOR_LABEL] === 'vault-agent-injector'
   const ready = !neverReady(c.image) && (!injectorPod || cluster.injectorReady)
   if (injectorPod && ready) installInjectorCa(cluster, c)
   return status(c, {running: {startedAt: info.startedAt}}, ready, rt)
+}
+
+/** getPhase (pkg/kubelet/kubelet_pods.go): every container terminated: Succeeded if all exited 0, else Failed. */
+function finishedPhase(statuses: ContainerStatus[]): 'Succeeded' | 'Failed' {
+  return statuses.every((s) => (s.state.terminated as {exitCode: number}).exitCode === 0) ? 'Succeeded' : 'Failed'
+}
+
+/**
+ * A container of a pod whose restartPolicy is Never or OnFailure (a Job's) runs its command in the emulated shell
+ * once and exits with its code, its output in the container log. With OnFailure a failure restarts it after the
+ * kubelet's back-off (10s doubling), as CrashLoopBackOff. A command the shell does not know keeps running (a server).
+ */
+function runToCompletion(cluster: Cluster, pod: KubeObject, c: Container, rt: PodRuntime, info: NonNullable<ReturnType<PodRuntime['containers']['get']>>): ContainerStatus | undefined {
+  const argv = [...(c.command ?? []), ...(c.args ?? [])]
+  if (info.exitCode === undefined) {
+    const env: Record<string, string> = {PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOSTNAME: pod.metadata.name, HOME: '/root'}
+    for (const e of c.env ?? []) if (e.value !== undefined) env[e.name] = e.value
+    const result = argv.length ? runArgv(argv, {fs: rt.fs, container: c.name, env}) : undefined
+    if (!result) return undefined
+    cluster.appendLog(rt, c.name, result.stdout + result.stderr)
+    info.exitCode = result.code
+    info.finishedAt = now()
+    if (result.code !== 0 && pod.spec.restartPolicy === 'OnFailure') {
+      info.restarts = (info.restarts ?? 0) + 1
+      info.lastFinishedAt = info.finishedAt
+      const uid = pod.metadata.uid!
+      cluster.after(Math.min(10_000 * 2 ** (info.restarts - 1), 300_000), () => {
+        if (cluster.runtimes.get(uid) !== rt) return
+        info.exitCode = undefined
+        info.startedAt = now()
+        startLogRun(rt, c.name)
+        cluster.queue.enqueue(`Pod/${pod.metadata.namespace}/${pod.metadata.name}`, () => reconcilePod(cluster, pod.metadata.namespace!, pod.metadata.name))
+      })
+    }
+  }
+  const terminated = {exitCode: info.exitCode, reason: info.exitCode === 0 ? 'Completed' : 'Error', startedAt: info.startedAt, finishedAt: info.finishedAt, containerID: `docker://${info.id}`}
+  const restartCount = info.restarts ?? 0
+  if (info.exitCode !== 0 && pod.spec.restartPolicy === 'OnFailure') {
+    return status(c, {waiting: {reason: 'CrashLoopBackOff', message: `back-off ${Math.min(10 * 2 ** (restartCount - 1), 300)}s restarting failed container=${c.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`}}, false, rt, {
+      restartCount,
+      lastState: {terminated},
+    })
+  }
+  return status(c, {terminated}, false, rt, {restartCount})
 }
 
 /**
