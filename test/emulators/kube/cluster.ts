@@ -271,7 +271,11 @@ export class Cluster {
         }
         const result = injectPod(pod, ns, this.injectorDefaults())
         if ('denied' in result) throw errors.webhookDenied(hook.name, result.denied)
-        if ('pod' in result) Object.assign(pod, result.pod)
+        if ('pod' in result) {
+          Object.assign(pod, result.pod)
+          // mutating/dispatcher.go: the patched object is decoded again, so what the webhook added is defaulted
+          applyDefaults(pod)
+        }
       }
     }
   }

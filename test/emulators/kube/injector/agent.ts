@@ -1,3 +1,5 @@
+import {randomBytes} from 'node:crypto'
+
 import type {Cluster, PodRuntime} from '../cluster.js'
 import type {Container, KubeObject} from '../types.js'
 
@@ -64,6 +66,7 @@ function banner(): string {
 export async function runAgent(cluster: Cluster, pod: KubeObject, container: Container, rt: PodRuntime, attempt: number): Promise<AgentOutcome> {
   const log = (text: string) => cluster.appendLog(rt, container.name, text)
   const config = decodeAgentConfig(container.env)
+  writeConfigFile(rt, container)
   // a new container instance (first run or a restart after exiting) starts its log with the banner
   if (attempt === 0 || !rt.logs.get(container.name)?.at(-1)?.length) {
     log(banner())
@@ -77,6 +80,7 @@ export async function runAgent(cluster: Cluster, pod: KubeObject, container: Con
   log(logLine('INFO', 'agent.auth.handler', 'authenticating'))
   const vault = cluster.options.vault
   if (!config || !vault) {
+    writeSinks(rt, container, config, `hvs.${randomBytes(18).toString('base64url')}`)
     logAuthenticated(log)
     for (const t of config?.template ?? []) if (rt.fs.stat(container.name, t.destination)?.type === 'file') log(logLine('INFO', '', `(runner) rendered "(dynamic)" => "${t.destination}"`))
     finish(log, config)
@@ -84,6 +88,7 @@ export async function runAgent(cluster: Cluster, pod: KubeObject, container: Con
   }
   const token = await login(config, vault.url, rt, container, log, attempt)
   if (!token) return 'auth-failed'
+  writeSinks(rt, container, config, token)
   logAuthenticated(log)
   const error = await renderTemplates(cluster, config, vault.url, token, rt, container, log)
   if (error) {
@@ -95,6 +100,21 @@ export async function runAgent(cluster: Cluster, pod: KubeObject, container: Con
   }
   finish(log, config)
   return 'rendered'
+}
+
+/**
+ * What the container's command does before the agent starts (container_sidecar.go DefaultContainerArg):
+ * `echo ${VAULT_CONFIG?} | base64 -d > /home/vault/config.json`; with a ConfigMap, `touch /home/vault/.vault-token`.
+ */
+function writeConfigFile(rt: PodRuntime, container: Container): void {
+  const raw = container.env?.find((e) => e.name === 'VAULT_CONFIG')?.value
+  if (raw) rt.fs.write(container.name, '/home/vault/config.json', Buffer.from(raw, 'base64').toString())
+  else if (rt.fs.stat(container.name, '/home/vault/.vault-token') === undefined) rt.fs.write(container.name, '/home/vault/.vault-token', '')
+}
+
+/** The file sinks of auto_auth (vault command/agentproxyshared/sink/file): the token, no trailing newline. */
+function writeSinks(rt: PodRuntime, container: Container, config: AgentConfig | undefined, token: string): void {
+  for (const sink of config?.auto_auth.sink ?? []) if (sink.type === 'file') rt.fs.write(container.name, sink.config.path, token)
 }
 
 function logAuthenticated(log: (t: string) => void): void {
@@ -137,7 +157,7 @@ async function login(config: AgentConfig, vaultUrl: string, rt: PodRuntime, cont
     log(logLine('ERROR', 'agent.auth.handler', 'error getting path or data from method', {error: `error reading JWT with Kubernetes Auth: open ${tokenPath}: no such file or directory`, backoff: backoff(attempt)}))
     return undefined
   }
-  const path = `/v1/${method.mount_path.replace(/^\/+|\/+$/g, '')}/login`
+  const path = `/v1/${(method.mount_path ?? "").replace(/^\/+|\/+$/g, '')}/login`
   const shownUrl = config.vault.address.replace(/\/+$/, '') + path
   try {
     const res = await fetch(vaultUrl.replace(/\/+$/, '') + path, {

@@ -26,14 +26,18 @@ export interface AgentTemplate {
 
 export interface AgentConfig {
   auto_auth: {
-    method: {type: string; mount_path: string; namespace?: string; config: Record<string, string>}
+    method: {type: string; mount_path?: string; min_backoff?: string; max_backoff?: string; namespace?: string; config: Record<string, string>; exit_on_err?: boolean}
     sink: Array<{type: string; config: {path: string}}>
   }
   exit_after_auth: boolean
   pid_file: string
-  vault: {address: string}
+  vault: {address: string; [tls: string]: unknown}
   template?: AgentTemplate[]
-  template_config?: {exit_on_retry_failure: boolean}
+  listener?: Array<Record<string, unknown>>
+  cache?: Record<string, unknown>
+  template_config?: {exit_on_retry_failure: boolean; static_secret_render_interval?: string; max_connections_per_host?: number; lease_renewal_threshold?: number}
+  disable_idle_connections?: string[]
+  disable_keep_alives?: string[]
 }
 
 export interface InjectorDefaults {
@@ -100,9 +104,14 @@ function safeBool(v: string | undefined): boolean {
   }
 }
 
-/** config.go newConfig, from the annotations as Init completed them (so service and auth-path are always present). */
+/**
+ * config.go newConfig, from the annotations as Init completed them (so service and auth-path are always present).
+ * Keys come in the order encoding/json writes the Config structs (field order; map keys sorted), so the base64
+ * VAULT_CONFIG is byte for byte what vault-k8s 1.7.6 puts in the pod (config.go:24-110, 233-339).
+ */
 export function buildAgentConfig(annotations: Record<string, string>, init: boolean, tokenPath: string): AgentConfig {
   const a = (suffix: string) => annotations[PREFIX + suffix]
+  const on = (suffix: string, fallback = false) => (a(suffix) === undefined ? fallback : parseBool(a(suffix)!))
   const defaultTemplate = (a('agent-inject-default-template') ?? 'map').toLowerCase() === 'json' ? DEFAULT_JSON_TEMPLATE : DEFAULT_MAP_TEMPLATE
   const authConfig: Record<string, string> = {}
   for (const [key, value] of Object.entries(annotations)) {
@@ -111,33 +120,83 @@ export function buildAgentConfig(annotations: Record<string, string>, init: bool
   if (a('role')) authConfig.role = a('role')
   authConfig.token_path ??= tokenPath
   const templates = collectSecrets(annotations).map((s): AgentTemplate => {
-    const t: AgentTemplate = {
+    const contents = s.templateFile ? s.template : s.template || defaultTemplate.replace('%s', s.path)
+    const command = a('agent-inject-command-' + s.rawName)
+    const perms = a('agent-inject-perms-' + s.rawName)
+    const missingKey = a('error-on-missing-key-' + s.rawName) ? parseBool(a('error-on-missing-key-' + s.rawName)!) : false
+    return {
       destination: s.destination,
+      ...(contents ? {contents} : {}),
       left_delimiter: a('agent-template-left-delim-' + s.rawName) || '{{',
       right_delimiter: a('agent-template-right-delim-' + s.rawName) || '}}',
+      ...(command ? {command} : {}),
+      ...(s.templateFile ? {source: s.templateFile} : {}),
+      ...(perms ? {perms} : {}),
+      ...(missingKey ? {error_on_missing_key: true} : {}),
     }
-    if (s.template) t.contents = s.template
-    else if (s.templateFile) t.source = s.templateFile
-    else t.contents = defaultTemplate.replace('%s', s.path)
-    if (a('agent-inject-command-' + s.rawName)) t.command = a('agent-inject-command-' + s.rawName)
-    if (a('agent-inject-perms-' + s.rawName)) t.perms = a('agent-inject-perms-' + s.rawName)
-    if (a('error-on-missing-key-' + s.rawName)) t.error_on_missing_key = parseBool(a('error-on-missing-key-' + s.rawName))
-    return t
   })
+  const prePopulateOnly = on('agent-pre-populate-only')
+  const cacheEnable = on('agent-cache-enable')
+  const persist = cacheEnable && on('agent-pre-populate', true) && !prePopulateOnly
+  const listener = [{type: 'tcp', address: `127.0.0.1:${a('agent-cache-listener-port') ?? '8200'}`, tls_disable: true}]
+  const useAutoAuthToken = a('agent-cache-use-auto-auth-token') ?? ''
+  let cache: Record<string, unknown> | undefined
+  let listeners: Array<Record<string, unknown>> | undefined
+  if (persist) {
+    listeners = listener
+    cache = {...(useAutoAuthToken ? {use_auto_auth_token: useAutoAuthToken} : {}), persist: {type: 'kubernetes', path: '/vault/agent-cache', ...(on('agent-cache-exit-on-err') ? {exit_on_err: true} : {})}}
+  } else if (cacheEnable && !prePopulateOnly && !init) {
+    listeners = listener
+    cache = useAutoAuthToken ? {use_auto_auth_token: useAutoAuthToken} : {}
+  }
+  if (on('agent-enable-quit')) {
+    listeners ??= listener
+    listeners[0] = {...listeners[0], agent_api: {enable_quit: true}}
+    cache ??= {}
+  }
+  const maxConnections = Number(a('template-max-connections-per-host') ?? 0)
+  const leaseRenewal = a('template-lease-renewal-threshold') === undefined ? 0 : Number(a('template-lease-renewal-threshold'))
+  const list = (suffix: string) => (a(suffix) ? a(suffix)!.split(',') : undefined)
+  const sorted = (m: Record<string, string>) => Object.fromEntries(Object.keys(m).sort().map((k) => [k, m[k]]))
   return {
     auto_auth: {
-      method: {type: a('auth-type') ?? 'kubernetes', mount_path: a('auth-path') ?? '', ...(a('namespace') ? {namespace: a('namespace')} : {}), config: authConfig},
+      method: {
+        type: a('auth-type') ?? 'kubernetes',
+        ...(a('auth-path') ? {mount_path: a('auth-path')} : {}),
+        ...(a('auth-min-backoff') ? {min_backoff: a('auth-min-backoff')} : {}),
+        ...(a('auth-max-backoff') ? {max_backoff: a('auth-max-backoff')} : {}),
+        ...(a('namespace') ? {namespace: a('namespace')} : {}),
+        config: sorted(authConfig),
+        ...(on('agent-auto-auth-exit-on-err') ? {exit_on_err: true} : {}),
+      },
       sink: [
         {type: 'file', config: {path: '/home/vault/.vault-token'}},
         // config.go: path.Join(secret-volume-path, "token")
-        ...(a('agent-inject-token') && parseBool(a('agent-inject-token')!) ? [{type: 'file', config: {path: joinPath(a('secret-volume-path') ?? '', 'token')}}] : []),
+        ...(on('agent-inject-token') ? [{type: 'file', config: {path: joinPath(a('secret-volume-path') ?? '', 'token')}}] : []),
       ],
     },
     exit_after_auth: init,
     pid_file: '/home/vault/.pid',
-    vault: {address: a('service') ?? ''},
+    vault: {
+      address: a('service') ?? '',
+      ...(a('ca-cert') ? {ca_cert: a('ca-cert')} : {}),
+      ...(a('ca-key') ? {ca_path: a('ca-key')} : {}),
+      ...(on('tls-skip-verify') ? {tls_skip_verify: true} : {}),
+      ...(a('client-cert') ? {client_cert: a('client-cert')} : {}),
+      ...(a('client-key') ? {client_key: a('client-key')} : {}),
+      ...(a('tls-server-name') ? {tls_server_name: a('tls-server-name')} : {}),
+    },
     ...(templates.length ? {template: templates} : {}),
-    template_config: {exit_on_retry_failure: parseBool(a('template-config-exit-on-retry-failure') ?? 'true')},
+    ...(listeners ? {listener: listeners} : {}),
+    ...(cache ? {cache} : {}),
+    template_config: {
+      exit_on_retry_failure: on('template-config-exit-on-retry-failure', true),
+      ...(a('template-static-secret-render-interval') ? {static_secret_render_interval: a('template-static-secret-render-interval')} : {}),
+      ...(maxConnections ? {max_connections_per_host: maxConnections} : {}),
+      ...(leaseRenewal ? {lease_renewal_threshold: leaseRenewal} : {}),
+    },
+    ...(list('agent-disable-idle-connections') ? {disable_idle_connections: list('agent-disable-idle-connections')} : {}),
+    ...(list('agent-disable-keep-alives') ? {disable_keep_alives: list('agent-disable-keep-alives')} : {}),
   }
 }
 

@@ -141,6 +141,9 @@ interface Agent {
   shareProcessNamespace?: boolean
   leaseRenewalThreshold: number
   containers: string[]
+  revokeOnShutdown: boolean
+  revokeGrace: number
+  tlsSkipVerify: boolean
 }
 
 /** agent.go New, in its order (the first parse error is the one the webhook reports). */
@@ -152,9 +155,9 @@ function newAgent(annotations: Record<string, string>, spec: PodSpec): Agent {
   const initFirst = bool('agent-init-first', false)
   const prePopulate = bool('agent-pre-populate', true)
   const prePopulateOnly = bool('agent-pre-populate-only', false)
-  bool('agent-revoke-on-shutdown', false)
-  if (a('agent-revoke-grace') !== undefined) parseUint64(a('agent-revoke-grace')!)
-  bool('tls-skip-verify', false)
+  const revokeOnShutdown = bool('agent-revoke-on-shutdown', false)
+  const revokeGrace = a('agent-revoke-grace') === undefined ? 5 : Number(parseUint64(a('agent-revoke-grace')!))
+  const tlsSkipVerify = bool('tls-skip-verify', false)
   let runAsUser = parseInt64(a('agent-run-as-user') ?? '')
   const runAsGroup = parseInt64(a('agent-run-as-group') ?? '')
   if (bool('agent-run-as-same-user', false)) {
@@ -198,6 +201,9 @@ function newAgent(annotations: Record<string, string>, spec: PodSpec): Agent {
     shareProcessNamespace,
     leaseRenewalThreshold,
     containers: (a('agent-inject-containers') ?? '').split(','),
+    revokeOnShutdown,
+    revokeGrace,
+    tlsSkipVerify,
   }
 }
 
@@ -251,10 +257,51 @@ function patch(pod: KubeObject, annotations: Record<string, string>, agent: Agen
   for (const c of spec.containers) if (agent.containers.includes(c.name)) c.volumeMounts = [...(c.volumeMounts ?? []), ...secretMounts]
 
   const tokenPath = [agent.tokenMount.mountPath, agent.tokenMount.tokenPath].join('/').replace(/\/+/g, '/')
+  const configMap = a('agent-configmap')
+  /** container_env.go ContainerEnvVars, in its order: VAULT_CONFIG, or with a ConfigMap the VAULT_* client variables. */
+  const envVars = (init: boolean): Array<{name: string; value?: string; valueFrom?: unknown}> => {
+    const optional = (name: string, value: string) => (value ? [{name, value}] : [])
+    let tail: Array<{name: string; value: string}>
+    if (!configMap) {
+      const config = buildAgentConfig(annotations, init, tokenPath)
+      // config.go render: encoding/json cannot write NaN or ±Inf.
+      if (!Number.isFinite(agent.leaseRenewalThreshold)) throw new Error(`json: unsupported value: ${Number.isNaN(agent.leaseRenewalThreshold) ? 'NaN' : agent.leaseRenewalThreshold > 0 ? '+Inf' : '-Inf'}`)
+      tail = [{name: 'VAULT_CONFIG', value: Buffer.from(goJson(config)).toString('base64')}]
+    } else {
+      tail = [
+        ...optional('VAULT_ADDR', a('service')),
+        ...optional('VAULT_CACERT', a('ca-cert')),
+        ...optional('VAULT_CAPATH', a('ca-key')),
+        ...optional('VAULT_CLIENT_CERT', a('client-cert')),
+        ...optional('VAULT_CLIENT_KEY', a('client-key')),
+        {name: 'VAULT_SKIP_VERIFY', value: String(agent.tlsSkipVerify)},
+        ...optional('VAULT_TLS_SERVER_NAME', a('tls-server-name')),
+      ]
+    }
+    return [
+      {name: 'NAMESPACE', valueFrom: {fieldRef: {apiVersion: 'v1', fieldPath: 'metadata.namespace'}}},
+      {name: 'HOST_IP', valueFrom: {fieldRef: {apiVersion: 'v1', fieldPath: 'status.hostIP'}}},
+      {name: 'POD_IP', valueFrom: {fieldRef: {apiVersion: 'v1', fieldPath: 'status.podIP'}}},
+      ...optional('GOMAXPROCS', a('go-max-procs')),
+      ...optional('VAULT_CLIENT_TIMEOUT', a('client-timeout')),
+      ...optional('VAULT_MAX_RETRIES', a('client-max-retries')),
+      ...optional('VAULT_LOG_LEVEL', a('log-level')),
+      ...optional('VAULT_LOG_FORMAT', a('log-format')),
+      ...optional('HTTPS_PROXY', a('proxy-address')),
+      ...tail,
+    ]
+  }
+  /** container_sidecar.go createLifecycle: revoke the token on shutdown with vaultCliFlags() plus -self. */
+  const lifecycle = () => {
+    if (!agent.revokeOnShutdown) return {}
+    const flags = [`-address=${a('service')}`, ...(a('ca-cert') ? [`-ca-cert=${a('ca-cert')}`] : []), ...(a('client-cert') ? [`-client-cert=${a('client-cert')}`] : []), ...(a('client-key') ? [`-client-key=${a('client-key')}`] : []), '-self']
+    return {preStop: {exec: {command: ['/bin/sh', '-c', `/bin/sleep ${agent.revokeGrace} && /bin/vault token revoke ${flags.join(' ')}`]}}}
+  }
+  // container_sidecar.go / container_init_sidecar.go: with a ConfigMap the agent reads config(-init).hcl from it
+  const arg = (init: boolean) =>
+    configMap ? `touch /home/vault/.vault-token && vault agent -config=/vault/configs/${init ? 'config-init.hcl' : 'config.hcl'}` : 'echo ${VAULT_CONFIG?} | base64 -d > /home/vault/config.json && vault agent -config=/home/vault/config.json'
   const build = (init: boolean): Container => {
-    const config = buildAgentConfig(annotations, init, tokenPath)
-    // config.go render: encoding/json cannot write NaN or ±Inf.
-    if (!Number.isFinite(agent.leaseRenewalThreshold)) throw new Error(`json: unsupported value: ${Number.isNaN(agent.leaseRenewalThreshold) ? 'NaN' : agent.leaseRenewalThreshold > 0 ? '+Inf' : '-Inf'}`)
+    const env = envVars(init)
     const resources = (kind: 'limits' | 'requests'): Record<string, string> =>
       Object.fromEntries(
         (
@@ -273,15 +320,8 @@ function patch(pod: KubeObject, annotations: Record<string, string>, agent: Agen
       name: init ? 'vault-agent-init' : 'vault-agent',
       image: a('agent-image'),
       command: ['/bin/sh', '-ec'],
-      args: ['echo ${VAULT_CONFIG?} | base64 -d > /home/vault/config.json && vault agent -config=/home/vault/config.json'],
-      env: [
-        {name: 'NAMESPACE', valueFrom: {fieldRef: {apiVersion: 'v1', fieldPath: 'metadata.namespace'}}},
-        {name: 'HOST_IP', valueFrom: {fieldRef: {apiVersion: 'v1', fieldPath: 'status.hostIP'}}},
-        {name: 'POD_IP', valueFrom: {fieldRef: {apiVersion: 'v1', fieldPath: 'status.podIP'}}},
-        ...(a('log-level') ? [{name: 'VAULT_LOG_LEVEL', value: a('log-level')}] : []),
-        ...(a('log-format') ? [{name: 'VAULT_LOG_FORMAT', value: a('log-format')}] : []),
-        {name: 'VAULT_CONFIG', value: Buffer.from(JSON.stringify(config)).toString('base64')},
-      ],
+      args: [arg(init)],
+      env,
       resources: {...(Object.keys(limits).length ? {limits} : {}), ...(Object.keys(requests).length ? {requests} : {})},
       volumeMounts: [
         ...(init ? [home, tokenVolume] : [tokenVolume, home]),
@@ -292,7 +332,7 @@ function patch(pod: KubeObject, annotations: Record<string, string>, agent: Agen
         ...(a('tls-secret') ? [{name: 'vault-tls-secrets', mountPath: '/vault/tls', readOnly: true}] : []),
         ...(cachePersist ? [{name: 'vault-agent-cache', mountPath: '/vault/agent-cache'}] : []),
       ],
-      ...(init ? {} : {lifecycle: {}}),
+      ...(init ? {} : {lifecycle: lifecycle()}),
       ...(agent.setSecurityContext
         ? {
             securityContext: {
@@ -325,6 +365,10 @@ function patch(pod: KubeObject, annotations: Record<string, string>, agent: Agen
   pod.metadata.annotations = {...(pod.metadata.annotations ?? {}), [PREFIX + 'agent-inject-status']: 'injected'}
   return {pod}
 }
+
+/** encoding/json.Marshal: like JSON.stringify, with <, >, & and U+2028/2029 escaped (HTMLEscape). */
+const goJson = (value: unknown): string =>
+  JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
 
 /** The API server defaults the fields of the containers the patch added (pkg/apis/core/v1 defaults.go). */
 const withApiDefaults = (container: Container): Container => ({
