@@ -40,6 +40,7 @@ export function handleResource(cluster: Cluster, req: ResourceRequest): ApiResul
   if (type.resource === 'tokenreviews') return tokenReview(cluster, req)
   if (type.resource.endsWith('subjectaccessreviews')) return accessReview(cluster, req)
   if (type.resource === 'selfsubjectreviews') return selfSubjectReview(req)
+  if (type.resource === 'selfsubjectrulesreviews') return selfSubjectRulesReview(cluster, req)
   if (subresource && subresource !== 'status') throw notFoundPath()
   if (isEventsV1(type)) return eventsV1(cluster, req)
   switch (verb) {
@@ -340,6 +341,24 @@ function accessReview(cluster: Cluster, req: ResourceRequest): ApiResult {
 
 function selfSubjectReview(req: ResourceRequest): ApiResult {
   return {status: 201, body: {kind: 'SelfSubjectReview', apiVersion: 'authentication.k8s.io/v1', metadata: {creationTimestamp: null}, status: {userInfo: req.user}}}
+}
+
+/** pkg/registry/authorization/selfsubjectrulesreview/rest.go Create: the requester's rules in one namespace. */
+function selfSubjectRulesReview(cluster: Cluster, req: ResourceRequest): ApiResult {
+  if (req.verb !== 'create') throw errors.methodNotSupported(req.type, req.verb)
+  const namespace = ((req.body ?? {}) as {spec?: {namespace?: string}}).spec?.namespace
+  if (!namespace) throw errors.badRequest('no namespace on request')
+  const {resourceRules, nonResourceRules} = cluster.authz.rulesReview(req.user, namespace)
+  return {
+    status: 201,
+    body: {
+      kind: 'SelfSubjectRulesReview',
+      apiVersion: 'authorization.k8s.io/v1',
+      metadata: {creationTimestamp: null},
+      spec: {},
+      status: {resourceRules, nonResourceRules, incomplete: false},
+    },
+  }
 }
 
 /** The scale subresource of deployments, replicasets and statefulsets (autoscaling/v1 Scale). */

@@ -66,6 +66,13 @@ const cronJobSpec: Schema = {
   8: ['timeZone', 'string'],
 }
 
+const roleBinding: Schema = {
+  1: ['metadata', objectMeta],
+  2: ['subjects', {repeated: {1: ['kind', 'string'], 2: ['apiGroup', 'string'], 3: ['name', 'string'], 4: ['namespace', 'string']}}],
+  3: ['roleRef', {1: ['apiGroup', 'string'], 2: ['kind', 'string'], 3: ['name', 'string']}],
+}
+const policyRule: Schema = {1: ['verbs', {repeated: 'string'}], 2: ['apiGroups', {repeated: 'string'}], 3: ['resources', {repeated: 'string'}], 4: ['resourceNames', {repeated: 'string'}], 5: ['nonResourceURLs', {repeated: 'string'}]}
+
 const KINDS: Record<string, Schema> = {
   Job: {1: ['metadata', objectMeta], 2: ['spec', jobSpec]},
   CronJob: {1: ['metadata', objectMeta], 2: ['spec', cronJobSpec]},
@@ -88,6 +95,9 @@ const KINDS: Record<string, Schema> = {
       },
     ],
   },
+  // kubectl auth whoami / auth can-i --list (k8s.io/api authentication/v1, authorization/v1 generated.proto)
+  SelfSubjectReview: {1: ['metadata', objectMeta]},
+  SelfSubjectRulesReview: {1: ['metadata', objectMeta], 2: ['spec', {1: ['namespace', 'string']}]},
   SelfSubjectAccessReview: {
     1: ['metadata', objectMeta],
     2: [
@@ -98,11 +108,11 @@ const KINDS: Record<string, Schema> = {
       },
     ],
   },
-  ClusterRoleBinding: {
-    1: ['metadata', objectMeta],
-    2: ['subjects', {repeated: {1: ['kind', 'string'], 2: ['apiGroup', 'string'], 3: ['name', 'string'], 4: ['namespace', 'string']}}],
-    3: ['roleRef', {1: ['apiGroup', 'string'], 2: ['kind', 'string'], 3: ['name', 'string']}],
-  },
+  ClusterRoleBinding: roleBinding,
+  // `kubectl create role|clusterrole|rolebinding` (rbac/v1 generated.proto)
+  RoleBinding: roleBinding,
+  Role: {1: ['metadata', objectMeta], 2: ['rules', {repeated: policyRule}]},
+  ClusterRole: {1: ['metadata', objectMeta], 2: ['rules', {repeated: policyRule}]},
 }
 
 class Reader {

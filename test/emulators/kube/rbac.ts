@@ -62,6 +62,27 @@ export class Authorizer {
     return this.rulesFor(user, attrs.namespace).some((rule) => ruleAllows(rule, attrs))
   }
 
+  /**
+   * RuleResolver.RulesFor of the kube-apiserver's authorizer union (pkg/kubeapiserver/authorizer/config.go): the
+   * privileged-group authorizer's `*` rules for system:masters, then RBAC's (rbac.go RulesFor: cluster role bindings,
+   * then the namespace's role bindings; a rule lands in both lists when it has resources and URLs).
+   */
+  rulesReview(user: UserInfo, namespace: string): {resourceRules: PolicyRule[]; nonResourceRules: PolicyRule[]} {
+    const resourceRules: PolicyRule[] = []
+    const nonResourceRules: PolicyRule[] = []
+    if (user.groups.includes('system:masters')) {
+      resourceRules.push({verbs: ['*'], apiGroups: ['*'], resources: ['*']})
+      nonResourceRules.push({verbs: ['*'], nonResourceURLs: ['*']})
+    }
+    for (const rule of this.rulesFor(user, namespace)) {
+      if (rule.resources?.length) {
+        resourceRules.push({verbs: rule.verbs, ...(rule.apiGroups?.length ? {apiGroups: rule.apiGroups} : {}), resources: rule.resources, ...(rule.resourceNames?.length ? {resourceNames: rule.resourceNames} : {})})
+      }
+      if (rule.nonResourceURLs?.length) nonResourceRules.push({verbs: rule.verbs, nonResourceURLs: rule.nonResourceURLs})
+    }
+    return {resourceRules, nonResourceRules}
+  }
+
   private rulesFor(user: UserInfo, namespace: string | undefined): PolicyRule[] {
     const rules: PolicyRule[] = []
     const roleRules = (ref: {kind: string; name: string}, ns?: string): PolicyRule[] =>
