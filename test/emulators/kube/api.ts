@@ -2,12 +2,16 @@ import type {UserInfo} from './auth.js'
 import type {Cluster} from './cluster.js'
 import type {KubeObject} from './types.js'
 
+import {parse as parseYaml} from 'yaml'
+
 import {ISSUER} from './auth.js'
+import {applyDefaults} from './defaults.js'
 import {errors, notFoundPath} from './errors.js'
 import {applyPatch, PATCH_TYPES, PatchApplyError, PatchError, type PatchType} from './patch/index.js'
 import {apiVersionOf, type ResourceType} from './resources.js'
 import {matchesFieldRequirements, matchesLabelSelector, parseFieldSelector, selectorString} from './selectors.js'
 import {decodeJson, duplicateFields, fromUnstructured, goValue, hasSchema, pruneUnknown} from './typed/decode.js'
+import {pathString, recordUpdate, serverSideApply, type Conflict} from './ssa.js'
 import {fieldError} from './validation.js'
 
 export interface ResourceRequest {
@@ -22,6 +26,8 @@ export interface ResourceRequest {
   user: UserInfo
   /** the request body as sent, for what only the text shows (duplicate fields) */
   raw?: string
+  /** the User-Agent header: the field manager when the request names none */
+  userAgent?: string
 }
 
 export interface ApiResult {
@@ -57,6 +63,7 @@ export function handleResource(cluster: Cluster, req: ResourceRequest): ApiResul
       return {status: 200, body: update(cluster, req), warnings}
     }
     case 'patch': {
+      if (req.contentType.split(';')[0].trim() === 'application/apply-patch+yaml') return apply(cluster, req)
       const warnings: string[] = []
       return {status: 200, body: patch(cluster, req, warnings), warnings}
     }
@@ -156,13 +163,78 @@ function decodePatched(req: ResourceRequest, contentType: PatchType, patched: Ku
 }
 
 function create(cluster: Cluster, req: ResourceRequest): KubeObject {
-  return cluster.create(bodyObject(req), req.namespace, {dryRun: dryRun(req)})
+  const obj = bodyObject(req)
+  track(req, undefined, obj)
+  return cluster.create(obj, req.namespace, {dryRun: dryRun(req)})
+}
+
+/**
+ * handlers/rest.go managerOrUserAgent: the fieldManager parameter, else the User-Agent up to its first "/". The
+ * write is recorded as an Update of that manager (fieldmanager.UpdateNoErrors) on the defaulted object.
+ */
+function track(req: ResourceRequest, before: KubeObject | undefined, obj: KubeObject): void {
+  if (req.subresource) return
+  const manager = req.query.get('fieldManager') || (req.userAgent ?? '').split('/')[0]
+  const after = structuredClone(obj)
+  after.metadata = {...after.metadata, managedFields: undefined}
+  applyDefaults(after)
+  recordUpdate(before, after, manager, apiVersionOf(req.type))
+  obj.metadata.managedFields = after.metadata.managedFields
+}
+
+/**
+ * PATCH application/apply-patch+yaml (handlers/patch.go applyPatcher): fieldManager is required; the configuration
+ * is merged by the field manager, conflicts with other managers are a 409 unless force=true; a missing object is
+ * created (201).
+ */
+function apply(cluster: Cluster, req: ResourceRequest): ApiResult {
+  const manager = req.query.get('fieldManager')
+  if (!manager) {
+    throw errors.invalid({kind: 'PatchOptions', group: 'meta.k8s.io', resource: 'patchoptions'} as ResourceType, '', [fieldError.required('fieldManager', 'is required for apply patch')])
+  }
+  let config: unknown = req.body
+  if (typeof config === 'string') {
+    try {
+      config = parseYaml(config)
+    } catch (error) {
+      throw errors.badRequest(`error decoding YAML: ${(error as Error).message}`)
+    }
+  }
+  if (!config || typeof config !== 'object' || Array.isArray(config)) throw errors.badRequest('error decoding patch: the body of an apply patch must be an object')
+  const obj = config as KubeObject
+  if (!obj.apiVersion || !obj.kind) throw errors.badRequest('Object \'Kind\' is missing in \'' + JSON.stringify(obj) + '\'')
+  if (obj.kind !== req.type.kind || obj.apiVersion !== apiVersionOf(req.type)) {
+    throw errors.badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${apiVersionOf(req.type)})`)
+  }
+  obj.metadata ??= {name: req.name!}
+  if (obj.metadata.name && obj.metadata.name !== req.name) throw errors.badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${req.name})`)
+  obj.metadata.name = req.name!
+  const live = cluster.store.get(req.type, req.namespace, req.name!)
+  const result = serverSideApply(live, obj, manager, apiVersionOf(req.type), ['true', '1'].includes(req.query.get('force') ?? ''))
+  if ('conflicts' in result) throw conflictError(result.conflicts)
+  const merged = result.object
+  if (!live) return {status: 201, body: cluster.create(merged, req.namespace, {dryRun: dryRun(req)})}
+  merged.metadata = {...merged.metadata, name: live.metadata.name, namespace: live.metadata.namespace, resourceVersion: live.metadata.resourceVersion}
+  return {status: 200, body: cluster.update(req.type, merged, undefined, {dryRun: dryRun(req)})}
+}
+
+/** fieldmanager/internal/conflict.go getConflictMessage and printManager. */
+function conflictError(conflicts: Conflict[]) {
+  const manager = (c: Conflict) =>
+    c.manager.operation === 'Update' ? `${JSON.stringify(c.manager.manager)} using ${c.manager.apiVersion}` : JSON.stringify(c.manager.manager)
+  const causes = conflicts.map((c) => ({message: `conflict with ${manager(c)}`, field: pathString(c.path)}))
+  if (conflicts.length === 1) return errors.applyConflict(`Apply failed with 1 conflict: conflict with ${manager(conflicts[0])}: ${pathString(conflicts[0].path)}`, causes)
+  const byManager = new Map<string, string[]>()
+  for (const c of conflicts) byManager.set(manager(c), [...(byManager.get(manager(c)) ?? []), pathString(c.path)])
+  const lines = [...byManager.keys()].sort().flatMap((m) => [`conflicts with ${m}:`, ...byManager.get(m)!.map((p) => `- ${p}`)])
+  return errors.applyConflict(`Apply failed with ${conflicts.length} conflicts: ${lines.join('\n')}`, causes)
 }
 
 function update(cluster: Cluster, req: ResourceRequest): KubeObject {
   const obj = bodyObject(req)
   if (obj.metadata.name !== req.name) throw errors.badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${req.name})`)
   obj.metadata.namespace = req.namespace
+  track(req, cluster.store.get(req.type, req.namespace, req.name!), obj)
   return cluster.update(req.type, obj, req.subresource, {dryRun: dryRun(req)})
 }
 
@@ -182,6 +254,7 @@ function patch(cluster: Cluster, req: ResourceRequest, warnings: string[]): Kube
   patched.metadata = {...patched.metadata, name: current.metadata.name, namespace: current.metadata.namespace}
   // An unchanged resourceVersion in the patch is a precondition; none means "latest".
   if (!patched.metadata.resourceVersion) patched.metadata.resourceVersion = current.metadata.resourceVersion
+  track(req, current, patched)
   return cluster.update(req.type, patched, req.subresource, {dryRun: dryRun(req)})
 }
 

@@ -48,6 +48,9 @@ export const errors = {
       `Operation cannot be fulfilled on ${qualified(type.resource, type.group)} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
       details(type, name),
     ),
+  /** errors.NewApplyConflict (fieldmanager/internal/conflict.go NewConflictError): 409 with one cause per field. */
+  applyConflict: (message: string, causes: Array<{message: string; field: string}>) =>
+    failure(409, 'Conflict', message, {causes: causes.map((c) => ({reason: 'FieldManagerConflict', ...c}))}),
   forbidden: (type: ResourceType, name: string | undefined, reason: string) => {
     const what = qualified(type.resource, type.group)
     const message = name ? `${what} "${name}" is forbidden: ${reason}` : `${what} is forbidden: ${reason}`

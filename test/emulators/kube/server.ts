@@ -236,6 +236,7 @@ export class ApiServer {
         body,
         contentType: contentType ?? '',
         user: auth.user,
+        userAgent: String(req.headers['user-agent'] ?? ''),
         ...(raw.length && !Buffer.isBuffer(body) && !contentType?.startsWith('application/vnd.kubernetes.protobuf') ? {raw: raw.toString()} : {}),
       }
       const result = handleResource(this.cluster, request)
