@@ -1,3 +1,4 @@
+import {componentSchemas} from './openapi.js'
 import {RESOURCE_TYPES, apiVersionOf, type ResourceType} from './resources.js'
 
 /** The discovery documents (legacy, non-aggregated form) and /version of a v1.32 API server. */
@@ -101,5 +102,6 @@ export function openapiV3(path: string): unknown {
       },
     }
   }
-  return {openapi: '3.0.0', info: {title: 'Kubernetes', version: VERSION.gitVersion}, paths, components: {schemas: {}}}
+  const schemas = componentSchemas(RESOURCE_TYPES.filter((r) => apiVersionOf(r) === gv))
+  return {openapi: '3.0.0', info: {title: 'Kubernetes', version: VERSION.gitVersion}, paths, components: {schemas}}
 }

@@ -187,3 +187,6 @@ export const KIND_SHAPES: Record<string, Shape> = {
   ClusterRole: top('ClusterRole', {rules: list(policyRule), aggregationRule: any}),
   Role: top('Role', {rules: list(policyRule)}),
 }
+
+/** The shared pieces other descriptions of these types build on (the OpenAPI documents of batch/v1). */
+export const SHARED_SHAPES = {objectMeta, labelSelector, podTemplateSpec, struct, int32, int64, bool, str, any, top}
