@@ -6,8 +6,21 @@ import {KIND_SHAPES, SHARED_SHAPES, type Shape} from './typed/schema.js'
  * components.schemas of the OpenAPI v3 documents (/openapi/v3/apis/<group>/<version>), built from the emulator's
  * model of the Go types: the names, JSON types and nesting kubectl explain walks (k8s.io/kube-openapi builder3: a
  * struct field is `allOf: [{$ref}]`, a map `additionalProperties`, IntOrString `format: int-or-string`). The
- * models carry no descriptions, so explain prints the fields and their types only.
+ * models carry no descriptions beyond the ones below (api/openapi-spec, io.k8s.api.apps.v1.Deployment), so explain
+ * mostly prints the fields and their types.
  */
+const CONVENTIONS = 'https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md'
+const TOP_FIELDS: Record<string, string> = {
+  apiVersion: `APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: ${CONVENTIONS}#resources`,
+  kind: `Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: ${CONVENTIONS}#types-kinds`,
+  metadata: `Standard object's metadata. More info: ${CONVENTIONS}#metadata`,
+}
+const KIND_TEXTS: Record<string, {description: string; fields: Record<string, string>}> = {
+  Deployment: {
+    description: 'Deployment enables declarative updates for Pods and ReplicaSets.',
+    fields: {spec: 'Specification of the desired behavior of the Deployment.', status: 'Most recently observed status of the Deployment.'},
+  },
+}
 const {struct, int32, int64, bool, str, any, top, labelSelector, podTemplateSpec} = SHARED_SHAPES
 
 const jobSpec = struct('JobSpec', {
@@ -83,9 +96,16 @@ export function componentSchemas(types: ResourceType[]): Record<string, unknown>
   const define = (name: string, shape: Extract<Shape, {t: 'struct'}>, gvk?: ResourceType) => {
     if (schemas[name]) return
     schemas[name] = {type: 'object'}
+    const texts = gvk ? {description: KIND_TEXTS[gvk.kind]?.description, fields: {...TOP_FIELDS, ...KIND_TEXTS[gvk.kind]?.fields}} : undefined
     schemas[name] = {
+      ...(texts?.description ? {description: texts.description} : {}),
       type: 'object',
-      properties: Object.fromEntries(Object.entries(shape.fields).map(([k, v]) => [k, convert(v)])),
+      properties: Object.fromEntries(
+        Object.entries(shape.fields).map(([k, v]) => {
+          const text = texts?.fields[k as keyof typeof texts.fields]
+          return [k, {...(text ? {description: text} : {}), ...convert(v)}]
+        }),
+      ),
       ...(gvk ? {'x-kubernetes-group-version-kind': [{group: gvk.group, kind: gvk.kind, version: gvk.version}]} : {}),
     }
   }
