@@ -44,7 +44,7 @@ export interface PodRuntime {
   /** called with the container name whenever it writes to its log (kubectl logs -f) */
   logListeners: Set<(container: string) => void>
   /** started containers: id and start time, stable across status writes */
-  containers: Map<string, {id: string; startedAt: string; finishedAt?: string; exitCode?: number; restarts?: number; lastFinishedAt?: string}>
+  containers: Map<string, {id: string; startedAt: string; finishedAt?: string; exitCode?: number; restarts?: number; lastFinishedAt?: string; running?: boolean; server?: boolean}>
   agents: Map<string, AgentState>
   volumesWritten: boolean
 }

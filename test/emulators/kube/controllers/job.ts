@@ -47,6 +47,8 @@ export function reconcileJob(cluster: Cluster, namespace: string, name: string):
   const restarts = active.reduce((n, p) => n + ((p.status?.containerStatuses ?? []) as Array<{restartCount?: number}>).reduce((m, s) => m + (s.restartCount ?? 0), 0), 0)
   const backoffExceeded = spec.template.spec.restartPolicy === 'OnFailure' ? spec.backoffLimit === 0 ? false : restarts >= spec.backoffLimit : failed > spec.backoffLimit
   const deadlineExceeded = spec.activeDeadlineSeconds !== undefined && Date.now() - Date.parse(status.startTime) >= spec.activeDeadlineSeconds * 1000
+  // syncJob counts ready among the active pods on every sync (countReadyPods), so it is 0 once none is active
+  const ready = active.filter((p) => ((p.status?.conditions ?? []) as Condition[]).some((c) => c.type === 'Ready' && c.status === 'True')).length
   const complete = completions !== undefined ? succeeded >= completions : succeeded > 0 && active.length === 0
   // newCondition: both timestamps are the time of the transition
   const terminal = (type: string, reason: string, message: string) => {
@@ -57,7 +59,7 @@ export function reconcileJob(cluster: Cluster, namespace: string, name: string):
     terminal('SuccessCriteriaMet', 'CompletionsReached', 'Reached expected number of succeeded pods')
     terminal('Complete', 'CompletionsReached', 'Reached expected number of succeeded pods')
     cluster.event(job, 'Normal', 'Completed', 'Job completed', 'job-controller')
-    return writeJobStatus(cluster, job, {...status, succeeded, failed, active: 0, completionTime: now(), conditions})
+    return writeJobStatus(cluster, job, {...status, succeeded, failed, active: 0, ready, completionTime: now(), conditions})
   }
   if (backoffExceeded || deadlineExceeded) {
     const [reason, message] = backoffExceeded ? ['BackoffLimitExceeded', 'Job has reached the specified backoff limit'] : ['DeadlineExceeded', 'Job was active longer than specified deadline']
@@ -68,7 +70,7 @@ export function reconcileJob(cluster: Cluster, namespace: string, name: string):
     }
     terminal('Failed', reason, message)
     cluster.event(job, 'Warning', reason, message, 'job-controller')
-    return writeJobStatus(cluster, job, {...status, succeeded, failed: failed + (backoffExceeded ? 0 : active.length), active: 0, conditions})
+    return writeJobStatus(cluster, job, {...status, succeeded, failed: failed + (backoffExceeded ? 0 : active.length), active: 0, ready: 0, conditions})
   }
   const wanted = Math.min(spec.parallelism ?? 1, completions === undefined ? spec.parallelism ?? 1 : completions - succeeded)
   let created = 0
@@ -82,7 +84,6 @@ export function reconcileJob(cluster: Cluster, namespace: string, name: string):
     const left = Date.parse(status.startTime) + spec.activeDeadlineSeconds * 1000 - Date.now()
     cluster.after(Math.max(left, 0) + 10, () => cluster.queue.enqueue(`Job/${namespace}/${name}`, () => reconcileJob(cluster, namespace, name)))
   }
-  const ready = active.filter((p) => ((p.status?.conditions ?? []) as Condition[]).some((c) => c.type === 'Ready' && c.status === 'True')).length
   writeJobStatus(cluster, job, {...status, succeeded, failed, active: active.length + created, ready, conditions})
 }
 

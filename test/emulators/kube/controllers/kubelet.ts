@@ -7,6 +7,7 @@ import {ISSUER} from '../auth.js'
 import {NODE_IP, NODE_NAME} from '../cluster.js'
 import {runAgent} from '../injector/agent.js'
 import {startLogRun} from '../runtime/logs.js'
+import {containerEnv} from '../runtime/container-env.js'
 import {runArgv} from '../runtime/shell.js'
 import {crashLoopStatus, crashLooping, markUnschedulable, unschedulableMessage} from './faults.js'
 import {now, setCondition, type Condition} from './util.js'
@@ -200,25 +201,36 @@ function finishedPhase(statuses: ContainerStatus[]): 'Succeeded' | 'Failed' {
 function runToCompletion(cluster: Cluster, pod: KubeObject, c: Container, rt: PodRuntime, info: NonNullable<ReturnType<PodRuntime['containers']['get']>>): ContainerStatus | undefined {
   const argv = [...(c.command ?? []), ...(c.args ?? [])]
   if (info.exitCode === undefined) {
-    const env: Record<string, string> = {PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOSTNAME: pod.metadata.name, HOME: '/root'}
-    for (const e of c.env ?? []) if (e.value !== undefined) env[e.name] = e.value
-    const result = argv.length ? runArgv(argv, {fs: rt.fs, container: c.name, env}) : undefined
-    if (!result) return undefined
-    cluster.appendLog(rt, c.name, result.stdout + result.stderr)
-    info.exitCode = result.code
-    info.finishedAt = now()
-    if (result.code !== 0 && pod.spec.restartPolicy === 'OnFailure') {
-      info.restarts = (info.restarts ?? 0) + 1
-      info.lastFinishedAt = info.finishedAt
-      const uid = pod.metadata.uid!
-      cluster.after(Math.min(10_000 * 2 ** (info.restarts - 1), 300_000), () => {
-        if (cluster.runtimes.get(uid) !== rt) return
-        info.exitCode = undefined
-        info.startedAt = now()
-        startLogRun(rt, c.name)
-        cluster.queue.enqueue(`Pod/${pod.metadata.namespace}/${pod.metadata.name}`, () => reconcilePod(cluster, pod.metadata.namespace!, pod.metadata.name))
-      })
-    }
+    // The shell runs asynchronously (a `vault …` line talks HTTP): the container is Running until its command ends,
+    // then the pod is reconciled again with the exit code.
+    if (argv.length === 0 || info.server || info.running) return undefined
+    info.running = true
+    const uid = pod.metadata.uid!
+    const env = containerEnv(cluster, pod, c, {PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/root'})
+    void runArgv(argv, {fs: rt.fs, container: c.name, env}).then((result) => {
+      info.running = false
+      if (cluster.runtimes.get(uid) !== rt) return
+      if (!result) {
+        info.server = true
+        return
+      }
+      cluster.appendLog(rt, c.name, result.stdout + result.stderr)
+      info.exitCode = result.code
+      info.finishedAt = now()
+      if (result.code !== 0 && pod.spec.restartPolicy === 'OnFailure') {
+        info.restarts = (info.restarts ?? 0) + 1
+        info.lastFinishedAt = info.finishedAt
+        cluster.after(Math.min(10_000 * 2 ** (info.restarts - 1), 300_000), () => {
+          if (cluster.runtimes.get(uid) !== rt) return
+          info.exitCode = undefined
+          info.startedAt = now()
+          startLogRun(rt, c.name)
+          reconcileLater(cluster, pod)
+        })
+      }
+      reconcileLater(cluster, pod)
+    })
+    return undefined
   }
   const terminated = {exitCode: info.exitCode, reason: info.exitCode === 0 ? 'Completed' : 'Error', startedAt: info.startedAt, finishedAt: info.finishedAt, containerID: `docker://${info.id}`}
   const restartCount = info.restarts ?? 0
@@ -312,4 +324,8 @@ function writeProjectedVolumes(cluster: Cluster, pod: KubeObject, rt: PodRuntime
       if (source.downwardAPI) for (const item of source.downwardAPI.items ?? []) if (item.path === 'namespace') rt.fs.writeVolume(v.name, 'namespace', ns)
     }
   }
+}
+
+function reconcileLater(cluster: Cluster, pod: KubeObject): void {
+  cluster.queue.enqueue(`Pod/${pod.metadata.namespace}/${pod.metadata.name}`, () => reconcilePod(cluster, pod.metadata.namespace!, pod.metadata.name))
 }
