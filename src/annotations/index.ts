@@ -1,6 +1,6 @@
 /**
  * The Vault Agent Injector's annotation model: the catalog of keys, the injector's value parsers, key rules, and the
- * secrets a pod's annotations declare. Pure: no I/O. The linter built on it is in ./lint.
+ * injector model (injectionSpec: what the injector makes of one pod). Pure: no I/O. The linter built on it is in ./lint.
  */
 export type {AnnotationForm, AnnotationSpec, CatalogEntry, ValueKind, ValueOutcome, ValueProblem} from './catalog.js'
 export {
@@ -23,5 +23,7 @@ export {
 } from './catalog.js'
 export {GO_BOOL_VALUES, goBool} from './go-parse.js'
 export {nearestAnnotation} from './nearest.js'
-export type {InjectedSecret} from './secrets.js'
-export {DEFAULT_SECRET_VOLUME_PATH, injectedSecrets, tokenSinkPath} from './secrets.js'
+export type {InjectionSpec, InjectorDefaults} from './injection.js'
+export {hasInjectorAnnotations, injectionSpec} from './injection.js'
+export type {InjectedSecret, RenderedFile} from './secrets.js'
+export {DEFAULT_SECRET_VOLUME_PATH} from './secrets.js'

@@ -25,6 +25,11 @@ export interface InjectedSecret {
   file: string
   /** Where Vault Agent writes the rendered secret. */
   destination: string
+  /** error-on-missing-key-NAME parses true: a missing key fails the agent instead of rendering `<no value>`. */
+  errorOnMissingKey: boolean
+  /** agent-template-left-delim-NAME / agent-template-right-delim-NAME ("" when absent: Go's `{{` and `}}`). */
+  leftDelim: string
+  rightDelim: string
 }
 
 /** Go's path.Join / filepath.Join (on Linux): empty elements dropped, the result cleaned, no trailing slash. */
@@ -44,7 +49,10 @@ function fileName(annotations: Readonly<Record<string, string>>, rawName: string
   return preserve !== undefined && goBool(preserve) === true ? rawName : rawName.toLowerCase()
 }
 
-/** Secrets in the order their creating keys appear; deduplicated by raw NAME, as the injector does. */
+/**
+ * Secrets in the order their creating keys appear; deduplicated by raw NAME, as the injector does. A creating key
+ * whose value is blank (strings.TrimSpace) creates nothing; every value is then read as written (annotationsSecretValue).
+ */
 export function injectedSecrets(annotations: Readonly<Record<string, string>>): InjectedSecret[] {
   const rawNames: string[] = []
   for (const [key, text] of Object.entries(annotations)) {
@@ -70,6 +78,9 @@ export function injectedSecrets(annotations: Readonly<Record<string, string>>): 
       file,
       // Go: fmt.Sprintf("%s/%s", mountPath, name) without a file, filepath.Join(mountPath, file) with one.
       destination: file === '' ? `${mountPath}/${name}` : goJoin(mountPath, file),
+      errorOnMissingKey: goBool(value(annotations, 'error-on-missing-key', rawName) ?? '') === true,
+      leftDelim: value(annotations, 'agent-template-left-delim', rawName) ?? '',
+      rightDelim: value(annotations, 'agent-template-right-delim', rawName) ?? '',
     }
   })
 }
@@ -91,9 +102,9 @@ export interface RenderedFile {
   vaultPath?: string
 }
 
-/** The files the injector tells vault-agent to render for these pod annotations, sorted by path. */
-export function renderedFiles(annotations: Record<string, string> | undefined): RenderedFile[] {
-  return injectedSecrets(annotations ?? {})
+/** The files the injector tells vault-agent to render for these secrets, sorted by path. */
+export function renderedFilesOf(secrets: InjectedSecret[]): RenderedFile[] {
+  return secrets
     .map((secret) => ({secret: secret.rawName, path: secret.destination, ...(secret.path ? {vaultPath: secret.path} : {})}))
     .sort((a, b) => a.path.localeCompare(b.path))
 }

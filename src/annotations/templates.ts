@@ -1,7 +1,6 @@
 import {defaultTemplate} from '../go-template/index.js'
 import {ANNOTATION_PREFIX} from './catalog.js'
-import {annotationIsTrue} from './go-parse.js'
-import {renderedFiles} from './secrets.js'
+import type {InjectedSecret} from './secrets.js'
 
 export type DefaultTemplateType = 'map' | 'json'
 
@@ -33,29 +32,29 @@ function defaultTypeOf(annotations: Record<string, string>, injectorDefault: Def
   return value === 'json' || value === 'map' ? value : injectorDefault
 }
 
-/** The templates the injector derives from a pod's annotations, one per rendered file. */
-export function agentTemplates(annotations: Record<string, string> | undefined, injectorDefault: DefaultTemplateType = 'map'): AgentTemplate[] {
-  const all = annotations ?? {}
-  const get = (suffix: string): string | undefined => all[`${ANNOTATION_PREFIX}${suffix}`]
-  const nonBlank = (value: string | undefined) => (value !== undefined && value.trim() !== '' ? value : undefined)
-  return renderedFiles(all).map(({secret: name, path: file}) => {
-    const secretPath = nonBlank(get(`agent-inject-secret-${name}`))
-    const inline = nonBlank(get(`agent-inject-template-${name}`))
-    const templateFile = nonBlank(get(`agent-inject-template-file-${name}`))
+/**
+ * The templates the injector derives from a pod's secrets, one per rendered file, sorted by path (config.go
+ * newTemplateConfigs): the inline template as written, else the template file, else the default template for the
+ * secret's path. Read through `injectionSpec`.
+ */
+export function templatesOf(secrets: InjectedSecret[], annotations: Record<string, string>, injectorDefault: DefaultTemplateType = 'map'): AgentTemplate[] {
+  const sorted = [...secrets].sort((a, b) => a.destination.localeCompare(b.destination))
+  return sorted.map((secret) => {
+    const {rawName: name, destination: file} = secret
     const base = {
       name,
       file,
-      secretPath,
-      errorOnMissingKey: annotationIsTrue(get(`error-on-missing-key-${name}`)),
-      leftDelim: nonBlank(get(`agent-template-left-delim-${name}`)),
-      rightDelim: nonBlank(get(`agent-template-right-delim-${name}`)),
+      ...(secret.path === '' ? {} : {secretPath: secret.path}),
+      errorOnMissingKey: secret.errorOnMissingKey,
+      ...(secret.leftDelim === '' ? {} : {leftDelim: secret.leftDelim}),
+      ...(secret.rightDelim === '' ? {} : {rightDelim: secret.rightDelim}),
     }
-    if (inline) return {...base, text: inline, origin: `${ANNOTATION_PREFIX}agent-inject-template-${name}`}
-    if (templateFile) return {...base, templateFile, origin: `${ANNOTATION_PREFIX}agent-inject-template-file-${name}`}
-    const type = defaultTypeOf(all, injectorDefault)
+    if (secret.template !== '') return {...base, text: secret.template, origin: `${ANNOTATION_PREFIX}agent-inject-template-${name}`}
+    if (secret.templateFile !== '') return {...base, templateFile: secret.templateFile, origin: `${ANNOTATION_PREFIX}agent-inject-template-file-${name}`}
+    const type = defaultTypeOf(annotations, injectorDefault)
     return {
       ...base,
-      text: defaultTemplate(secretPath ?? '', type),
+      text: defaultTemplate(secret.path, type),
       defaultType: type,
       origin: `the injector's default ${type} template for ${ANNOTATION_PREFIX}agent-inject-secret-${name}`,
     }

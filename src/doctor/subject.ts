@@ -2,10 +2,10 @@ import type {V1ObjectMeta, V1Pod, V1PodSpec} from '@kubernetes/client-node'
 import {existsSync} from 'node:fs'
 import {readFile} from 'node:fs/promises'
 
+import {hasInjectorAnnotations} from '../annotations/injection.js'
 import {podTemplatesFromManifest} from '../annotations/manifest.js'
 import {inputError, usageError} from '../errors.js'
 import type {KubeClient} from '../kube/client.js'
-import {ANNOTATION_PREFIX} from '../kube/pod-state.js'
 import {labelSelectorToString} from '../kube/selector.js'
 import {formatRef, parseTargetRef} from '../kube/workload.js'
 
@@ -34,8 +34,6 @@ export interface SubjectOptions {
   offline: boolean
 }
 
-const hasVaultAnnotation = (annotations: Record<string, string> | undefined) => Object.keys(annotations ?? {}).some((key) => key.startsWith(ANNOTATION_PREFIX))
-
 async function fromFile(file: string, options: SubjectOptions): Promise<DoctorSubject> {
   let text: string
   try {
@@ -44,7 +42,7 @@ async function fromFile(file: string, options: SubjectOptions): Promise<DoctorSu
     throw inputError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
   }
   const templates = podTemplatesFromManifest(text, file)
-  const annotated = templates.filter((t) => hasVaultAnnotation(t.podMetadata.annotations) || hasVaultAnnotation(t.objectAnnotations))
+  const annotated = templates.filter((t) => hasInjectorAnnotations(t.podMetadata.annotations) || hasInjectorAnnotations(t.objectAnnotations))
   const [chosen, ...others] = annotated.length > 0 ? annotated : templates
   if (!chosen) throw inputError(`${file} has no pod, workload or pod-template patch`, 'Give a Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod manifest, or a patch of spec.template.')
   const namespace = options.namespace ?? chosen.namespace ?? (options.offline ? 'default' : (await options.kube()).namespace)

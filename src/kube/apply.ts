@@ -1,9 +1,11 @@
 import type {V1PodTemplateSpec} from '@kubernetes/client-node'
 
+import {ANNOTATION_PREFIX} from '../annotations/catalog.js'
+import {injectionSpec} from '../annotations/injection.js'
 import {VsiError} from '../errors.js'
 import type {KubeClient, Workload} from './client.js'
 import {checkInjector} from './injector-webhook.js'
-import {ANNOTATION_PREFIX, isPodReady, isTerminating, notReadyReason} from './pod-state.js'
+import {isPodReady, isTerminating, notReadyReason} from './pod-state.js'
 import type {RolloutStatus} from './rollout.js'
 import {waitForRollout} from './rollout.js'
 import {labelSelectorToString} from './selector.js'
@@ -57,8 +59,8 @@ async function preflight(kube: KubeClient, workload: Workload, patch: PatchShape
   if (!account) {
     warn(`service account "${serviceAccount}" does not exist in namespace "${namespace}": the new pods cannot be created. Create it with: kubectl create serviceaccount ${serviceAccount} -n ${namespace}`)
   }
-  const status = {...template?.metadata?.annotations, ...patch.spec?.template?.metadata?.annotations}[`${ANNOTATION_PREFIX}agent-inject-status`]
-  if (status === 'injected') {
+  const merged = {...template?.metadata?.annotations, ...patch.spec?.template?.metadata?.annotations}
+  if (injectionSpec({annotations: merged}, undefined).alreadyInjected) {
     warn(`the pod template carries ${ANNOTATION_PREFIX}agent-inject-status: injected, so the injector will skip its pods; remove that annotation`)
   }
   return serviceAccount

@@ -1,16 +1,5 @@
 import type {V1ContainerStatus, V1Pod} from '@kubernetes/client-node'
 
-import {ANNOTATION_PREFIX} from '../annotations/catalog.js'
-
-export {ANNOTATION_PREFIX}
-
-export const AGENT_INIT_CONTAINER = 'vault-agent-init'
-export const AGENT_CONTAINER = 'vault-agent'
-
-export function annotation(pod: V1Pod, suffix: string): string | undefined {
-  return pod.metadata?.annotations?.[`${ANNOTATION_PREFIX}${suffix}`]
-}
-
 export function isPodReady(pod: V1Pod): boolean {
   return pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false
 }

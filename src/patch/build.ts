@@ -1,6 +1,6 @@
-import {lookupAnnotation} from '../annotations/catalog.js'
 import type {TemplateFormat} from '../annotations/formats.js'
 import {formatTemplate} from '../annotations/formats.js'
+import {injectionSpec} from '../annotations/injection.js'
 import {annotationsSize, TOTAL_ANNOTATION_SIZE_LIMIT} from '../annotations/size.js'
 import {annotationPatch, POD_TEMPLATE_PATH} from '../annotations/workload-kinds.js'
 import {inputError, usageError} from '../errors.js'
@@ -60,10 +60,6 @@ class AnnotationSet {
     this.sources.set(annotationKey, source)
     this.values[annotationKey] = value
   }
-
-  has(annotationKey: string): boolean {
-    return this.sources.has(annotationKey)
-  }
 }
 
 function checkName(name: string, base: string): void {
@@ -118,11 +114,13 @@ export function buildAnnotations(request: PatchRequest): {annotations: Record<st
   if (request.initFirst) set.set(key('agent-init-first'), 'true', '--init-first')
   if (request.agentImage !== undefined) set.set(key('agent-image'), request.agentImage, '--agent-image')
   for (const annotation of request.annotations ?? []) set.set(annotation.key, annotation.value, `--annotation ${annotation.key}`)
-  if (!Object.keys(set.values).some((name) => lookupAnnotation(name)?.createsSecret)) {
+  // What the injector will make of these annotations, read as it reads them.
+  const injection = injectionSpec({annotations: set.values}, undefined)
+  if (injection.secrets.length === 0) {
     throw usageError('nothing to inject: give --secret NAME=PATH (or --template NAME=…)')
   }
   // The injector's own rule (agent.Validate): kubernetes auth needs a role, unless the agent config comes from a ConfigMap.
-  if (!set.has(key('role')) && !set.has(key('auth-config-role')) && !set.has(key('agent-configmap'))) {
+  if (injection.role === undefined && injection.configMap === undefined) {
     throw usageError('no Vault role: give --role (the injector rejects pods without one)')
   }
   return {annotations: set.values, notes}

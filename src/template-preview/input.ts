@@ -2,13 +2,12 @@ import {existsSync} from 'node:fs'
 import {readFile} from 'node:fs/promises'
 import path from 'node:path'
 
-import type {InputKind} from '../annotations/manifest.js'
+import type {InputKind, ManifestPodTemplate} from '../annotations/manifest.js'
 import {inputKindOf, podTemplatesFromManifest} from '../annotations/manifest.js'
+import {hasInjectorAnnotations, injectionSpec} from '../annotations/injection.js'
 import type {AgentTemplate} from '../annotations/templates.js'
-import {agentTemplates} from '../annotations/templates.js'
 import {inputError, usageError} from '../errors.js'
 import type {KubeClient} from '../kube/client.js'
-import {ANNOTATION_PREFIX} from '../kube/pod-state.js'
 import {formatRef, parseTargetRef} from '../kube/workload.js'
 
 /** The templates to render, and where they came from. */
@@ -26,13 +25,13 @@ export interface InputOptions {
   as?: InputKind
 }
 
-const hasVaultAnnotation = (annotations: Record<string, string> | undefined) => Object.keys(annotations ?? {}).some((key) => key.startsWith(ANNOTATION_PREFIX))
+const templatesOf = (t: ManifestPodTemplate): AgentTemplate[] => injectionSpec(t.podMetadata, t.podSpec).templates
 
 function fromManifest(text: string, source: string): AgentTemplate[] {
   const podTemplates = podTemplatesFromManifest(text, source)
-  const annotated = podTemplates.filter((t) => agentTemplates(t.podMetadata.annotations).length > 0)
+  const annotated = podTemplates.filter((t) => templatesOf(t).length > 0)
   if (annotated.length === 0) {
-    const misplaced = podTemplates.find((t) => hasVaultAnnotation(t.objectAnnotations))
+    const misplaced = podTemplates.find((t) => hasInjectorAnnotations(t.objectAnnotations))
     throw inputError(
       `${source} has no agent-inject-secret-* or agent-inject-template-* annotation on a pod template`,
       misplaced
@@ -41,7 +40,7 @@ function fromManifest(text: string, source: string): AgentTemplate[] {
     )
   }
   return annotated.flatMap((t) =>
-    agentTemplates(t.podMetadata.annotations).map((template) => (annotated.length > 1 ? {...template, origin: `${t.label}: ${template.origin}`} : template)),
+    templatesOf(t).map((template) => (annotated.length > 1 ? {...template, origin: `${t.label}: ${template.origin}`} : template)),
   )
 }
 
@@ -71,9 +70,8 @@ export async function loadTemplateInput(source: string, options: InputOptions): 
   const ref = parseTargetRef(source)
   const kube = await options.kube()
   const namespace = options.namespace ?? kube.namespace
-  const annotations =
-    ref.kind === 'Pod' ? (await kube.getPod(ref.name, namespace)).metadata?.annotations : (await kube.getWorkload(ref, namespace)).spec?.template.metadata?.annotations
-  const templates = agentTemplates(annotations)
+  const template = ref.kind === 'Pod' ? await kube.getPod(ref.name, namespace) : (await kube.getWorkload(ref, namespace)).spec?.template
+  const {templates} = injectionSpec(template?.metadata ?? {}, template?.spec)
   if (templates.length === 0) {
     throw inputError(`${formatRef(ref)} in namespace ${namespace} has no agent-inject-secret-* or agent-inject-template-* annotation on its pod template`)
   }

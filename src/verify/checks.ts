@@ -2,22 +2,12 @@ import type {V1Pod} from '@kubernetes/client-node'
 
 import type {AgentError} from '../agent/agent-log.js'
 import {readAgentError} from '../agent/agent-log.js'
-import {annotationIsTrue} from '../annotations/go-parse.js'
-import {injectionSpec} from '../annotations/injection.js'
+import type {InjectionSpec} from '../annotations/injection.js'
+import {AGENT_CONTAINER, AGENT_INIT_CONTAINER, injectionSpec} from '../annotations/injection.js'
 import type {RenderedFile} from '../annotations/secrets.js'
-import {renderedFiles} from '../annotations/secrets.js'
 import {VsiError} from '../errors.js'
 import type {KubeClient} from '../kube/client.js'
-import {
-  AGENT_CONTAINER,
-  AGENT_INIT_CONTAINER,
-  annotation,
-  containerStatus,
-  describeContainerState,
-  initCompleted,
-  isPodReady,
-  notReadyReason,
-} from '../kube/pod-state.js'
+import {containerStatus, describeContainerState, initCompleted, isPodReady, notReadyReason} from '../kube/pod-state.js'
 import {recreateCommand} from '../kube/workload.js'
 import {describeSummary, summarize} from './content.js'
 import type {Expectation} from './expectations.js'
@@ -44,8 +34,8 @@ const MAX_EXEC_MS = 30_000
 const fail = (failureClass: FailureClass, reason: string, hint: string): CheckFailure => ({class: failureClass, reason, hint})
 
 /** What the agent container's log says went wrong and why (the reading doctor does too), within --timeout. */
-function agentError(ctx: CheckContext, pod: V1Pod, container: string): Promise<AgentError | undefined> {
-  const {role, authMount, serviceAccount} = injectionSpec(pod.metadata ?? {}, pod.spec)
+function agentError(ctx: CheckContext, pod: V1Pod, spec: InjectionSpec, container: string): Promise<AgentError | undefined> {
+  const {role, authMount, serviceAccount} = spec
   const kube = ctx.kube.withSignal(AbortSignal.timeout(Math.max(ctx.deadline - Date.now(), 1)))
   return readAgentError(kube, pod, container, {role, authMount, serviceAccount, namespace: ctx.namespace})
 }
@@ -57,15 +47,14 @@ function appContainer(pod: V1Pod, requested: string | undefined): string | undef
 }
 
 /** The pod-level checks: injected, vault-agent-init completed, vault-agent running, every container ready. */
-async function podChecks(pod: V1Pod, ctx: CheckContext): Promise<{checks: Check[]; injected: boolean}> {
+async function podChecks(pod: V1Pod, spec: InjectionSpec, ctx: CheckContext): Promise<{checks: Check[]; injected: boolean}> {
   const name = pod.metadata?.name ?? ''
   const ns = ctx.namespace
   const checks: Check[] = []
-  const initNames = (pod.spec?.initContainers ?? []).map((c) => c.name)
   const containerNames = (pod.spec?.containers ?? []).map((c) => c.name)
-  const injected = annotation(pod, 'agent-inject-status') === 'injected' && (initNames.includes(AGENT_INIT_CONTAINER) || containerNames.includes(AGENT_CONTAINER))
+  const injected = spec.alreadyInjected && spec.agentContainers.length > 0
 
-  if (!annotationIsTrue(annotation(pod, 'agent-inject'))) {
+  if (!spec.inject) {
     checks.push({
       check: 'injected',
       status: 'fail',
@@ -86,17 +75,17 @@ async function podChecks(pod: V1Pod, ctx: CheckContext): Promise<{checks: Check[
       ),
     })
   } else {
-    checks.push({check: 'injected', status: 'pass', detail: `agent-inject-status: injected (${[...initNames, ...containerNames].filter((n) => n.startsWith('vault-agent')).join(', ')})`})
+    checks.push({check: 'injected', status: 'pass', detail: `agent-inject-status: injected (${spec.agentContainers.join(', ')})`})
   }
 
   let agentsOk = true
-  if (injected && initNames.includes(AGENT_INIT_CONTAINER)) {
+  if (injected && spec.agentContainers.includes(AGENT_INIT_CONTAINER)) {
     if (initCompleted(pod, AGENT_INIT_CONTAINER)) {
       checks.push({check: 'agent-init', status: 'pass', detail: `${AGENT_INIT_CONTAINER} completed`})
     } else {
       agentsOk = false
       const state = describeContainerState(containerStatus(pod, AGENT_INIT_CONTAINER, true))
-      const found = await agentError(ctx, pod, AGENT_INIT_CONTAINER)
+      const found = await agentError(ctx, pod, spec, AGENT_INIT_CONTAINER)
       const cause = found?.diagnosis
       checks.push({
         check: 'agent-init',
@@ -112,8 +101,7 @@ async function podChecks(pod: V1Pod, ctx: CheckContext): Promise<{checks: Check[
       })
     }
   }
-  const prePopulateOnly = annotationIsTrue(annotation(pod, 'agent-pre-populate-only'))
-  if (injected && !prePopulateOnly) {
+  if (injected && spec.sidecar) {
     const status = containerStatus(pod, AGENT_CONTAINER)
     if (status?.state?.running) {
       checks.push({check: 'agent', status: 'pass', detail: `${AGENT_CONTAINER} running`})
@@ -157,7 +145,7 @@ function execFailure(error: unknown, pod: string, container: string, file: strin
 }
 
 /** Reads one rendered file in the app container and checks it, then each expectation that names it. */
-async function fileChecks(pod: V1Pod, file: RenderedFile, container: string, ctx: CheckContext): Promise<Check[]> {
+async function fileChecks(pod: V1Pod, spec: InjectionSpec, file: RenderedFile, container: string, ctx: CheckContext): Promise<Check[]> {
   const name = pod.metadata?.name ?? ''
   const base = {file: file.path, secret: file.secret, container}
   const expectations = ctx.expectations.filter((e) => fileMatches(e.file, file))
@@ -177,7 +165,7 @@ async function fileChecks(pod: V1Pod, file: RenderedFile, container: string, ctx
   if (result.exitCode !== 0) {
     const stderr = result.stderr.toString('utf8').trim().split('\n')[0] ?? ''
     if (/no such file/i.test(stderr)) {
-      const found = await agentError(ctx, pod, AGENT_CONTAINER)
+      const found = await agentError(ctx, pod, spec, AGENT_CONTAINER)
       const failure = fail(
         'file-missing',
         `${file.path} does not exist in container ${container}${found ? `; vault-agent says: ${found.error}` : ''}${found?.diagnosis ? ` → ${found.diagnosis.reason}` : ''}`,
@@ -229,8 +217,9 @@ async function fileChecks(pod: V1Pod, file: RenderedFile, container: string, ctx
 /** Every check for one pod; never throws for a pod-level problem (that is a failed check). */
 export async function checkPod(pod: V1Pod, ctx: CheckContext): Promise<PodReport> {
   const name = pod.metadata?.name ?? ''
-  const {checks, injected} = await podChecks(pod, ctx)
-  const files = renderedFiles(pod.metadata?.annotations)
+  const spec = injectionSpec(pod.metadata ?? {}, pod.spec)
+  const {checks, injected} = await podChecks(pod, spec, ctx)
+  const files = spec.files
   const container = appContainer(pod, ctx.container)
   const running = container !== undefined && containerStatus(pod, container)?.state?.running !== undefined
 
@@ -249,7 +238,7 @@ export async function checkPod(pod: V1Pod, ctx: CheckContext): Promise<PodReport
     } else if (!running) {
       checks.push({...base, container, check: 'file', status: 'skip', detail: `container ${container} is not running`})
     } else {
-      checks.push(...(await fileChecks(pod, file, container, ctx)))
+      checks.push(...(await fileChecks(pod, spec, file, container, ctx)))
     }
   }
   return {pod: name, ready: isPodReady(pod), injected, passed: checks.every((c) => c.status !== 'fail'), checks}

@@ -1,4 +1,4 @@
-import {renderedFiles} from '../annotations/secrets.js'
+import {injectionSpec} from '../annotations/injection.js'
 import {mapWithConcurrency} from '../async.js'
 import {VsiError} from '../errors.js'
 import type {KubeClient} from '../kube/client.js'
@@ -56,7 +56,7 @@ export async function verifyPods(kube: KubeClient, options: VerifyOptions): Prom
     onRollout: options.onRollout,
     countNewPods: options.countNewPods,
   })
-  checkExpectationsNameFiles(options.expectations, selection.pods.flatMap((pod) => renderedFiles(pod.metadata?.annotations)))
+  checkExpectationsNameFiles(options.expectations, selection.pods.flatMap((pod) => injectionSpec(pod.metadata ?? {}, pod.spec).files))
 
   options.onProgress?.(`checking ${selection.pods.length} pods`)
   const context: CheckContext = {

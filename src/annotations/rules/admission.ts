@@ -5,6 +5,7 @@
  */
 import {annotationKey} from '../catalog.js'
 import {goFloatError} from '../go-parse.js'
+import {AGENT_CONTAINER, AGENT_INIT_CONTAINER} from '../injection.js'
 import {
   agentContainerDocument,
   agentMountPaths,
@@ -19,7 +20,7 @@ import {
   serviceAccountToken,
 } from './injected-pod.js'
 import {applyContainerPatch} from './json-patch.js'
-import {entryFor, shortKey} from './pod.js'
+import {entryFor, injectionOf, shortKey} from './pod.js'
 import type {AnnotationEntry, Finding, Location, PodTarget} from './types.js'
 
 const SYSTEM_NAMESPACES = ['kube-system', 'kube-public']
@@ -127,8 +128,8 @@ export function injectorRefuses(target: PodTarget): Finding[] {
     const token = serviceAccountToken(pod)
     const tokenMountPath = token && 'mountPath' in token ? token.mountPath : '/var/run/secrets/kubernetes.io/serviceaccount'
     const patches: Array<[string, boolean]> = [
-      ['agent-init-json-patch', effectiveBool(pod, 'agent-pre-populate')],
-      ['agent-json-patch', !effectiveBool(pod, 'agent-pre-populate-only')],
+      ['agent-init-json-patch', injectionOf(pod).initContainer !== undefined],
+      ['agent-json-patch', injectionOf(pod).sidecar !== undefined],
     ]
     return patches.flatMap(([base, built]) => {
       const entry = entryFor(pod, base)
@@ -137,7 +138,7 @@ export function injectorRefuses(target: PodTarget): Finding[] {
       if (!built || !entry || entry.nonStringType || patch === undefined || !(patch === null || Array.isArray(patch))) return []
       const result = applyContainerPatch(agentContainerDocument(pod, base === 'agent-init-json-patch', tokenMountPath), patch)
       if (!('error' in result)) return []
-      const container = base === 'agent-init-json-patch' ? 'vault-agent-init' : 'vault-agent'
+      const container = base === 'agent-init-json-patch' ? AGENT_INIT_CONTAINER : AGENT_CONTAINER
       return [
         {
           message: `${base} cannot be applied to the ${container} container the injector builds: it refuses the pod with "error creating patch for agent: failed to apply JSON patch: ${result.error}"`,
@@ -248,10 +249,9 @@ function mountAndNameClashes(target: PodTarget, push: (message: string, hint: st
     if (typeof volume?.name !== 'string' || !injected.includes(volume.name)) continue
     push(`the pod's volume ${JSON.stringify(volume.name)} has the name of a volume the injector adds: spec.volumes[].name: Duplicate value: ${JSON.stringify(volume.name)}`, 'rename the pod\'s volume', target.anchor)
   }
-  const sidecar = !effectiveBool(target, 'agent-pre-populate-only')
-  const init = effectiveBool(target, 'agent-pre-populate')
-  for (const [list, name, added] of [[target.podSpec?.containers, 'vault-agent', sidecar], [target.podSpec?.initContainers, 'vault-agent-init', init]] as const) {
-    if (added && (list ?? []).some((container) => nameOf(container) === name)) {
+  const {sidecar, initContainer} = injectionOf(target)
+  for (const [list, name] of [[target.podSpec?.containers, sidecar], [target.podSpec?.initContainers, initContainer]] as const) {
+    if (name && (list ?? []).some((container) => nameOf(container) === name)) {
       push(`the pod already has a container named ${name}, which the injector adds: Duplicate value: "${name}"`, 'rename the container', target.anchor)
     }
   }

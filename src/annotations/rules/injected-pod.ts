@@ -6,8 +6,9 @@
  */
 import {annotationKey} from '../catalog.js'
 import {goBool} from '../go-parse.js'
+import {AGENT_CONTAINER, AGENT_INIT_CONTAINER} from '../injection.js'
 import {DEFAULT_SECRET_VOLUME_PATH} from '../secrets.js'
-import {annotationRecord, entryFor, secretsOf} from './pod.js'
+import {annotationRecord, entryFor, injectionOf, secretsOf} from './pod.js'
 import type {AnnotationEntry, ContainerShape, PodTarget} from './types.js'
 
 /** The chart's injector flags (AGENT_INJECT_*), which Init uses for absent annotations. */
@@ -46,10 +47,8 @@ export const effectiveBool = (target: PodTarget, base: string): boolean => goBoo
  * agent-inject (the patched workload may have it).
  */
 export function injection(target: PodTarget): 'injected' | 'not-injected' | 'unknown' {
-  const inject = entryFor(target, 'agent-inject')
-  if (!inject) return target.kind === undefined ? 'unknown' : 'not-injected'
-  if (goBool(inject.value) !== true) return 'not-injected'
-  return entryFor(target, 'agent-inject-status')?.value === 'injected' ? 'not-injected' : 'injected'
+  if (!entryFor(target, 'agent-inject') && target.kind === undefined) return 'unknown'
+  return injectionOf(target).wouldInject ? 'injected' : 'not-injected'
 }
 
 export const mayBeInjected = (target: PodTarget): boolean => injection(target) !== 'not-injected'
@@ -95,8 +94,8 @@ export function secretMountPaths(target: PodTarget): string[] {
 /** container_volume.go: the volumes the patch adds, by name. */
 export function injectedVolumeNames(target: PodTarget): string[] {
   const names = [
-    ...(effectiveBool(target, 'agent-pre-populate') ? ['home-init'] : []),
-    ...(effectiveBool(target, 'agent-pre-populate-only') ? [] : ['home-sidecar']),
+    ...(injectionOf(target).initContainer ? ['home-init'] : []),
+    ...(injectionOf(target).sidecar ? ['home-sidecar'] : []),
     ...secretMountPaths(target).map((_, index) => (index === 0 ? 'vault-secrets' : `vault-secrets-custom-${index - 1}`)),
   ]
   const annotations = annotationRecord(target)
@@ -110,7 +109,7 @@ export function injectedVolumeNames(target: PodTarget): string[] {
 
 /** agent.go cachePersist: a persistent cache needs both the init container and the sidecar. */
 const cachePersisted = (target: PodTarget): boolean =>
-  effectiveBool(target, 'agent-cache-enable') && effectiveBool(target, 'agent-pre-populate') && !effectiveBool(target, 'agent-pre-populate-only')
+  effectiveBool(target, 'agent-cache-enable') && injectionOf(target).initContainer !== undefined && injectionOf(target).sidecar !== undefined
 
 /** The mount paths of one agent container, in the order the injector lists them. */
 export function agentMountPaths(target: PodTarget, tokenMountPath: string): string[] {
@@ -175,7 +174,7 @@ export function agentContainerDocument(target: PodTarget, init: boolean, tokenMo
   const uid = agentUserId(target) ?? 0
   const gid = goInt(effective(target, 'agent-run-as-group')) ?? 0
   return {
-    name: init ? 'vault-agent-init' : 'vault-agent',
+    name: init ? AGENT_INIT_CONTAINER : AGENT_CONTAINER,
     image: effective(target, 'agent-image'),
     command: ['/bin/sh', '-ec'],
     args: ['echo ${VAULT_CONFIG?} | base64 -d > /home/vault/config.json && vault agent -config=/home/vault/config.json'],

@@ -2,8 +2,9 @@
 import type {AnnotationSpec} from '../catalog.js'
 import {ANNOTATION_PREFIX, annotationKey, lookupAnnotation} from '../catalog.js'
 import {goBool} from '../go-parse.js'
+import type {InjectionSpec} from '../injection.js'
+import {injectionSpec} from '../injection.js'
 import type {InjectedSecret} from '../secrets.js'
-import {injectedSecrets} from '../secrets.js'
 import type {AnnotationEntry, PodTarget} from './types.js'
 
 /** The annotations as the API server would store them (non-strings by their YAML text, so they can still be checked). */
@@ -27,8 +28,20 @@ export function injectionEnabled(target: PodTarget): boolean | undefined {
   return entry === undefined ? undefined : goBool(entry.value)
 }
 
+const injections = new WeakMap<PodTarget, InjectionSpec>()
+
+/**
+ * The injector model (injectionSpec) for a target's annotations. Its pod spec is plain data as written, so it is
+ * not passed: the rules read only what the annotations decide from the model.
+ */
+export function injectionOf(target: PodTarget): InjectionSpec {
+  let spec = injections.get(target)
+  if (!spec) injections.set(target, (spec = injectionSpec({annotations: annotationRecord(target)}, undefined)))
+  return spec
+}
+
 export function secretsOf(target: PodTarget): InjectedSecret[] {
-  return injectedSecrets(annotationRecord(target))
+  return injectionOf(target).secrets
 }
 
 /** The first key (in file order) that creates the secret, to report problems about it there. */

@@ -2,8 +2,8 @@
 import {ANNOTATION_PREFIX, annotationKey} from '../catalog.js'
 import {distance} from '../nearest.js'
 import type {InjectedSecret} from '../secrets.js'
-import {DEFAULT_SECRET_VOLUME_PATH, goJoin, tokenSinkPath} from '../secrets.js'
-import {annotationRecord, creatingEntry, secretsOf, shortKey, specOf} from './pod.js'
+import {DEFAULT_SECRET_VOLUME_PATH, goJoin} from '../secrets.js'
+import {annotationRecord, creatingEntry, injectionOf, secretsOf, shortKey, specOf} from './pod.js'
 import type {Finding, Location, PodTarget} from './types.js'
 
 export function secretNameCollision(target: PodTarget): Finding[] {
@@ -31,7 +31,7 @@ export function secretNameCollision(target: PodTarget): Finding[] {
     })
   }
   const annotations = annotationRecord(target)
-  const tokenPath = tokenSinkPath(annotations)
+  const tokenPath = injectionOf(target).tokenSink
   // Without agent-inject-token the file is free, but turning the token on later would overwrite the secret.
   const reservedPath = goJoin(annotations[annotationKey('secret-volume-path')] ?? DEFAULT_SECRET_VOLUME_PATH, 'token')
   for (const secret of secrets) {

@@ -3,7 +3,7 @@ import {ANNOTATION_PREFIX, annotationKey} from '../catalog.js'
 import {goBool} from '../go-parse.js'
 import {annotationPathOf, POD_TEMPLATE_PATH} from '../workload-kinds.js'
 import {injection} from './injected-pod.js'
-import {creatingEntry, entryFor, injectionEnabled, secretsOf, shortKey} from './pod.js'
+import {creatingEntry, entryFor, injectionEnabled, injectionOf, secretsOf, shortKey} from './pod.js'
 import type {AnnotationEntry, Finding, PodTarget} from './types.js'
 
 
@@ -28,7 +28,7 @@ export function annotationsOnWorkload(target: PodTarget): Finding[] {
 
 export function injectedStatus(target: PodTarget): Finding[] {
   const entry = entryFor(target, 'agent-inject-status')
-  if (entry?.value !== 'injected') return []
+  if (!entry || !injectionOf(target).alreadyInjected) return []
   return [
     {
       rule: 'injected-status',
@@ -45,9 +45,9 @@ export function injectedStatus(target: PodTarget): Finding[] {
 export function jobNeedsPrePopulateOnly(target: PodTarget): Finding[] {
   if (target.kind !== 'Job' && target.kind !== 'CronJob') return []
   const inject = entryFor(target, 'agent-inject')
-  if (!inject || goBool(inject.value) !== true) return []
+  const {inject: enabled, sidecar} = injectionOf(target)
+  if (!inject || !enabled || !sidecar) return []
   const prePopulateOnly = entryFor(target, 'agent-pre-populate-only')
-  if (prePopulateOnly && goBool(prePopulateOnly.value) === true) return []
   return [
     {
       rule: 'job-needs-pre-populate-only',

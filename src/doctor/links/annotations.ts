@@ -1,6 +1,6 @@
 import type {Finding, RuleId} from '../../annotations/rules/index.js'
 import {lintLiveAnnotations, RULE_IDS} from '../../annotations/rules/index.js'
-import {ANNOTATION_PREFIX} from '../../kube/pod-state.js'
+import {ANNOTATION_PREFIX} from '../../annotations/catalog.js'
 import {linkChecks} from '../check.js'
 import type {DoctorContext} from '../context.js'
 import type {DoctorCheck} from '../types.js'

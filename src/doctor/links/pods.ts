@@ -2,9 +2,9 @@ import type {V1Pod} from '@kubernetes/client-node'
 
 import type {CauseContext} from '../../agent/causes.js'
 import {readAgentError} from '../../agent/agent-log.js'
-import {annotationIsTrue} from '../../annotations/go-parse.js'
+import {AGENT_CONTAINER, AGENT_INIT_CONTAINER, injectionSpec} from '../../annotations/injection.js'
 import type {KubeClient} from '../../kube/client.js'
-import {AGENT_CONTAINER, AGENT_INIT_CONTAINER, annotation, containerStatus, describeContainerState, initCompleted, isTerminating} from '../../kube/pod-state.js'
+import {containerStatus, describeContainerState, initCompleted, isTerminating} from '../../kube/pod-state.js'
 import {recreateCommand} from '../../kube/workload.js'
 import {isUnavailable, linkChecks} from '../check.js'
 import type {DoctorContext} from '../context.js'
@@ -35,10 +35,10 @@ async function injectorReadySince(ctx: DoctorContext, kube: KubeClient): Promise
 function injectedCheck(pod: V1Pod, ctx: DoctorContext, readySince: Date | undefined): DoctorCheck {
   const name = pod.metadata?.name ?? ''
   const ns = ctx.subject.namespace
-  const agents = [...(pod.spec?.initContainers ?? []), ...pod.spec!.containers].map((c) => c.name).filter((n) => n === AGENT_INIT_CONTAINER || n === AGENT_CONTAINER)
-  if (annotation(pod, 'agent-inject-status') === 'injected' && agents.length > 0) return on.pass('pod-injected', `${name}: injected (${agents.join(', ')})`, name)
+  const podSpec = injectionSpec(pod.metadata ?? {}, pod.spec)
+  if (podSpec.alreadyInjected && podSpec.agentContainers.length > 0) return on.pass('pod-injected', `${name}: injected (${podSpec.agentContainers.join(', ')})`, name)
   const restart = recreateCommand(pod, ns)
-  if (!annotationIsTrue(annotation(pod, 'agent-inject'))) {
+  if (!podSpec.inject) {
     const why = ctx.spec.inject ? 'it was created from an older pod template, before the annotations were added' : 'its pod template is not annotated for injection'
     return on.fail('pod-injected', 'not-injected', `${name} is not annotated for injection: ${why}`, ctx.spec.inject ? `Roll out the new template: ${restart}` : 'Fix the annotations (see above), then recreate the pods.', name)
   }
@@ -62,8 +62,9 @@ function injectedCheck(pod: V1Pod, ctx: DoctorContext, readySince: Date | undefi
 async function agentCheck(pod: V1Pod, ctx: DoctorContext, kube: KubeClient): Promise<DoctorCheck | undefined> {
   const name = pod.metadata?.name ?? ''
   const ns = ctx.subject.namespace
-  const hasInit = (pod.spec?.initContainers ?? []).some((c) => c.name === AGENT_INIT_CONTAINER)
-  const hasSidecar = pod.spec!.containers.some((c) => c.name === AGENT_CONTAINER)
+  const {agentContainers} = injectionSpec(pod.metadata ?? {}, pod.spec)
+  const hasInit = agentContainers.includes(AGENT_INIT_CONTAINER)
+  const hasSidecar = agentContainers.includes(AGENT_CONTAINER)
   let container: string | undefined
   let state: string | undefined
   if (hasInit && !initCompleted(pod, AGENT_INIT_CONTAINER)) [container, state] = [AGENT_INIT_CONTAINER, describeContainerState(containerStatus(pod, AGENT_INIT_CONTAINER, true))]
@@ -107,7 +108,7 @@ export async function podChecks(ctx: DoctorContext): Promise<DoctorCheck[]> {
   }
   if (pods.length === 0) return [on.skip('pods', `no pods of ${ctx.subject.target} are running`)]
   const newest = pods.sort((a, b) => created(b) - created(a) || (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? '')).slice(0, MAX_PODS)
-  const readySince = newest.some((pod) => annotation(pod, 'agent-inject-status') !== 'injected') ? await injectorReadySince(ctx, kube) : undefined
+  const readySince = newest.some((pod) => !injectionSpec(pod.metadata ?? {}, pod.spec).alreadyInjected) ? await injectorReadySince(ctx, kube) : undefined
   const perPod = await Promise.all(
     newest.map(async (pod) => {
       const injected = injectedCheck(pod, ctx, readySince)

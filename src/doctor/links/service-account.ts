@@ -1,6 +1,6 @@
 import type {V1ServiceAccount, V1ServiceAccountTokenProjection} from '@kubernetes/client-node'
 
-import {ANNOTATION_PREFIX} from '../../kube/pod-state.js'
+import {ANNOTATION_PREFIX} from '../../annotations/catalog.js'
 import type {Fact} from '../check.js'
 import {isUnavailable, linkChecks} from '../check.js'
 import type {DoctorContext} from '../context.js'

@@ -1,5 +1,5 @@
 import {formatSeconds} from '../../duration.js'
-import {ANNOTATION_PREFIX} from '../../kube/pod-state.js'
+import {ANNOTATION_PREFIX} from '../../annotations/catalog.js'
 import type {RoleSpec} from '../../vault/kubernetes-auth.js'
 import {mountKey} from '../../vault/mounts.js'
 import {isUnavailable, linkChecks} from '../check.js'

@@ -4,7 +4,7 @@
  */
 import {stringify} from 'yaml'
 
-import {ANNOTATION_PREFIX, injectedSecrets} from '../../annotations/index.js'
+import {injectionSpec} from '../../annotations/injection.js'
 import type {Workload} from '../../kube/client.js'
 import {formatRef, type WorkloadRef} from '../../kube/workload.js'
 import {parseSpec} from './file.js'
@@ -25,12 +25,11 @@ export interface StarterOptions {
 
 /** The app a workload already runs as injected: its role, service account, secrets (KV v2 `data/` taken out) and templates. */
 export function appFromWorkload(ref: WorkloadRef, namespace: string, workload: Workload, kvPath: string): {app: StarterApp; authPath?: string} {
-  const annotations = (workload.spec?.template?.metadata?.annotations ?? {}) as Record<string, string>
-  const role = annotations[`${ANNOTATION_PREFIX}role`]
-  const authPath = annotations[`${ANNOTATION_PREFIX}auth-path`]?.replace(/^\/?auth\//, '').replace(/\/+$/, '')
-  const serviceAccount = workload.spec?.template?.spec?.serviceAccountName ?? 'default'
+  const injection = injectionSpec(workload.spec?.template?.metadata ?? {}, workload.spec?.template?.spec)
+  const {role, serviceAccount} = injection
+  const authPath = injection.authMountSource === 'annotation' ? injection.authMount : undefined
   const dataPrefix = `${kvPath}/data/`
-  const secrets = injectedSecrets(annotations)
+  const secrets = injection.secrets
     .filter((secret) => secret.path !== '')
     .map((secret) => ({
       file: secret.rawName,

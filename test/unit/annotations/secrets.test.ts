@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {injectedSecrets, tokenSinkPath} from '../../../src/annotations/index.js'
+import {injectedSecrets, tokenSinkPath} from '../../../src/annotations/secrets.js'
 
 const annotations = (entries: Record<string, string>): Record<string, string> =>
   Object.fromEntries(Object.entries(entries).map(([suffix, value]) => [`vault.hashicorp.com/${suffix}`, value]))

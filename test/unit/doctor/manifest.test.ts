@@ -1,7 +1,9 @@
 import {describe, expect, it} from 'vitest'
 
 import {inputKindOf, podTemplatesFromManifest} from '../../../src/annotations/manifest.js'
-import {agentTemplates} from '../../../src/annotations/templates.js'
+import {injectionSpec} from '../../../src/annotations/injection.js'
+
+const agentTemplates = (annotations: Record<string, string>) => injectionSpec({annotations}, undefined).templates
 
 const P = 'vault.hashicorp.com/'
 

@@ -7,7 +7,7 @@ import {previewTemplate, suggestedTemplate} from '../../../src/agent/render.js'
 import type {SecretFixture} from '../../../src/agent/secret-source.js'
 import {fixtureSecretSource} from '../../../src/agent/secret-source.js'
 import {podTemplatesFromManifest} from '../../../src/annotations/manifest.js'
-import {agentTemplates} from '../../../src/annotations/templates.js'
+import {injectionSpec} from '../../../src/annotations/injection.js'
 import {seedDir} from '../../helpers/cli.js'
 
 const TUTORIAL_SECRET: SecretFixture = {file: 'secret.json', body: {username: 'db-readonly-username', password: 'db-secret-password'}}
@@ -15,8 +15,10 @@ const P = 'vault.hashicorp.com/'
 
 function seedTemplates(file: string) {
   const [pod] = podTemplatesFromManifest(readFileSync(path.join(seedDir, file), 'utf8'), file)
-  return agentTemplates(pod.podMetadata.annotations)
+  return injectionSpec(pod.podMetadata, pod.podSpec).templates
 }
+
+const agentTemplates = (annotations: Record<string, string>) => injectionSpec({annotations}, undefined).templates
 
 describe('template preview', () => {
   it("renders the tutorial's template to the connection string", async () => {

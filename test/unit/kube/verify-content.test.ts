@@ -3,7 +3,9 @@ import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {describe, expect, it} from 'vitest'
 
-import {renderedFiles} from '../../../src/annotations/secrets.js'
+import {injectionSpec} from '../../../src/annotations/injection.js'
+
+const renderedFiles = (annotations: Record<string, string>) => injectionSpec({annotations}, undefined).files
 import {redact} from '../../../src/output/redact.js'
 import {maskLine, missingKeys, summarize} from '../../../src/verify/content.js'
 import {checkExpectationsNameFiles, parseExpectations, unmetReason} from '../../../src/verify/expectations.js'
