@@ -39,30 +39,29 @@ export function planned(step: Step): Action {
 /**
  * Runs every step as soon as the steps it depends on are done, so independent writes go out together. A failed
  * step does not stop the others; the steps that depend on it are skipped. Calls `onDone` as each step finishes.
+ * Several steps may share an id (one per service account): `after` that id waits for all of them.
  */
-export async function applySteps(steps: Step[], onDone: (action: Action) => void): Promise<Action[]> {
-  const results = new Map<string, Promise<Action>>()
-  const byId = new Map(steps.map((step) => [step.id, step]))
+export async function applySteps(steps: Step[], onDone: (action: Action, step: Step) => void): Promise<Action[]> {
+  const results = new Map<Step, Promise<Action>>()
+  const byId = new Map<string, Step[]>()
+  for (const step of steps) byId.set(step.id, [...(byId.get(step.id) ?? []), step])
   const run = (step: Step): Promise<Action> => {
-    let result = results.get(step.id)
+    let result = results.get(step)
     if (!result) {
-      result = runAfterDependencies(step, (id) => {
-        const dependency = byId.get(id)
-        return dependency ? run(dependency) : undefined
-      }).then((action) => {
-        onDone(action)
+      result = runAfterDependencies(step, (id) => (byId.get(id) ?? []).map(run)).then((action) => {
+        onDone(action, step)
         return action
       })
-      results.set(step.id, result)
+      results.set(step, result)
     }
     return result
   }
   return Promise.all(steps.map((step) => run(step)))
 }
 
-async function runAfterDependencies(step: Step, dependency: (id: string) => Promise<Action> | undefined): Promise<Action> {
+async function runAfterDependencies(step: Step, dependencies: (id: string) => Array<Promise<Action>>): Promise<Action> {
   const base = {step: step.id, target: step.target}
-  const done = await Promise.all((step.after ?? []).map((id) => dependency(id)).filter((p) => p !== undefined))
+  const done = await Promise.all((step.after ?? []).flatMap((id) => dependencies(id)))
   const blocker = done.find((action) => action.status === 'failed' || action.status === 'skipped')
   if (step.state === 'unchanged') return {...base, status: 'unchanged'}
   if (step.state === 'missing') return {...base, status: 'failed', detail: step.detail ?? 'missing', code: 'missing-prerequisite'}
@@ -85,11 +84,44 @@ async function runAfterDependencies(step: Step, dependency: (id: string) => Prom
 }
 
 /** Passes actions on in the steps' order, each as soon as it and every step before it are done. */
-export function inStepOrder(steps: Step[], emit: (action: Action) => void): (action: Action) => void {
-  const done = new Map<string, Action>()
+export function inStepOrder(steps: Step[], emit: (action: Action) => void): (action: Action, step: Step) => void {
+  const done = new Map<Step, Action>()
   let next = 0
-  return (action) => {
-    done.set(action.step, action)
-    while (next < steps.length && done.has(steps[next].id)) emit(done.get(steps[next++].id)!)
+  return (action, step) => {
+    done.set(step, action)
+    while (next < steps.length && done.has(steps[next])) emit(done.get(steps[next++])!)
   }
+}
+
+/**
+ * The plan/apply path of a single-object command (`vsi role create`, `vsi policy create`): with dryRun, the planned
+ * actions; otherwise the steps go through applySteps as setup's do. Emits each action in step order and throws the
+ * first failed step's error as it was raised, so the command exits as a direct call would.
+ */
+export async function runStepsOrThrow(steps: Step[], dryRun: boolean, emit: (action: Action) => void): Promise<Action[]> {
+  if (dryRun) {
+    const actions = steps.map((step) => planned(step))
+    for (const action of actions) emit(action)
+    return actions
+  }
+  const errors = new Map<Step, unknown>()
+  const tracked = steps.map((step) => {
+    const {run} = step
+    if (!run) return step
+    const copy: Step = {
+      ...step,
+      run: () =>
+        run().catch((error: unknown) => {
+          errors.set(copy, error)
+          throw error
+        }),
+    }
+    return copy
+  })
+  const actions = await applySteps(tracked, inStepOrder(tracked, emit))
+  const failed = tracked.find((step) => errors.has(step))
+  if (failed) throw errors.get(failed)
+  const missing = actions.find((action) => action.status === 'failed')
+  if (missing) throw new VsiError(`${missing.target}: ${missing.detail ?? 'failed'}`, {code: missing.code ?? 'internal', hint: missing.hint})
+  return actions
 }

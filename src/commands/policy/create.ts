@@ -1,7 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {readFile} from 'node:fs/promises'
 
-import {settleAll} from '../../async.js'
 import {VsiCommand} from '../../cli/base-command.js'
 import {withVaultSession} from '../../cli/connections.js'
 import {clusterFlags, vaultFlags} from '../../cli/flags.js'
@@ -10,7 +9,9 @@ import {inputError, usageError, VsiError} from '../../errors.js'
 import {readStdin} from '../../stdin.js'
 import type {VaultClient} from '../../vault/client.js'
 import {kvLocationOf} from '../../vault/kv-path.js'
-import {assertWritablePolicy, kvPolicyRules, normalizePolicyName, parseCapabilities, readPolicy, renderPolicy, samePolicy, validatePolicyPath, writePolicy} from '../../vault/policy.js'
+import {planPolicy} from '../../setup/single-object.js'
+import {runStepsOrThrow} from '../../setup/steps.js'
+import {assertWritablePolicy, kvPolicyRules, normalizePolicyName, parseCapabilities, renderPolicy, validatePolicyPath} from '../../vault/policy.js'
 
 export interface PolicyCreateResult {
   name: string
@@ -54,18 +55,13 @@ export default class PolicyCreate extends VsiCommand<PolicyCreateResult> {
     const fileHcl = flags.file === undefined ? undefined : await readHcl(flags.file)
 
     return withVaultSession(flags, stderrNotice(this.jsonEnabled()), async ({vault}) => {
-      const [hcl, current] = await settleAll([fileHcl ?? this.hclForPath(vault, flags.path!, capabilities), readPolicy(vault, name)])
-      const state = current === undefined ? 'create' : samePolicy(current, hcl) ? 'unchanged' : 'change'
-      if (flags['dry-run']) {
-        this.log(`${state === 'unchanged' ? 'unchanged' : `would ${state}`}: policy ${name}`)
-        this.log(hcl.trimEnd())
-        return {name, status: state, policy: hcl, dryRun: true}
-      }
-      if (state !== 'unchanged') await writePolicy(vault, name, hcl)
-      const status = state === 'create' ? 'created' : state === 'change' ? 'changed' : 'unchanged'
-      this.log(`${status}: policy ${name}`)
+      const {step, hcl} = await planPolicy(vault, name, fileHcl ?? this.hclForPath(vault, flags.path!, capabilities))
+      const dryRun = flags['dry-run']
+      const [action] = await runStepsOrThrow([step], dryRun, () => {})
+      const status = action.status as PolicyCreateResult['status']
+      this.log(`${dryRun && status !== 'unchanged' ? `would ${status}` : status}: policy ${name}`)
       this.log(hcl.trimEnd())
-      return {name, status, policy: hcl, dryRun: false}
+      return {name, status, policy: hcl, dryRun}
     })
   }
 

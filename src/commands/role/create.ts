@@ -1,18 +1,17 @@
 import {Args, Flags} from '@oclif/core'
 
-import {settleAll} from '../../async.js'
 import {VsiCommand} from '../../cli/base-command.js'
 import {withVaultSession} from '../../cli/connections.js'
 import {kubeFlags, vaultFlags} from '../../cli/flags.js'
 import {stderrNotice} from '../../cli/notice.js'
-import {formatSeconds, ttlFlagSeconds} from '../../duration.js'
-import {usageError, VsiError} from '../../errors.js'
+import {ttlFlagSeconds} from '../../duration.js'
+import {usageError} from '../../errors.js'
 import {formatAction} from '../../setup/render.js'
-import {createServiceAccountIfMissing} from '../../setup/service-account.js'
-import type {Action} from '../../setup/steps.js'
-import {readRole, roleChanges, writeRole, type RoleSpec} from '../../vault/kubernetes-auth.js'
+import {planRole} from '../../setup/single-object.js'
+import {runStepsOrThrow, type Action} from '../../setup/steps.js'
+import type {RoleSpec} from '../../vault/kubernetes-auth.js'
 import {trimSlashes} from '../../vault/mounts.js'
-import {normalizePolicyName, readPolicy} from '../../vault/policy.js'
+import {normalizePolicyName} from '../../vault/policy.js'
 import {normalizeRoleName} from '../../vault/role-name.js'
 
 export interface RoleCreateResult {
@@ -63,48 +62,13 @@ export default class RoleCreate extends VsiCommand<RoleCreateResult> {
       const cluster = flags['no-service-account'] && flags.namespace ? undefined : await kube()
       const namespace = flags.namespace ?? cluster!.namespace
       const wanted: RoleSpec = {serviceAccounts, namespaces: [namespace], policies, ttlSeconds, audience: flags.audience}
-      const creatable = flags['no-service-account'] || !cluster ? [] : serviceAccounts.filter((account) => !/[*?]/.test(account) && namespace !== '*')
-      const [current, missingPolicies, accounts] = await settleAll([
-        readRole(vault, authPath, name),
-        settleAll(policies.map(async (policy) => ((await readPolicy(vault, policy)) === undefined ? policy : undefined))),
-        settleAll(creatable.map(async (account) => ({account, exists: (await cluster!.findServiceAccount(account, namespace)) !== undefined}))),
-      ])
-      for (const policy of missingPolicies.filter(Boolean)) this.warn(`policy ${policy} does not exist yet: tokens of this role will not have it until it is created`)
-
-      const changes = current ? roleChanges(current, wanted) : []
-      const roleState = !current ? 'create' : changes.length > 0 ? 'change' : 'unchanged'
-      const roleTarget = `role ${name} (auth/${authPath}): service accounts ${serviceAccounts.join(',')}, namespace ${namespace}, policies ${policies.join(',')}, ttl ${formatSeconds(ttlSeconds)}${flags.audience ? `, audience ${flags.audience}` : ''}`
-      const actions: Action[] = []
-      const report = (action: Action) => {
-        actions.push(action)
-        this.log(formatAction(action))
-      }
-      const roleDetail = changes.join('; ') || undefined
-      if (dryRun || roleState === 'unchanged') report({step: 'role', target: roleTarget, status: dryRun ? roleState : 'unchanged', ...(roleDetail ? {detail: roleDetail} : {})})
-      else {
-        await writeRole(vault, authPath, name, wanted).catch((error: unknown) => {
-          throw noAuthMount(error, authPath)
-        })
-        report({step: 'role', target: roleTarget, status: roleState === 'create' ? 'created' : 'changed', ...(roleDetail ? {detail: roleDetail} : {})})
-      }
-      for (const {account, exists} of accounts) {
-        const target = `service account ${namespace}/${account}`
-        if (exists || dryRun) report({step: 'service-account', target, status: exists ? 'unchanged' : 'create'})
-        else {
-          await createServiceAccountIfMissing(cluster!, account, namespace)
-          report({step: 'service-account', target, status: 'created'})
-        }
-      }
+      const plan = await planRole(vault, {authPath, name, wanted, cluster: flags['no-service-account'] ? undefined : cluster})
+      for (const policy of plan.missingPolicies) this.warn(`policy ${policy} does not exist yet: tokens of this role will not have it until it is created`)
+      // A failed step is thrown as the command's error; the step it stopped is not listed.
+      const actions = await runStepsOrThrow(plan.steps, dryRun, (action) => {
+        if (action.status !== 'failed' && action.status !== 'skipped') this.log(formatAction(action))
+      })
       return {name, authPath, dryRun, actions}
     })
   }
-}
-
-function noAuthMount(error: unknown, authPath: string): unknown {
-  if (!(error instanceof VsiError) || error.code !== 'vault-not-found') return error
-  return new VsiError(`no Kubernetes auth method is enabled at auth/${authPath}/`, {
-    code: 'auth-mount-missing',
-    hint: `Enable and configure it with: vsi setup --auth-path ${authPath}`,
-    cause: error,
-  })
 }

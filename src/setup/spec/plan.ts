@@ -9,13 +9,12 @@ import type {RolloutStatus} from '../../kube/rollout.js'
 import {patchWouldChange} from '../../kube/strategic-merge.js'
 import {formatRef, type WorkloadRef} from '../../kube/workload.js'
 import {formatSeconds} from '../../duration.js'
-import {roleChanges, writeRole} from '../../vault/kubernetes-auth.js'
 import {kvV2Location} from '../../vault/kv-path.js'
 import {readKvSecret, sameSecret, writeKvCustomMetadata, writeKvSecret, type KvSecret} from '../../vault/kv.js'
 import {describeMount, enableAuthMethod, enableKvV2, kvVersionOfEntry, mountKey} from '../../vault/mounts.js'
-import {samePolicy, writePolicy} from '../../vault/policy.js'
 import {authConfigStep, reviewerAccountSteps} from '../auth-steps.js'
 import type {SetupContext} from '../context.js'
+import {policyStep, roleStep} from '../object-steps.js'
 import {createServiceAccountIfMissing} from '../service-account.js'
 import type {Step} from '../steps.js'
 import type {AppState, CurrentState, EngineContext} from './current.js'
@@ -195,24 +194,17 @@ function vaultSteps(context: EngineContext, app: PlacedApp, state: AppState): St
   const marks = readPolicyMarks(state.policy)
   const owns = {policy: state.policy === undefined || marks.managed, role: !state.role || marks.createdRole === roleRef(spec, app)}
   const hcl = policyText(spec, app, context.markOwnership ? owns : undefined)
-  const wantedRole = roleSpec(app)
-  const roleDiff = state.role ? roleChanges(state.role, wantedRole) : []
   return [
-    {
-      id: `${app.name}/policy`,
-      target: `policy ${app.name}`,
-      state: state.policy === undefined ? 'create' : samePolicy(state.policy, hcl) ? 'unchanged' : 'change',
-      detail: state.policy !== undefined && !samePolicy(state.policy, hcl) ? 'rules' : undefined,
-      run: () => writePolicy(vault, app.name, hcl),
-    },
-    {
+    policyStep(vault, {id: `${app.name}/policy`, name: app.name, hcl, current: state.policy}),
+    roleStep(vault, {
       id: `${app.name}/role`,
+      authPath: spec.authPath,
+      name: app.name,
+      wanted: roleSpec(app),
+      current: state.role,
       target: `role ${app.name} (auth/${spec.authPath}, ${app.namespace}/${app.serviceAccount}, ttl ${formatSeconds(app.ttlSeconds)})`,
-      state: !state.role ? 'create' : roleDiff.length > 0 ? 'change' : 'unchanged',
-      detail: roleDiff.join('; ') || undefined,
       after: ['auth-method'],
-      run: () => writeRole(vault, spec.authPath, app.name, wantedRole),
-    },
+    }),
   ]
 }
 

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {VsiError} from '../../../src/errors.js'
-import {applySteps, type Step} from '../../../src/setup/steps.js'
+import {applySteps, runStepsOrThrow, type Step} from '../../../src/setup/steps.js'
 
 describe('applySteps', () => {
   it('runs independent steps together and dependents after them', async () => {
@@ -40,5 +40,31 @@ describe('applySteps', () => {
       {step: 'sa', target: 'service account', status: 'unchanged'},
     ])
     expect(done.sort()).toEqual(['auth', 'policy', 'role', 'sa'])
+  })
+
+  it('waits for every step that shares an id named in after (one step per service account)', async () => {
+    const log: string[] = []
+    const account = (name: string): Step => ({id: 'service-account', target: name, state: 'create', run: async () => void log.push(name)})
+    await applySteps([account('a'), account('b'), {id: 'verify', target: 'verify', state: 'check', after: ['service-account'], run: async () => void log.push('verify')}], () => undefined)
+    expect(log).toEqual(['a', 'b', 'verify'])
+  })
+})
+
+describe('runStepsOrThrow (vsi role create, vsi policy create)', () => {
+  const failing = new VsiError('no auth', {code: 'auth-mount-missing', hint: 'enable it'})
+  const steps = (): Step[] => [
+    {id: 'role', target: 'role r', state: 'create', run: async () => Promise.reject(failing)},
+    {id: 'service-account', target: 'service account default/r', state: 'create', after: ['role'], run: async () => undefined},
+  ]
+
+  it('throws the failed step\'s own error after emitting every action in step order', async () => {
+    const emitted: string[] = []
+    await expect(runStepsOrThrow(steps(), false, (action) => emitted.push(`${action.step}:${action.status}`))).rejects.toBe(failing)
+    expect(emitted).toEqual(['role:failed', 'service-account:skipped'])
+  })
+
+  it('runs nothing on a dry run and returns the planned actions', async () => {
+    const actions = await runStepsOrThrow(steps(), true, () => undefined)
+    expect(actions.map((action) => `${action.step}:${action.status}`)).toEqual(['role:create', 'service-account:create'])
   })
 })
