@@ -1,23 +1,17 @@
 import {Flags} from '@oclif/core'
 
 import {VsiCommand} from '../cli/base-command.js'
-import {lazyKube} from '../cli/connections.js'
 import {VsiError} from '../errors.js'
-import {canPrompt} from '../output/terminal.js'
 import {ttlFlagSeconds} from '../duration.js'
-import {stderrNotice} from '../cli/notice.js'
 import {rolloutProgress} from '../cli/progress.js'
-import type {VaultConnectionInfo} from '../vault/session.js'
 import {tally} from '../setup/render.js'
 import {applySteps} from '../setup/steps.js'
-import {specFlags} from '../cli/spec-flags.js'
-import {withSpec} from '../setup/spec/open.js'
+import {specFlags, specOpening} from '../cli/spec-flags.js'
+import {withSpec, type SpecRun} from '../setup/spec/open.js'
 import {planApply} from '../setup/spec/plan.js'
 import {allActions, outcomeReport, reportLines, type SpecReport} from '../setup/spec/report.js'
 
-export interface ApplyResult extends SpecReport {
-  file: string
-  vault: VaultConnectionInfo & {inCluster: boolean; location: string}
+export interface ApplyResult extends SpecReport, SpecRun {
   /** Objects created, changed or deleted (0 on a re-apply of a file already applied). */
   writes: number
 }
@@ -44,16 +38,7 @@ Re-applying a file that is already applied writes nothing and says so.`
     const {flags} = await this.parse(Apply)
     const timeoutMs = ttlFlagSeconds(flags.timeout) * 1000
     return withSpec(
-      {
-        file: flags.file,
-        apps: flags.app,
-        flags,
-        kube: lazyKube(flags),
-        withData: true,
-        interactive: canPrompt() && !this.jsonEnabled(),
-        notice: stderrNotice(this.jsonEnabled()),
-        warn: (message) => this.warn(message),
-      },
+      {...specOpening(this, flags), withData: true},
       async ({context, current, data, vault}) => {
         const progress = rolloutProgress('Waiting for the rollouts', {json: this.jsonEnabled()})
         const plan = planApply(context, current, {

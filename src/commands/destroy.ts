@@ -1,22 +1,16 @@
 import {Flags} from '@oclif/core'
 
 import {VsiCommand} from '../cli/base-command.js'
-import {lazyKube} from '../cli/connections.js'
 import {usageError, VsiError} from '../errors.js'
-import {canPrompt} from '../output/terminal.js'
 import {ttlFlagSeconds} from '../duration.js'
-import {stderrNotice} from '../cli/notice.js'
-import type {VaultConnectionInfo} from '../vault/session.js'
 import {tally} from '../setup/render.js'
 import {applySteps} from '../setup/steps.js'
 import {planDestroy} from '../setup/spec/destroy.js'
-import {specFlags} from '../cli/spec-flags.js'
-import {withSpec} from '../setup/spec/open.js'
+import {specFlags, specOpening} from '../cli/spec-flags.js'
+import {withSpec, type SpecRun} from '../setup/spec/open.js'
 import {allActions, outcomeReport, plannedReport, reportLines, summarize, type SpecReport} from '../setup/spec/report.js'
 
-export interface DestroyResult extends SpecReport {
-  file: string
-  vault: VaultConnectionInfo & {inCluster: boolean; location: string}
+export interface DestroyResult extends SpecReport, SpecRun {
   /** Objects deleted (0 when there was nothing vsi created, or the answer was no). */
   writes: number
 }
@@ -46,9 +40,10 @@ The plan is printed first; on a terminal vsi asks, elsewhere it needs --yes.`
   async run(): Promise<DestroyResult> {
     const {flags} = await this.parse(Destroy)
     const timeoutMs = ttlFlagSeconds(flags.timeout) * 1000
-    const interactive = canPrompt() && !this.jsonEnabled()
+    const opening = specOpening(this, flags)
+    const {interactive} = opening
     return withSpec(
-      {file: flags.file, apps: flags.app, flags, kube: lazyKube(flags), withData: false, interactive, notice: stderrNotice(this.jsonEnabled()), warn: (message) => this.warn(message)},
+      {...opening, withData: false},
       async ({context, current, vault}) => {
         const options = {purgeSecrets: flags['purge-secrets'], purgeEngines: flags['purge-engines'], timeoutMs, wait: flags.wait, warn: (message: string) => this.warn(message)}
         const plan = planDestroy(context, current, options)

@@ -1,18 +1,12 @@
 import {Flags} from '@oclif/core'
 
 import {VsiCommand} from '../cli/base-command.js'
-import {lazyKube} from '../cli/connections.js'
-import {canPrompt} from '../output/terminal.js'
-import {stderrNotice} from '../cli/notice.js'
-import type {VaultConnectionInfo} from '../vault/session.js'
-import {specFlags} from '../cli/spec-flags.js'
-import {withSpec} from '../setup/spec/open.js'
+import {specFlags, specOpening} from '../cli/spec-flags.js'
+import {withSpec, type SpecRun} from '../setup/spec/open.js'
 import {planApply} from '../setup/spec/plan.js'
 import {planSummaryLine, plannedReport, reportLines, summarize, type SpecReport, type Summary} from '../setup/spec/report.js'
 
-export interface PlanResult extends SpecReport {
-  file: string
-  vault: VaultConnectionInfo & {inCluster: boolean; location: string}
+export interface PlanResult extends SpecReport, SpecRun {
   summary: Summary
   /** Something would be created, changed or deleted. */
   changes: boolean
@@ -40,16 +34,7 @@ The file is validated first: every problem is reported as file:line:col (exit 2)
   async run(): Promise<PlanResult> {
     const {flags} = await this.parse(Plan)
     return withSpec(
-      {
-        file: flags.file,
-        apps: flags.app,
-        flags,
-        kube: lazyKube(flags),
-        withData: true,
-        interactive: canPrompt() && !this.jsonEnabled(),
-        notice: stderrNotice(this.jsonEnabled()),
-        warn: (message) => this.warn(message),
-      },
+      {...specOpening(this, flags), withData: true},
       async ({context, current, data, vault}) => {
         const plan = planApply(context, current, {data, timeoutMs: 0, wait: false, warn: () => {}})
         const report = plannedReport(plan)

@@ -18,6 +18,7 @@ import {
   upgradeInstallArgs,
   type HelmRun,
   type ReleaseInfo,
+  type UpgradeOptions,
 } from './helm.js'
 import {localClusterKind} from './local-cluster.js'
 import {desiredValues, sameValues} from './values.js'
@@ -26,13 +27,8 @@ import {waitUntilReady, type Readiness} from './wait.js'
 /** What makes it the tutorial's install: a dev-mode server and the injector. The user's --set come after and win. */
 export const DEV_MODE_VALUES = ['server.dev.enabled=true', 'injector.enabled=true']
 
-export interface InstallRequest {
-  namespace: string
-  version?: string
-  set: string[]
-  valuesFiles: string[]
-  kubeContext?: string
-  kubeconfig?: string
+/** What `helm upgrade --install` gets (its --set are the user's here), plus how long to wait for the pods. */
+export interface InstallRequest extends UpgradeOptions {
   timeoutMs: number
   wait: boolean
 }

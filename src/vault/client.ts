@@ -10,7 +10,7 @@ import {debug} from '../output/debug.js'
 import {registerSecret} from '../output/redact.js'
 import {invalidToken, isKvUpgrading, isMissingToken, isPermissionDenied, isTransient, noToken, statusOf, toVaultError, type VaultCall} from './errors.js'
 import {checkPathSegments} from './names.js'
-import type {TokenSource} from './settings.js'
+import type {TokenSource, VaultSettings} from './settings.js'
 
 /** Vault's response envelope (sdk/logical/translate_response.go); sys routes also copy `data` to the top level. */
 export interface VaultResponse<T = Record<string, unknown>> {
@@ -27,16 +27,9 @@ export interface RequestOptions {
   login?: boolean
 }
 
-export interface VaultClientOptions {
+/** The connection settings (./settings.ts) with an address known. */
+export interface VaultClientOptions extends Omit<VaultSettings, 'addr' | 'timeoutMs'> {
   addr: string
-  token?: string
-  tokenSource?: TokenSource
-  namespace?: string
-  ca?: string
-  skipVerify: boolean
-  clientCert?: string
-  clientKey?: string
-  tlsServerName?: string
   /** Milliseconds a call may take in all, retries included (VAULT_CLIENT_TIMEOUT). */
   timeoutMs?: number
   /** How messages name this Vault when the address alone would mislead (a port-forward to a pod). */

@@ -1,27 +1,17 @@
-import {mkdtempSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
-import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {KubeObject} from '../emulators/kube/index.js'
 import {runVsi} from '../helpers/cli.js'
+import {specFolder, tutorialSpec} from '../helpers/spec-files.js'
 import {leakedSecrets, startVaultWorld, type VaultWorld} from '../helpers/vault-world.js'
 
-const dir = mkdtempSync(path.join(tmpdir(), 'vsi-spec-'))
+const {write} = specFolder('vsi-spec-')
 const DB_PASSWORD = 'spec-db-password-7f3a'
 const API_KEY = 'spec-api-key-19bd'
-writeFileSync(path.join(dir, 'api-key.txt'), API_KEY)
+write('api-key.txt', API_KEY)
 
-const SPEC = `# yaml-language-server: $schema=../docs/vsi.schema.json
-apiVersion: vsi/v1
-kind: Injection
-apps:
-  - name: internal-app
-    workloads: [deployment/orgchart]
-    secrets:
-      - file: database-config.txt
-        path: internal/database/config
-        data:
+const SPEC = tutorialSpec(
+  `        data:
           username: {value: db-readonly-username}
           password: {fromEnv: DB_PASSWORD}
       - file: api.json
@@ -61,9 +51,10 @@ apps:
         path: internal/batch/job
         data:
           token: {fromEnv: DB_PASSWORD}
-`
-const specFile = path.join(dir, 'vsi.yaml')
-writeFileSync(specFile, SPEC)
+`,
+  '# yaml-language-server: $schema=../docs/vsi.schema.json\n',
+)
+const specFile = write('vsi.yaml', SPEC)
 
 const env = (world: VaultWorld) => ({...world.env(), DB_PASSWORD})
 const writes = (requests: Array<{method: string; path: string}>) => requests.filter((r) => r.method !== 'GET' && r.method !== 'HEAD')

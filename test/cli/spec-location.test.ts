@@ -1,29 +1,13 @@
 // vsi plan -f decides where Vault runs as vsi setup does (src/setup/location.ts): by comparing the cluster_id behind
 // VAULT_ADDR with that of the Vault server pod, not by whether VAULT_ADDR is set.
-import {mkdtempSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
-import path from 'node:path'
 import {afterEach, describe, expect, it} from 'vitest'
 
 import {runVsi} from '../helpers/cli.js'
+import {specFolder, tutorialSpec} from '../helpers/spec-files.js'
 import {startVaultWorld, type VaultWorld} from '../helpers/vault-world.js'
 
-const dir = mkdtempSync(path.join(tmpdir(), 'vsi-spec-location-'))
-const specFile = path.join(dir, 'vsi.yaml')
-writeFileSync(
-  specFile,
-  `apiVersion: vsi/v1
-kind: Injection
-apps:
-  - name: internal-app
-    workloads: [deployment/orgchart]
-    secrets:
-      - file: database-config.txt
-        path: internal/database/config
-        data:
-          username: {value: db-readonly-username}
-`,
-)
+const {write} = specFolder('vsi-spec-location-')
+const specFile = write('vsi.yaml', tutorialSpec('        data:\n          username: {value: db-readonly-username}\n'))
 
 type Action = {step: string; status: string}
 const steps = (result: {apps: Array<{actions: Action[]}>; shared: Action[]}) => [...result.shared, ...result.apps.flatMap((app) => app.actions)].map((a) => a.step).join(' ')

@@ -1,16 +1,13 @@
-import {mkdtempSync, writeFileSync} from 'node:fs'
 import http from 'node:http'
-import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {runVsi} from '../helpers/cli.js'
+import {specFolder} from '../helpers/spec-files.js'
 
-const dir = mkdtempSync(path.join(tmpdir(), 'vsi-spec-validate-'))
-const file = (name: string, text: string) => {
-  writeFileSync(path.join(dir, name), text)
-  return name
-}
+const {dir, write} = specFolder('vsi-spec-validate-')
+/** Writes the file and returns its name: the commands run in `dir`. */
+const file = (name: string, text: string) => path.basename(write(name, text))
 
 /** Any request at all would show here: validation must fail before vsi contacts Vault or the cluster. */
 let contacted = 0
@@ -24,9 +21,8 @@ let env: Record<string, string>
 beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const {port} = server.address() as {port: number}
-  const kubeconfig = path.join(dir, 'kubeconfig')
-  writeFileSync(
-    kubeconfig,
+  const kubeconfig = write(
+    'kubeconfig',
     `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "http://127.0.0.1:${port}"}}]\ncontexts: [{name: c, context: {cluster: c, user: u}}]\ncurrent-context: c\nusers: [{name: u, user: {token: t}}]\n`,
   )
   env = {KUBECONFIG: kubeconfig, VAULT_ADDR: `http://127.0.0.1:${port}`, VAULT_TOKEN: 'not-used'}

@@ -1,23 +1,14 @@
-import {mkdtempSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
-import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {KubeObject} from '../emulators/kube/index.js'
 import {runVsi} from '../helpers/cli.js'
+import {specFolder, tutorialSpec} from '../helpers/spec-files.js'
 import {leakedSecrets, startVaultWorld, type VaultWorld} from '../helpers/vault-world.js'
 
-const dir = mkdtempSync(path.join(tmpdir(), 'vsi-spec-verify-'))
+const {write} = specFolder('vsi-spec-verify-')
 const PASSWORD = 'verify-db-password-51c2'
-const spec = (keys: string) => `apiVersion: vsi/v1
-kind: Injection
-apps:
-  - name: internal-app
-    workloads: [deployment/orgchart]
-    secrets:
-      - file: database-config.txt
-        path: internal/database/config
-        keys: [username, password]
+const spec = (keys: string) =>
+  tutorialSpec(`        keys: [username, password]
         data:
           username: {value: db-readonly-username}
           password: {fromEnv: DB_PASSWORD}
@@ -30,10 +21,9 @@ apps:
         keys: [${keys}]
         data:
           token: {fromEnv: DB_PASSWORD}
-`
+`)
 // Map format (the injector's default): the emulated agent renders it itself, as the real one does.
-const good = path.join(dir, 'vsi.yaml')
-writeFileSync(good, spec('token'))
+const good = write('vsi.yaml', spec('token'))
 
 let world: VaultWorld
 const env = () => ({...world.env(), DB_PASSWORD: PASSWORD})
@@ -71,8 +61,7 @@ describe('vsi verify -f vsi.yaml', () => {
   })
 
   it('fails (exit 1) when a file lacks a key the vsi.yaml lists, naming the workload', async () => {
-    const bad = path.join(dir, 'missing-key.yaml')
-    writeFileSync(bad, spec('token, region').replace('          token: {fromEnv: DB_PASSWORD}\n', '          token: {fromEnv: DB_PASSWORD}\n          region: {value: eu}\n'))
+    const bad = write('missing-key.yaml', spec('token, region').replace('          token: {fromEnv: DB_PASSWORD}\n', '          token: {fromEnv: DB_PASSWORD}\n          region: {value: eu}\n'))
     const result = await runVsi(['verify', '-f', bad, '--app', 'internal-app'], {env: env()})
     expect(result.exitCode, result.stderr).toBe(0)
     const web = await runVsi(['verify', '-f', bad, '--app', 'web'], {env: env()})

@@ -28,12 +28,20 @@ export interface OpenOptions {
   warn: (message: string) => void
 }
 
+/** Where Vault runs and why (the same evidence as `vsi setup`: see ../location.ts). */
+export type SpecVault = VaultConnectionInfo & {inCluster: boolean; location: string}
+
 export interface Opened {
   context: EngineContext
   current: CurrentState
   data: ResolvedData
-  /** Where Vault runs and why (the same evidence as `vsi setup`: see ../location.ts). */
-  vault: VaultConnectionInfo & {inCluster: boolean; location: string}
+  vault: SpecVault
+}
+
+/** What plan, apply and destroy return besides their report: the file and where Vault ran. */
+export interface SpecRun {
+  file: string
+  vault: SpecVault
 }
 
 export function selectApps(spec: Spec, names: string[] | undefined): AppSpec[] {

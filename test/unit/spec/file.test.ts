@@ -5,6 +5,7 @@ import {parseSpec} from '../../../src/setup/spec/file.js'
 import {SPEC_SCHEMA} from '../../../src/setup/spec/schema.js'
 import {unsupportedKeywords} from '../../../src/setup/spec/schema-check.js'
 import {VsiError} from '../../../src/errors.js'
+import {tutorialSpec} from '../../helpers/spec-files.js'
 
 const problemsOf = async (text: string): Promise<string[]> => {
   try {
@@ -17,18 +18,10 @@ const problemsOf = async (text: string): Promise<string[]> => {
   throw new Error('the file was accepted')
 }
 
-const GOOD = `apiVersion: vsi/v1
-kind: Injection
-apps:
-  - name: internal-app
-    workloads: [deployment/orgchart]
-    secrets:
-      - file: database-config.txt
-        path: internal/database/config
-        data:
+const GOOD = tutorialSpec(`        data:
           username: {value: db-readonly-username}
           password: {fromEnv: DB_PASSWORD}
-`
+`)
 
 describe('vsi.yaml', () => {
   it('fills in the defaults of a minimal file', async () => {
