@@ -2,9 +2,9 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 // The layers of src/ (docs/architecture.md): each folder imports only from the layers below it.
-const FEATURES = ['patch', 'lint', 'setup', 'verify', 'doctor', 'template-preview']
-/** What the features build on: the injector model, the agent, Vault and Kubernetes access, the Go template engine. */
-const MODEL = ['annotations', 'agent', 'vault', 'kube', 'go-template']
+const FEATURES = ['patch', 'lint', 'setup', 'verify', 'doctor', 'template-preview', 'install']
+/** What the features build on: the injector model, the agent, Vault, Kubernetes and process access, the Go template engine. */
+const MODEL = ['annotations', 'agent', 'vault', 'kube', 'exec', 'go-template']
 const TOP = ['commands', 'cli']
 
 // Commands that must start fast never import the heavy clients at the top level; they load them in run().
@@ -47,17 +47,17 @@ const layers = [
     [
       folders([...TOP, ...FEATURES], 'src/annotations is below the features and commands: it may not import them.'),
       // Types (a KV version) are shared knowledge; code that talks to Vault or the cluster is not.
-      {...folders(['agent', 'vault', 'kube'], 'The injector model is pure: it reads annotations and pod specs, it does not talk to Vault or the cluster.'), allowTypeImports: true},
+      {...folders(['agent', 'vault', 'kube', 'exec'], 'The injector model is pure: it reads annotations and pod specs, it does not talk to Vault or the cluster.'), allowTypeImports: true},
       terminal,
     ],
   ),
   restrict(
     ['src/go-template/**/*.ts'],
-    [folders([...TOP, ...FEATURES, 'annotations', 'agent', 'vault', 'kube', 'output'], 'The Go template engine knows nothing of vsi.'), terminal],
+    [folders([...TOP, ...FEATURES, 'annotations', 'agent', 'vault', 'kube', 'exec', 'output'], 'The Go template engine knows nothing of vsi.'), terminal],
   ),
   restrict(
     ['src/*.ts', 'src/output/**/*.ts'],
-    [folders([...TOP, ...FEATURES, 'annotations', 'agent', 'vault', 'kube'], 'Errors, output and the generic helpers are the bottom layer: they import nothing of vsi above them.')],
+    [folders([...TOP, ...FEATURES, 'annotations', 'agent', 'vault', 'kube', 'exec'], 'Errors, output and the generic helpers are the bottom layer: they import nothing of vsi above them.')],
   ),
 ]
 
