@@ -56,7 +56,7 @@ export default class PolicyCreate extends VsiCommand<PolicyCreateResult> {
 
     return withVaultSession(flags, stderrNotice(this.jsonEnabled()), async ({vault}) => {
       const {step, hcl} = await planPolicy(vault, name, fileHcl ?? this.hclForPath(vault, flags.path!, capabilities))
-      const dryRun = flags['dry-run']
+      const dryRun = flags['dry-run'] === true
       const [action] = await runStepsOrThrow([step], dryRun, () => {})
       const status = action.status as PolicyCreateResult['status']
       this.log(`${dryRun && status !== 'unchanged' ? `would ${status}` : status}: policy ${name}`)
