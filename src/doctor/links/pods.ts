@@ -35,10 +35,10 @@ async function injectorReadySince(ctx: DoctorContext, kube: KubeClient): Promise
 function injectedCheck(pod: V1Pod, ctx: DoctorContext, readySince: Date | undefined): DoctorCheck {
   const name = pod.metadata?.name ?? ''
   const ns = ctx.subject.namespace
-  const podSpec = injectionSpec(pod.metadata ?? {}, pod.spec)
-  if (podSpec.alreadyInjected && podSpec.agentContainers.length > 0) return on.pass('pod-injected', `${name}: injected (${podSpec.agentContainers.join(', ')})`, name)
+  const injection = injectionSpec(pod.metadata ?? {}, pod.spec)
+  if (injection.alreadyInjected && injection.agentContainers.length > 0) return on.pass('pod-injected', `${name}: injected (${injection.agentContainers.join(', ')})`, name)
   const restart = recreateCommand(pod, ns)
-  if (!podSpec.inject) {
+  if (!injection.inject) {
     const why = ctx.spec.inject ? 'it was created from an older pod template, before the annotations were added' : 'its pod template is not annotated for injection'
     return on.fail('pod-injected', 'not-injected', `${name} is not annotated for injection: ${why}`, ctx.spec.inject ? `Roll out the new template: ${restart}` : 'Fix the annotations (see above), then recreate the pods.', name)
   }
