@@ -59,8 +59,11 @@ async function preflight(kube: KubeClient, workload: Workload, patch: PatchShape
   if (!account) {
     warn(`service account "${serviceAccount}" does not exist in namespace "${namespace}": the new pods cannot be created. Create it with: kubectl create serviceaccount ${serviceAccount} -n ${namespace}`)
   }
-  const merged = {...template?.metadata?.annotations, ...patch.spec?.template?.metadata?.annotations}
-  if (injectionSpec({annotations: merged}, undefined).alreadyInjected) {
+  // The template's annotations after the patch: in a strategic merge patch, null removes a key.
+  const merged = Object.entries({...template?.metadata?.annotations, ...patch.spec?.template?.metadata?.annotations}).filter(
+    (entry): entry is [string, string] => typeof entry[1] === 'string',
+  )
+  if (injectionSpec({annotations: Object.fromEntries(merged)}, undefined).alreadyInjected) {
     warn(`the pod template carries ${ANNOTATION_PREFIX}agent-inject-status: injected, so the injector will skip its pods; remove that annotation`)
   }
   return serviceAccount
