@@ -176,6 +176,20 @@ function attemptRender(
 ): RenderAttempt {
   const pending = new Set<string>()
   const pendingLists = new Set<string>()
+  /** A read's response; null while its path is not read yet (consul-template renders again once it has data). */
+  const answer = (path: string, agentWordsWhenMissing: boolean): Record<string, unknown> | null => {
+    const lookup = lookups.get(path)
+    if (!lookup) {
+      pending.add(path)
+      return null
+    }
+    const response = responseOf(lookup)
+    if (response) return response
+    const missing = `no secret exists at ${lookup.apiPath}`
+    // The agent's own words (consul-template dependency/vault_read.go); vsi's explanation is on the secret's line.
+    if (agentWordsWhenMissing && (lookup.state === 'missing' || lookup.state === 'deleted')) throw new Error(missing)
+    throw new Error(lookup.problem ?? missing)
+  }
   try {
     const output = renderTemplate(parsed, {
       ...context,
@@ -190,27 +204,9 @@ function attemptRender(
       pkiCert: (path) => {
         // Vault Agent writes to pki/issue/ROLE, which issues a new certificate: vsi does not, it takes a fixture.
         if (live) throw new Error(PKI_LIVE)
-        const lookup = lookups.get(path)
-        if (!lookup) {
-          pending.add(path)
-          return null
-        }
-        const response = responseOf(lookup)
-        if (response) return response
-        throw new Error(lookup.problem ?? `no secret exists at ${lookup.apiPath}`)
+        return answer(path, false)
       },
-      secret: (path) => {
-        const lookup = lookups.get(path)
-        if (!lookup) {
-          pending.add(path)
-          return null
-        }
-        const response = responseOf(lookup)
-        if (response) return response
-        // The agent's own words (consul-template dependency/vault_read.go); vsi's explanation is on the secret's line.
-        if (lookup.state === 'missing' || lookup.state === 'deleted') throw new Error(`no secret exists at ${lookup.apiPath}`)
-        throw new Error(lookup.problem ?? `no secret exists at ${lookup.apiPath}`)
-      },
+      secret: (path) => answer(path, true),
     })
     return {output, pending, pendingLists}
   } catch (caught) {
