@@ -1,4 +1,4 @@
-import {defaultTemplate} from '../go-template/index.js'
+import {defaultTemplate} from '../go-template/default-template.js'
 import {ANNOTATION_PREFIX} from './catalog.js'
 import type {InjectedSecret} from './secrets.js'
 

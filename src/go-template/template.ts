@@ -80,12 +80,3 @@ export function renderTemplate(template: ParsedTemplate | string, context: Rende
     context.data,
   )
 }
-
-/**
- * The template the injector generates for `agent-inject-secret-NAME` without `agent-inject-template-NAME`
- * (vault-k8s agent-inject/agent/config.go DefaultMapTemplate / DefaultJSONTemplate).
- */
-export function defaultTemplate(secretPath: string, type: 'map' | 'json' = 'map'): string {
-  if (type === 'json') return `{{ with secret "${secretPath}" }}{{ .Data | toJSON }}\n{{ end }}`
-  return `{{ with secret "${secretPath}" }}{{ range $k, $v := .Data }}{{ $k }}: {{ $v }}\n{{ end }}{{ end }}`
-}
