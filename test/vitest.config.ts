@@ -8,27 +8,23 @@ import SlowFirstSequencer from './sequencer.js'
 export default defineConfig({
   root: fileURLToPath(new URL('..', import.meta.url)),
   test: {
-    pool: 'forks',
-    // vitest's default is one worker less than the cores: a single worker on a 2-core machine, where the CLI tests
-    // spend most of their time waiting for the `vsi` process they started. A worker per core keeps both busy.
-    maxWorkers: Math.max(2, availableParallelism()),
-    minWorkers: 1,
     testTimeout: 30_000,
     hookTimeout: 30_000,
     sequence: {sequencer: SlowFirstSequencer},
+    // vitest has one pool per kind for all projects, and isolation is a setting of the pool, not of a project: the
+    // in-process files run in the threads pool, the CLI files in the forks pool, and both pools run at once.
+    poolOptions: {
+      // Unit and emulator files: one worker runs file after file without a fresh worker (and a fresh import of
+      // vitest, the emulators and src/) for each; every file starts its own emulators and closes them. ≈ 75 CPU s
+      // in all, so one worker is enough next to the CLI files.
+      threads: {isolate: false, maxThreads: 1, minThreads: 1},
+      // CLI files: a fresh process per file (vitest's default), one per core. vitest's default is one less (a single
+      // worker on 2 cores), which sat idle while each `vsi` it spawned ran.
+      forks: {isolate: true, maxForks: Math.max(2, availableParallelism()), minForks: 1},
+    },
     projects: [
-      {
-        extends: true,
-        // In-process tests: a worker runs file after file without a fresh process (and a fresh import of vitest,
-        // the emulators and src/) for each. Every file starts its own emulators and closes them.
-        test: {name: 'unit', include: ['test/unit/**/*.test.ts', 'test/emulators/**/*.test.ts'], isolate: false},
-      },
-      {
-        extends: true,
-        // A fresh process per file (vitest's default): these files spawn `vsi`, helm and kubectl, and a few share
-        // HOME or process-wide settings; not sharing workers between them was not measured safe yet (docs/testing.md).
-        test: {name: 'cli', include: ['test/cli/**/*.test.ts', 'test/live/**/*.test.ts'], isolate: true},
-      },
+      {extends: true, test: {name: 'unit', include: ['test/unit/**/*.test.ts', 'test/emulators/**/*.test.ts'], pool: 'threads'}},
+      {extends: true, test: {name: 'cli', include: ['test/cli/**/*.test.ts', 'test/live/**/*.test.ts'], pool: 'forks'}},
     ],
   },
 })
