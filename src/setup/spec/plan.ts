@@ -170,6 +170,10 @@ async function writeSecret(context: EngineContext, path: string, wanted: Record<
   const {vault, spec} = context
   const location = kvV2Location(spec.kvPath, path)
   const planned = live?.version ?? 0
+  // Marked as vsi's only when vsi creates it (destroy --purge-secrets leaves secrets it found), and marked before its
+  // data: a run stopped between the two writes (Vault failing, the process killed) never leaves vsi's secret
+  // unmarked, which no later run could tell from one that existed before.
+  if (!live && context.markOwnership) await writeKvCustomMetadata(vault, location, kvMarks(app ?? ''))
   let version: number | undefined
   try {
     ;({version} = await writeKvSecret(vault, location, wanted, planned))
@@ -183,8 +187,6 @@ async function writeSecret(context: EngineContext, path: string, wanted: Record<
       cause: error,
     })
   }
-  // Marked as vsi's only when vsi created it: destroy --purge-secrets leaves secrets it found.
-  if (!live && context.markOwnership) await writeKvCustomMetadata(vault, location, kvMarks(app ?? ''))
   return version === undefined ? undefined : `version ${version}`
 }
 
