@@ -18,7 +18,7 @@ export const CHANGES_PENDING_EXIT = 3
 export default class Plan extends VsiCommand<PlanResult> {
   static override summary = 'Show what vsi apply would create, change or delete for every app of a vsi.yaml, without writing.'
 
-  static override description = `Reads Vault and the cluster (all apps at once) and compares them with the file: the KV engine, the Kubernetes auth method and its config, and per app its policy (read on exactly its secrets' KV v2 data/ paths), role, service account, secrets with data, and workload annotations.
+  static override description = `Reads Vault and the cluster (all apps at once) and compares them with the file: the KV engine, the Kubernetes auth method and its config, and per app its policy (read on exactly the API paths its secrets render: KV v2 data/ paths, or the paths themselves on KV v1), role, service account, secrets with data, and workload annotations.
 The file is validated first: every problem is reported as file:line:col (exit 2) and nothing is contacted.`
 
   static override examples = [

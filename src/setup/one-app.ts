@@ -59,6 +59,7 @@ export function setupSpec(request: SetupRequest, namespace: string): SetupSpec {
   const spec: Spec = {
     file: 'vsi setup',
     kvPath: request.kvPath,
+    kvVersion: 2,
     authPath: request.authPath,
     apps,
     secrets: wanted ? [] : secrets,

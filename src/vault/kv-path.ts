@@ -13,11 +13,11 @@ export interface KvLocation {
   key: string
 }
 
-/** A path under a known kv v2 mount, without asking Vault (for a mount vsi itself manages). */
-export function kvV2Location(mount: string, path: string): KvLocation {
+/** A path under a known kv mount, without asking Vault (for a mount vsi itself manages). */
+export function kvLocationUnder(mount: string, path: string, version: KvVersion): KvLocation {
   const cleanMount = trimSlashes(mount)
   const cleanPath = trimSlashes(path)
-  return {path: cleanPath, mount: cleanMount, version: 2, key: trimSlashes(cleanPath.slice(cleanMount.length))}
+  return {path: cleanPath, mount: cleanMount, version, key: trimSlashes(cleanPath.slice(cleanMount.length))}
 }
 
 export type KvApiPrefix = 'data' | 'metadata'

@@ -43,17 +43,17 @@ export function trimSlashes(path: string): string {
 }
 
 /**
- * Enables a kv v2 engine. Another run that enabled the same engine in the meantime (Vault: 400 "path is already in
- * use at …") is success when the engine there is the one wanted; returns a note saying so.
+ * Enables a kv engine of this version. Another run that enabled the same engine in the meantime (Vault: 400 "path is
+ * already in use at …") is success when the engine there is the one wanted; returns a note saying so.
  */
-export async function enableKvV2(vault: VaultClient, path: string, description?: string): Promise<string | undefined> {
+export async function enableKv(vault: VaultClient, path: string, version: KvVersion, description?: string): Promise<string | undefined> {
   try {
-    await vault.write(`sys/mounts/${trimSlashes(path)}`, {type: 'kv', options: {version: '2'}, ...(description ? {description} : {})})
+    await vault.write(`sys/mounts/${trimSlashes(path)}`, {type: 'kv', options: {version: String(version)}, ...(description ? {description} : {})})
     return undefined
   } catch (error) {
     if (!alreadyInUse(error)) throw error
     const entry = (await readSecretsMounts(vault)).get(mountKey(path))
-    if (entry === undefined || kvVersionOfEntry(entry) !== 2) throw error
+    if (entry === undefined || kvVersionOfEntry(entry) !== version) throw error
     return 'enabled meanwhile by another run'
   }
 }

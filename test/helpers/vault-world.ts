@@ -13,7 +13,7 @@ import https from 'node:https'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 
-import {startKubeEmulator, type KubeEmulator} from '../emulators/kube/index.js'
+import {startKubeEmulator, type KubeEmulator, type KubeEmulatorOptions} from '../emulators/kube/index.js'
 import {startVaultEmulator, type VaultEmulator, type VaultEmulatorOptions} from '../emulators/vault/index.js'
 import {followVaultPod} from '../emulators/vault-pod.js'
 
@@ -38,10 +38,12 @@ export interface VaultWorldOptions {
   preset?: 'tutorial' | 'empty'
   /** A second Vault, outside the cluster (it reaches the API server at the kubeconfig's address), becomes `vault`. */
   outside?: boolean
+  /** How the emulated agents render custom templates (format json/env/template); without it they fail on them. */
+  render?: KubeEmulatorOptions['render']
 }
 
 export async function startVaultWorld(options: VaultWorldOptions = {}): Promise<VaultWorld> {
-  const kube = await startKubeEmulator({preset: options.preset ?? 'tutorial'})
+  const kube = await startKubeEmulator({preset: options.preset ?? 'tutorial', render: options.render})
   const serviceAccountToken = options.preset === 'empty' ? undefined : kube.issueServiceAccountToken('default', 'vault', {expirationSeconds: 86_400})
   // vault-0 sees the network as a pod does: the API server at kubernetes.default.svc or the service IP.
   // A new kv-v2 engine answers 400 "Upgrading from non-versioned to versioned data" for a moment, as Vault does, so

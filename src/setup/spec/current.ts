@@ -11,13 +11,12 @@ import type {VaultClient} from '../../vault/client.js'
 import type {VaultServerPod} from '../../vault/discover.js'
 import {readAuthConfig, readRole, type KubernetesAuthConfigRead, type RoleSpec} from '../../vault/kubernetes-auth.js'
 import {readKvSecret, type KvSecret} from '../../vault/kv.js'
-import {kvV2Location} from '../../vault/kv-path.js'
 import {readAuthMounts, readSecretsMounts, type MountEntry} from '../../vault/mounts.js'
 import {readPolicy} from '../../vault/policy.js'
 import {settleAll} from '../../async.js'
 import {inClusterDelegatorStep, readReviewerState, type ReviewerState} from '../auth-steps.js'
 import type {Step} from '../steps.js'
-import type {PlacedApp} from './desired.js'
+import {kvLocation, type PlacedApp} from './desired.js'
 import type {Spec} from './file.js'
 
 export interface EngineContext {
@@ -81,7 +80,7 @@ export async function readCurrent(context: EngineContext): Promise<CurrentState>
     readAuthConfig(vault, spec.authPath),
     context.vaultInCluster ? undefined : readReviewerState(kube, kube.namespace),
     context.vaultInCluster && context.vaultPod ? inClusterDelegatorStep(kube, context.vaultPod) : undefined,
-    settleAll(paths.map(async (path) => [path, await readKvSecret(vault, kvV2Location(spec.kvPath, path))] as const)),
+    settleAll(paths.map(async (path) => [path, await readKvSecret(vault, kvLocation(spec, path))] as const)),
     settleAll(appReads),
   ])
   return {mounts, auths, authConfig, reviewer, delegator, secrets: new Map(secrets), apps: new Map(appStates)}

@@ -2,7 +2,7 @@
 import {ANNOTATION_PREFIX, annotationKey} from '../../annotations/index.js'
 import {formatTemplate} from '../../annotations/formats.js'
 import type {RoleSpec} from '../../vault/kubernetes-auth.js'
-import {kvApiPath} from '../../vault/kv-path.js'
+import {kvApiPath, kvLocationUnder, type KvLocation} from '../../vault/kv-path.js'
 import {kvPolicyRules, renderPolicy, type PolicyRule} from '../../vault/policy.js'
 import type {AppSpec, Spec} from './file.js'
 import {APP_ANNOTATION, policyHeader} from './ownership.js'
@@ -12,13 +12,18 @@ export interface PlacedApp extends AppSpec {
   namespace: string
 }
 
+/** Where a secret of the file lives: under vault.kv.path, of vault.kv.version. */
+export function kvLocation(spec: Spec, path: string): KvLocation {
+  return kvLocationUnder(spec.kvPath, path, spec.kvVersion)
+}
+
 export const roleRef = (spec: Spec, app: AppSpec) => `auth/${spec.authPath}/role/${app.name}`
 
-/** `read` on exactly the KV v2 `data/` path of each secret the app renders; nothing else. */
+/** `read` on exactly the API path of each secret the app renders (KV v2: its `data/` path); nothing else. */
 export function policyRules(spec: Spec, app: AppSpec): PolicyRule[] {
   const seen = new Set<string>()
   return app.secrets
-    .flatMap((secret) => kvPolicyRules(secret.path, {mount: spec.kvPath, version: 2}, ['read']))
+    .flatMap((secret) => kvPolicyRules(secret.path, {mount: spec.kvPath, version: spec.kvVersion}, ['read']))
     .filter((rule) => !seen.has(rule.path) && seen.add(rule.path))
 }
 
@@ -37,9 +42,9 @@ export function podAnnotations(spec: Spec, app: AppSpec): Record<string, string>
   const annotations: Record<string, string> = {[annotationKey('agent-inject')]: 'true', [annotationKey('role')]: app.name}
   if (spec.authPath !== 'kubernetes') annotations[annotationKey('auth-path')] = `auth/${spec.authPath}`
   for (const secret of app.secrets) {
-    const apiPath = kvApiPath(secret.path, spec.kvPath, 2, 'data', true)
+    const apiPath = kvApiPath(secret.path, spec.kvPath, spec.kvVersion, 'data', true)
     annotations[annotationKey(`agent-inject-secret-${secret.file}`)] = apiPath
-    const template = secret.format === 'template' ? secret.template : secret.format === 'map' ? undefined : formatTemplate(secret.format, apiPath, 2, secret.keys)
+    const template = secret.format === 'template' ? secret.template : secret.format === 'map' ? undefined : formatTemplate(secret.format, apiPath, spec.kvVersion, secret.keys)
     if (template !== undefined) annotations[annotationKey(`agent-inject-template-${secret.file}`)] = template
   }
   if (app.injector.prePopulateOnly) annotations[annotationKey('agent-pre-populate-only')] = 'true'

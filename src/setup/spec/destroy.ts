@@ -5,13 +5,12 @@
 import {applyWorkloadPatch} from '../../kube/apply.js'
 import {formatRef} from '../../kube/workload.js'
 import {deleteRole} from '../../vault/kubernetes-auth.js'
-import {kvV2Location} from '../../vault/kv-path.js'
 import {deleteKvSecret} from '../../vault/kv.js'
 import {disableAuthMethod, disableSecretsEngine, mountKey} from '../../vault/mounts.js'
 import {deletePolicy} from '../../vault/policy.js'
 import type {Step} from '../steps.js'
 import type {CurrentState, EngineContext} from './current.js'
-import {isInjectorAnnotation, roleRef, type PlacedApp} from './desired.js'
+import {isInjectorAnnotation, kvLocation, roleRef, type PlacedApp} from './desired.js'
 import {APP_ANNOTATION, MOUNT_DESCRIPTION, ownsObject, ownsSecret, readPolicyMarks} from './ownership.js'
 import type {AppPlan, SpecPlan} from './plan.js'
 
@@ -94,9 +93,10 @@ function destroyApp(context: EngineContext, current: CurrentState, app: PlacedAp
     const target = `secret ${secret.path}`
     let step: Step
     if (!live) step = kept(id, target, 'not found')
+    else if (spec.kvVersion === 1) step = kept(id, target, 'a KV v1 secret carries no metadata, so vsi cannot tell that it wrote it')
     else if (!ownsSecret(live.customMetadata)) step = kept(id, target, 'vsi did not create it')
     else if (!options.purgeSecrets) step = kept(id, target, 'secrets stay unless --purge-secrets')
-    else step = {id, target, state: 'delete', detail: 'every version', after: workloadIds, run: () => deleteKvSecret(vault, kvV2Location(spec.kvPath, secret.path))}
+    else step = {id, target, state: 'delete', detail: 'every version', after: workloadIds, run: () => deleteKvSecret(vault, kvLocation(spec, secret.path))}
     secretSteps.set(id, step)
     steps.push(step)
   }
@@ -109,7 +109,7 @@ function sharedSteps(context: EngineContext, current: CurrentState, options: Des
   const auth = current.auths.get(mountKey(spec.authPath))
   const why = (entry: typeof engine) =>
     !entry ? 'not found' : entry.description !== MOUNT_DESCRIPTION ? 'vsi did not enable it' : 'engines and auth methods stay unless --purge-engines'
-  const kvTarget = `secrets engine ${spec.kvPath}/ (kv v2, with every secret in it)`
+  const kvTarget = `secrets engine ${spec.kvPath}/ (kv v${spec.kvVersion}, with every secret in it)`
   const authTarget = `auth method ${spec.authPath}/ (kubernetes, with its config and every role)`
   const purge = (entry: typeof engine) => options.purgeEngines && entry?.description === MOUNT_DESCRIPTION
   return [

@@ -10,7 +10,7 @@ import {ANNOTATION_PREFIX, annotationKeyProblem, secretNameProblem} from '../../
 import {VsiError, ExitCode, usageError} from '../../errors.js'
 import {parseWorkloadRef, type WorkloadRef} from '../../kube/workload.js'
 import {parseTtlSeconds} from '../../duration.js'
-import {trimSlashes} from '../../vault/mounts.js'
+import {trimSlashes, type KvVersion} from '../../vault/mounts.js'
 import {SPEC_SCHEMA} from './schema.js'
 import {checkSchema, type JsonPath} from './schema-check.js'
 
@@ -75,6 +75,8 @@ export interface Spec {
   /** The file as the user named it. */
   file: string
   kvPath: string
+  /** The KV engine's version (vault.kv.version; vsi setup: 2). */
+  kvVersion: KvVersion
   authPath: string
   apps: AppSpec[]
   /** Secrets written for no app (vsi setup --secret without --app): no policy, role or login. */
@@ -205,7 +207,7 @@ interface RawApp {
 }
 
 interface RawSpec {
-  vault?: {kv?: {path?: string}; auth?: {path?: string}}
+  vault?: {kv?: {path?: string; version?: KvVersion}; auth?: {path?: string}}
   apps: RawApp[]
 }
 
@@ -265,7 +267,7 @@ function buildSpec(raw: RawSpec, file: string, locator: Locator, report: Report)
       at,
     }
   })
-  return {file, kvPath, authPath, apps, names: FILE_NAMES, problemAt: (at, message) => locator.problem(at, message)}
+  return {file, kvPath, kvVersion: raw.vault?.kv?.version ?? 2, authPath, apps, names: FILE_NAMES, problemAt: (at, message) => locator.problem(at, message)}
 }
 
 function buildSecret(raw: RawSecret, at: JsonPath, kvPath: string, report: Report): SecretSpec {

@@ -1,11 +1,10 @@
 import {VsiError} from '../../errors.js'
 import {kubernetesLogin, revokeSelf} from '../../vault/kubernetes-auth.js'
-import {kvV2Location} from '../../vault/kv-path.js'
 import {readKvSecret, sameSecret} from '../../vault/kv.js'
 import type {Step} from '../steps.js'
 import type {EngineContext} from './current.js'
 import type {ResolvedData} from './data.js'
-import type {PlacedApp} from './desired.js'
+import {kvLocation, type PlacedApp} from './desired.js'
 
 /**
  * Proves an app end to end as its injected agent will: a token for its service account (TokenRequest), the
@@ -33,7 +32,7 @@ export function appLoginStep(context: EngineContext, app: PlacedApp, data: Resol
       try {
         const problems = await Promise.all(
           app.secrets.map(async (secret) => {
-            const read = await readKvSecret(asApp, kvV2Location(spec.kvPath, secret.path))
+            const read = await readKvSecret(asApp, kvLocation(spec, secret.path))
             if (!read) return `${secret.path} reads as empty`
             const wanted = data.get(secret)
             if (wanted && !sameSecret(read.data, wanted)) return `${secret.path} does not hold the values just written`

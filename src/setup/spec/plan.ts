@@ -9,9 +9,8 @@ import type {RolloutStatus} from '../../kube/rollout.js'
 import {patchWouldChange} from '../../kube/strategic-merge.js'
 import {formatRef, type WorkloadRef} from '../../kube/workload.js'
 import {formatSeconds} from '../../duration.js'
-import {kvV2Location} from '../../vault/kv-path.js'
 import {readKvSecret, sameSecret, writeKvCustomMetadata, writeKvSecret, type KvSecret} from '../../vault/kv.js'
-import {describeMount, enableAuthMethod, enableKvV2, kvVersionOfEntry, mountKey} from '../../vault/mounts.js'
+import {describeMount, enableAuthMethod, enableKv, kvVersionOfEntry, mountKey} from '../../vault/mounts.js'
 import {authConfigStep, reviewerAccountSteps} from '../auth-steps.js'
 import type {SetupContext} from '../context.js'
 import {policyStep, roleStep} from '../object-steps.js'
@@ -20,7 +19,7 @@ import type {Step} from '../steps.js'
 import type {AppState, CurrentState, EngineContext} from './current.js'
 import type {ResolvedData} from './data.js'
 import type {SecretSpec} from './file.js'
-import {isInjectorAnnotation, podAnnotations, policyText, roleRef, roleSpec, type PlacedApp} from './desired.js'
+import {isInjectorAnnotation, kvLocation, podAnnotations, policyText, roleRef, roleSpec, type PlacedApp} from './desired.js'
 import {appLoginStep} from './login.js'
 import {APP_ANNOTATION, kvMarks, MOUNT_DESCRIPTION, readPolicyMarks, serviceAccountMarks} from './ownership.js'
 
@@ -67,10 +66,12 @@ export function checkMountTypes(context: EngineContext, current: CurrentState): 
   const {spec} = context
   const {names} = spec
   const kvEntry = current.mounts.get(mountKey(spec.kvPath))
-  if (kvEntry && kvVersionOfEntry(kvEntry) !== 2) {
-    throw new VsiError(`${spec.kvPath}/ is a ${describeMount(kvEntry)} secrets engine; ${names.source} needs kv v2 there`, {
+  if (kvEntry && kvVersionOfEntry(kvEntry) !== spec.kvVersion) {
+    const version = kvVersionOfEntry(kvEntry)
+    const change = version === 1 ? `, or change the engine yourself (vault kv enable-versioning ${spec.kvPath}/)` : version === 2 ? `, or set vault.kv.version: 2` : ''
+    throw new VsiError(`${spec.kvPath}/ is a ${describeMount(kvEntry)} secrets engine; ${names.source} needs kv v${spec.kvVersion} there`, {
       code: 'kv-mount-wrong-type',
-      hint: `Choose another ${names.kvPath}, or change the engine yourself (for kv v1: vault kv enable-versioning ${spec.kvPath}/). vsi never disables or re-creates an engine.`,
+      hint: `Choose another ${names.kvPath}${change}. vsi never disables or re-creates an engine.`,
     })
   }
   const authEntry = current.auths.get(mountKey(spec.authPath))
@@ -88,9 +89,9 @@ function sharedSteps(context: EngineContext, current: CurrentState): Step[] {
   const steps: Step[] = [
     {
       id: 'kv-mount',
-      target: `secrets engine ${spec.kvPath}/ (kv v2)`,
+      target: `secrets engine ${spec.kvPath}/ (kv v${spec.kvVersion})`,
       state: current.mounts.has(mountKey(spec.kvPath)) ? 'unchanged' : 'create',
-      run: () => enableKvV2(vault, spec.kvPath, description),
+      run: () => enableKv(vault, spec.kvPath, spec.kvVersion, description),
     },
     {
       id: 'auth-method',
@@ -163,12 +164,16 @@ function secretSteps(context: EngineContext, current: CurrentState, secrets: Sec
 }
 
 /**
- * Check-and-set with the version planned on: two runs at once never write two versions of the same data, and a
- * secret changed since the plan is not overwritten.
+ * KV v2: check-and-set with the version planned on: two runs at once never write two versions of the same data, and a
+ * secret changed since the plan is not overwritten. KV v1 has neither versions nor metadata: a plain write.
  */
 async function writeSecret(context: EngineContext, path: string, wanted: Record<string, string>, live: KvSecret | undefined, app: string | undefined): Promise<string | undefined> {
   const {vault, spec} = context
-  const location = kvV2Location(spec.kvPath, path)
+  const location = kvLocation(spec, path)
+  if (location.version === 1) {
+    await writeKvSecret(vault, location, wanted)
+    return undefined
+  }
   const planned = live?.version ?? 0
   // Marked as vsi's only when vsi creates it (destroy --purge-secrets leaves secrets it found), and marked before its
   // data: a run stopped between the two writes (Vault failing, the process killed) never leaves vsi's secret

@@ -93,7 +93,7 @@ export const SPEC_SCHEMA = {
           additionalProperties: false,
           properties: {
             path: {type: 'string', pattern: '^[^/\\s]+(/[^/\\s]+)*/?$', default: 'internal'},
-            version: {const: 2, default: 2, description: 'vsi manages KV v2 engines.'},
+            version: {enum: [1, 2], default: 2, description: 'The KV engine version: 2 (versioned: policies and annotations use its data/ paths) or 1.'},
           },
         },
         auth: {

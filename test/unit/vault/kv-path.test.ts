@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {kvApiPath, kvV2Location} from '../../../src/vault/kv-path.js'
+import {kvApiPath, kvLocationUnder} from '../../../src/vault/kv-path.js'
 import {kvPolicyRules, renderPolicy} from '../../../src/vault/policy.js'
 
 describe('kvApiPath', () => {
@@ -21,7 +21,7 @@ describe('kvApiPath', () => {
   })
 
   it('builds a location under a known mount', () => {
-    expect(kvV2Location('internal/', 'internal/database/config')).toEqual({path: 'internal/database/config', mount: 'internal', version: 2, key: 'database/config'})
+    expect(kvLocationUnder('internal/', 'internal/database/config', 2)).toEqual({path: 'internal/database/config', mount: 'internal', version: 2, key: 'database/config'})
   })
 })
 
