@@ -50,6 +50,8 @@ export interface CurrentState {
   delegator?: Step
   /** By KV path. */
   secrets: Map<string, KvSecret | undefined>
+  /** The policies apps list in `policies:` that no app of this run writes, by name: their text, undefined if absent. */
+  extraPolicies: Map<string, string | undefined>
   apps: Map<string, AppState>
 }
 
@@ -65,6 +67,8 @@ async function findWorkload(kube: KubeClient, app: PlacedApp, ref: PlacedApp['wo
 export async function readCurrent(context: EngineContext): Promise<CurrentState> {
   const {vault, kube, spec, apps} = context
   const paths = [...new Set([...(spec.secrets ?? []), ...apps.flatMap((app) => app.secrets)].map((secret) => secret.path))]
+  const written = new Set(apps.map((app) => app.name))
+  const extra = [...new Set(apps.flatMap((app) => app.policies))].filter((name) => !written.has(name))
   const appReads = apps.map(async (app): Promise<[string, AppState]> => {
     const [policy, role, account, workloads] = await settleAll([
       readPolicy(vault, app.name),
@@ -74,14 +78,15 @@ export async function readCurrent(context: EngineContext): Promise<CurrentState>
     ])
     return [app.name, {policy, role, account, workloads: new Map(workloads)}]
   })
-  const [mounts, auths, authConfig, reviewer, delegator, secrets, appStates] = await settleAll([
+  const [mounts, auths, authConfig, reviewer, delegator, secrets, extraPolicies, appStates] = await settleAll([
     readSecretsMounts(vault),
     readAuthMounts(vault),
     readAuthConfig(vault, spec.authPath),
     context.vaultInCluster ? undefined : readReviewerState(kube, kube.namespace),
     context.vaultInCluster && context.vaultPod ? inClusterDelegatorStep(kube, context.vaultPod) : undefined,
     settleAll(paths.map(async (path) => [path, await readKvSecret(vault, kvLocation(spec, path))] as const)),
+    settleAll(extra.map(async (name) => [name, await readPolicy(vault, name)] as const)),
     settleAll(appReads),
   ])
-  return {mounts, auths, authConfig, reviewer, delegator, secrets: new Map(secrets), apps: new Map(appStates)}
+  return {mounts, auths, authConfig, reviewer, delegator, secrets: new Map(secrets), extraPolicies: new Map(extraPolicies), apps: new Map(appStates)}
 }

@@ -115,7 +115,7 @@ export function planApply(context: EngineContext, current: CurrentState, options
     const state = current.apps.get(app.name)!
     const steps = [
       ...secretSteps(context, current, app.secrets, app.name, options, secretOwners),
-      ...vaultSteps(context, app, state),
+      ...vaultSteps(context, current, app, state),
       serviceAccountStep(context, app, state),
     ]
     const before = steps.map((step) => step.id)
@@ -195,13 +195,35 @@ async function writeSecret(context: EngineContext, path: string, wanted: Record<
   return version === undefined ? undefined : `version ${version}`
 }
 
-function vaultSteps(context: EngineContext, app: PlacedApp, state: AppState): Step[] {
+/**
+ * The existing policies an app's `policies:` adds: each must exist (Vault would bind a role to a missing policy
+ * without a word, granting nothing), unless an app of this run writes it.
+ */
+function extraPolicySteps(context: EngineContext, current: CurrentState, app: PlacedApp): Step[] {
+  return app.policies.flatMap((name): Step[] => {
+    if (!current.extraPolicies.has(name)) return []
+    const exists = current.extraPolicies.get(name) !== undefined
+    return [
+      {
+        id: `${app.name}/extra-policy:${name}`,
+        target: `policy ${name} (policies:)`,
+        state: exists ? 'unchanged' : 'missing',
+        detail: exists ? undefined : `Vault has no policy ${name}: write it first (vault policy write ${name} …), or take it out of the app's policies`,
+      },
+    ]
+  })
+}
+
+function vaultSteps(context: EngineContext, current: CurrentState, app: PlacedApp, state: AppState): Step[] {
   const {vault, spec} = context
+  const extra = extraPolicySteps(context, current, app)
+  const written = app.policies.filter((name) => !current.extraPolicies.has(name) && context.apps.some((other) => other.name === name && other.name !== app.name))
   // vsi owns what it creates now, and what its policy header recorded it creating before.
   const marks = readPolicyMarks(state.policy)
   const owns = {policy: state.policy === undefined || marks.managed, role: !state.role || marks.createdRole === roleRef(spec, app)}
   const hcl = policyText(spec, app, context.markOwnership ? owns : undefined)
   return [
+    ...extra,
     policyStep(vault, {id: `${app.name}/policy`, name: app.name, hcl, current: state.policy}),
     roleStep(vault, {
       id: `${app.name}/role`,
@@ -210,7 +232,7 @@ function vaultSteps(context: EngineContext, app: PlacedApp, state: AppState): St
       wanted: roleSpec(app),
       current: state.role,
       target: `role ${app.name} (auth/${spec.authPath}, ${app.namespace}/${app.serviceAccount}, ttl ${formatSeconds(app.ttlSeconds)})`,
-      after: ['auth-method'],
+      after: ['auth-method', ...extra.map((step) => step.id), ...written.map((name) => `${name}/policy`)],
     }),
   ]
 }
