@@ -102,6 +102,24 @@ describe('vsi apply -f: failures half-way', () => {
     await expectConverges()
   }, 120_000)
 
+  it('the cluster refusing a service account (403) and failing a workload patch (500): those steps fail, apply again converges', async () => {
+    // vsi sends a Kubernetes write again only after a 429 (as client-go): one fault each fails the step for good.
+    world.kube.failNext({method: 'POST', pathPrefix: '/api/v1/namespaces/team-b/serviceaccounts', status: 403, count: 1})
+    world.kube.failNext({method: 'PATCH', pathPrefix: '/apis/apps/v1/namespaces/default/deployments/orgchart', status: 500, count: 1})
+    const run = await runVsi(['apply', '-f', specFile], {env: env()})
+    expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(1)
+    // billing's and reports' accounts are created at once: the first to arrive gets the 403.
+    expect(run.stdout).toMatch(/^ {2}failed +service account team-b\/(billing|reports): not allowed to create serviceaccounts "(billing|reports)" in namespace "team-b": injected fault \(403\)$/m)
+    expect(run.stdout).toMatch(/^ {2}failed +deployment\/orgchart in default \(annotations, rollout\): .*HTTP 500/m)
+    expect(run.stdout).toMatch(/^ {2}skipped +login as default\/internal-app .*: needs deployment\/orgchart in default/m)
+    const annotations = world.kube.store.get('Deployment', 'default', 'orgchart')!.spec.template.metadata.annotations ?? {}
+    expect(Object.keys(annotations).filter((key) => key.startsWith('vault.hashicorp.com/'))).toEqual([])
+    expect(world.kube.requests.filter((r) => r.status === 403 || r.status === 500).map((r) => `${r.method} ${r.status}`).sort()).toEqual(['PATCH 500', 'POST 403'])
+    await expectConverges()
+    for (const name of ['billing', 'reports']) expect(world.kube.store.get('ServiceAccount', 'team-b', name)!.metadata.labels).toEqual({'app.kubernetes.io/managed-by': 'vsi'})
+    expect(world.kube.store.get('Deployment', 'default', 'orgchart')!.spec.template.metadata.annotations).toMatchObject({'vault.hashicorp.com/role': 'internal-app', 'vsi.dev/app': 'internal-app'})
+  }, 120_000)
+
   it('killed while a secret write is in flight: apply again converges and the secret has the file\'s data', async () => {
     // Holds the write of internal/billing/db until a second one arrives, which never does: the run is stuck there.
     world.vault.faults.gateNext(2, 'POST', 'internal/data/billing/db')
