@@ -36,6 +36,15 @@ export async function readKvSecret(vault: VaultClient, location: KvLocation, rev
   }
 }
 
+/**
+ * A KV v2 key's current_version from its metadata: undefined when Vault has no metadata for it, 0 when it has
+ * metadata but no version yet. A key whose latest version is deleted reads as absent but has a current_version.
+ */
+export async function readKvCurrentVersion(vault: VaultClient, location: KvLocation): Promise<number | undefined> {
+  const response = await vault.read<{current_version?: number}>(kvLocationApiPath(location, 'metadata'))
+  return response === undefined ? undefined : (response.data?.current_version ?? 0)
+}
+
 /** Sets a KV v2 secret's custom_metadata (the other metadata settings are left as they are). */
 export async function writeKvCustomMetadata(vault: VaultClient, location: KvLocation, custom: Record<string, string>): Promise<void> {
   await vault.write(kvLocationApiPath(location, 'metadata'), {custom_metadata: custom}, {idempotent: true})

@@ -66,9 +66,9 @@ async function expectConverges(): Promise<void> {
 }
 
 describe('vsi apply -f: failures half-way', () => {
-  it('a Vault 5xx on a new secret\'s first write: nothing of it is written, the rest goes on, exit 1; apply again converges with the secret marked as vsi\'s', async () => {
-    // The first write of a new secret is its ownership mark (custom_metadata), then its data. More 503s than the
-    // client's retries: that write fails for good in this run.
+  it('a Vault 5xx on a new secret\'s metadata: nothing of it is written, the rest goes on, exit 1; apply again converges with the secret marked as vsi\'s', async () => {
+    // A new secret's metadata is read, then its ownership mark (custom_metadata) written, then its data. Every request
+    // under its metadata/ fails, more often than the client retries: the secret's step fails for good in this run.
     world.vault.faults.failNext(10, 503, 'internal/metadata/billing/db')
     const run = await runVsi(['apply', '-f', specFile], {env: env()})
     expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(1)
@@ -137,6 +137,18 @@ describe('vsi apply -f: failures half-way', () => {
     await expectConverges()
     const kv = world.vault.state.kv('internal')!
     expect(kv.version === 2 && kv.keys['billing/db'].customMetadata).toEqual({'managed-by': 'vsi', app: 'billing'})
+  }, 120_000)
+
+  it('a secret someone wrote whose latest version is deleted is not marked as vsi\'s, and not overwritten', async () => {
+    await world.vaultRequest('POST', 'sys/mounts/internal', {type: 'kv', options: {version: '2'}})
+    await world.vaultRequest('POST', 'internal/data/billing/db', {data: {user: 'theirs'}})
+    await world.vaultRequest('DELETE', 'internal/data/billing/db')
+    const run = await runVsi(['apply', '-f', specFile], {env: env()})
+    expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(1)
+    expect(run.stdout).toMatch(/^ {2}failed +secret internal\/billing\/db: secret internal\/billing\/db changed since vsi read it \(version 0\); nothing was written$/m)
+    const kv = world.vault.state.kv('internal')!
+    expect(kv.version === 2 && kv.keys['billing/db'].customMetadata).toBeNull()
+    expect(kv.version === 2 && kv.keys['billing/db'].currentVersion).toBe(1)
   }, 120_000)
 
   it('two applies at once both succeed, and every secret gets one version', async () => {

@@ -9,7 +9,7 @@ import type {RolloutStatus} from '../../kube/rollout.js'
 import {patchWouldChange} from '../../kube/strategic-merge.js'
 import {formatRef, type WorkloadRef} from '../../kube/workload.js'
 import {formatSeconds} from '../../duration.js'
-import {readKvSecret, sameSecret, writeKvCustomMetadata, writeKvSecret, type KvSecret} from '../../vault/kv.js'
+import {readKvCurrentVersion, readKvSecret, sameSecret, writeKvCustomMetadata, writeKvSecret, type KvSecret} from '../../vault/kv.js'
 import {describeMount, enableAuthMethod, enableKv, kvVersionOfEntry, mountKey} from '../../vault/mounts.js'
 import {authConfigStep, reviewerAccountSteps} from '../auth-steps.js'
 import type {SetupContext} from '../context.js'
@@ -177,8 +177,9 @@ async function writeSecret(context: EngineContext, path: string, wanted: Record<
   const planned = live?.version ?? 0
   // Marked as vsi's only when vsi creates it (destroy --purge-secrets leaves secrets it found), and marked before its
   // data: a run stopped between the two writes (Vault failing, the process killed) never leaves vsi's secret
-  // unmarked, which no later run could tell from one that existed before.
-  if (!live && context.markOwnership) await writeKvCustomMetadata(vault, location, kvMarks(app ?? ''))
+  // unmarked, which no later run could tell from one that existed before. A key whose latest version was deleted
+  // reads as absent but is someone's: it has versions, so it is not marked (and check-and-set 0 refuses the write).
+  if (!live && context.markOwnership && !((await readKvCurrentVersion(vault, location)) ?? 0)) await writeKvCustomMetadata(vault, location, kvMarks(app ?? ''))
   let version: number | undefined
   try {
     ;({version} = await writeKvSecret(vault, location, wanted, planned))
