@@ -4,25 +4,21 @@ import {VsiCommand} from '../cli/base-command.js'
 import {kubeFlags, timeoutFlag, vaultFlags} from '../cli/flags.js'
 import {stderrNotice} from '../cli/notice.js'
 import {rolloutLines, showsSpinner, startProgress} from '../cli/progress.js'
-import {usageError, VsiError} from '../errors.js'
+import {usageError} from '../errors.js'
 import {connectKube} from '../kube/client.js'
-import {formatRef, parseTargetRef} from '../kube/workload.js'
-import {parseExpectations, type Expectation} from '../verify/expectations.js'
+import {parseTargetRef} from '../kube/workload.js'
+import {parseExpectations} from '../verify/expectations.js'
 import {renderReport} from '../verify/report.js'
 import {verifyFailed, verifyPods} from '../verify/run.js'
 import type {SecretKeys} from '../verify/secret-keys.js'
 import type {KubeConfigOptions} from '../kube/config.js'
 import type {VaultFlagValues} from '../vault/settings.js'
+import type {SpecVerifyResult} from '../verify/apps.js'
 import type {VerifyResult} from '../verify/types.js'
 
-/** `vsi verify -f vsi.yaml`: one result per workload of every app, and one verdict. */
-export interface SpecVerifyResult {
-  file: string
-  passed: boolean
-  apps: Array<{app: string; namespace: string; workloads: VerifyResult[]}>
-  summary: {workloads: number; pods: number; checks: number; failed: number}
-  seconds: number
-}
+const CONCURRENCY = 8
+/** -f checks the pods of every app at once: a cluster answers each exec in about the same time, whatever the count. */
+const SPEC_CONCURRENCY = 64
 
 export default class Verify extends VsiCommand<VerifyResult | SpecVerifyResult> {
   static override summary = 'Check that running pods received their Vault secrets (a CI smoke test).'
@@ -57,7 +53,7 @@ export default class Verify extends VsiCommand<VerifyResult | SpecVerifyResult> 
     'expect-keys': Flags.string({description: 'FILE=KEY1,KEY2: the rendered file must define these keys (JSON, key: value, KEY=value or Go map). Repeatable.', multiple: true}),
     'expect-match': Flags.string({description: 'FILE=REGEX: the rendered file must match this regular expression (multiline). Repeatable.', multiple: true}),
     'show-secrets': Flags.boolean({description: 'Add a masked preview of each file (its shape: only the first character of each word is shown).'}),
-    concurrency: Flags.integer({description: 'How many pods to check at once.', default: 8, min: 1, max: 64}),
+    concurrency: Flags.integer({description: `How many pods to check at once [default: ${CONCURRENCY}; with -f, ${SPEC_CONCURRENCY} across all apps].`, min: 1, max: 64}),
     timeout: timeoutFlag('Give up after this long (waiting for pods included), e.g. 90s, 5m.', '2m'),
     ...kubeFlags,
     ...vaultFlags,
@@ -88,7 +84,7 @@ export default class Verify extends VsiCommand<VerifyResult | SpecVerifyResult> 
         container: flags.container,
         expectations,
         showSecrets: flags['show-secrets'],
-        concurrency: flags.concurrency,
+        concurrency: flags.concurrency ?? CONCURRENCY,
         timeoutMs: flags.timeout,
         onProgress: (status) => progress.update(status),
         // On a terminal the spinner counts the new pods; elsewhere the wait prints kubectl's lines.
@@ -104,49 +100,32 @@ export default class Verify extends VsiCommand<VerifyResult | SpecVerifyResult> 
     return result
   }
 
-  /** All workloads at once: the time is that of the slowest, not the sum. */
-  private async verifySpec(file: string, flags: {app?: string[]; concurrency: number; timeout: number; container?: string; 'show-secrets': boolean; kubeconfig?: string; context?: string; namespace?: string}): Promise<SpecVerifyResult> {
-    const started = Date.now()
-    // Only -f needs the spec engine: plain runs do not load it.
-    const [{loadSpec}, {selectApps}] = await Promise.all([import('../setup/spec/file.js'), import('../setup/spec/open.js')])
-    const spec = await loadSpec(file)
-    const apps = selectApps(spec, flags.app)
+  /** Every workload of every app, verified together (src/verify/apps.ts). */
+  private async verifySpec(file: string, flags: {app?: string[]; concurrency?: number; timeout: number; container?: string; 'show-secrets': boolean} & KubeConfigOptions): Promise<SpecVerifyResult> {
+    // Only -f needs the spec engine and the many-workload verifier: plain runs do not load them.
+    const [{loadSpec}, {selectApps}, {appsVerifyFailed, renderAppsReport, verifyApps}] = await Promise.all([
+      import('../setup/spec/file.js'),
+      import('../setup/spec/open.js'),
+      import('../verify/apps.js'),
+    ])
+    const apps = selectApps(await loadSpec(file), flags.app)
     const kube = (await connectKube(flags)).withSignal(AbortSignal.timeout(flags.timeout))
     const progress = startProgress(`Verifying ${file}`, {json: this.jsonEnabled()})
-    let results: SpecVerifyResult['apps']
+    let result: SpecVerifyResult
     try {
-      results = await Promise.all(
-        apps.map(async (app) => {
-          const namespace = app.namespace ?? kube.namespace
-          const expectations: Expectation[] = app.secrets
-            .filter((secret) => secret.keys.length > 0 && secret.format !== 'template')
-            .map((secret) => ({file: secret.file, kind: 'keys', keys: secret.keys, description: `keys ${secret.keys.join(',')}`}))
-          const workloads = await Promise.all(
-            app.workloads.map((ref) =>
-              verifyPods(kube, {ref, namespace, container: flags.container, expectations, showSecrets: flags['show-secrets'], concurrency: flags.concurrency, timeoutMs: flags.timeout}).catch((error: unknown) => {
-                throw Object.assign(error as Error, {message: `${app.name}: ${formatRef(ref)}: ${(error as Error).message}`})
-              }),
-            ),
-          )
-          return {app: app.name, namespace, workloads}
-        }),
-      )
+      result = await verifyApps(kube, apps, {
+        file,
+        container: flags.container,
+        showSecrets: flags['show-secrets'],
+        concurrency: flags.concurrency ?? SPEC_CONCURRENCY,
+        timeoutMs: flags.timeout,
+        onProgress: (status) => progress.update(status),
+      })
     } finally {
       progress.stop('done')
     }
-    const all = results.flatMap((app) => app.workloads)
-    const summary = {workloads: all.length, pods: all.reduce((n, r) => n + r.summary.pods, 0), checks: all.reduce((n, r) => n + r.summary.checks, 0), failed: all.reduce((n, r) => n + r.summary.failed, 0)}
-    const result: SpecVerifyResult = {file, passed: summary.failed === 0, apps: results, summary, seconds: Math.round((Date.now() - started) / 100) / 10}
-    if (!this.jsonEnabled()) {
-      for (const app of results) {
-        this.log(`app ${app.app} (namespace ${app.namespace})${app.workloads.length === 0 ? ': no workloads' : ''}`)
-        for (const workload of app.workloads) this.log(`${renderReport(workload)}\n`)
-      }
-      this.log(`${file}: ${summary.workloads} workloads, ${summary.pods} pods, ${summary.checks} checks, ${summary.failed} failed (${result.seconds}s)`)
-    }
-    if (!result.passed) {
-      throw new VsiError(`${summary.failed} of ${summary.checks} checks failed across ${summary.workloads} workloads of ${file}`, {code: 'verify-failed', result})
-    }
+    if (!this.jsonEnabled()) this.log(renderAppsReport(result))
+    if (!result.passed) throw appsVerifyFailed(result)
     return result
   }
 

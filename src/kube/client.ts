@@ -48,6 +48,8 @@ import {startPortForward} from './port-forward.js'
 import {isPodReady, isTerminating} from './pod-state.js'
 import type {OpenWebSocket} from './websocket.js'
 import {webSocketOpener} from './websocket.js'
+import type {ShareAgent} from './tls-sessions.js'
+import {tlsSessionSharing} from './tls-sessions.js'
 import type {WorkloadKind, WorkloadRef} from './workload.js'
 import {resourceOf} from './workload.js'
 
@@ -162,13 +164,15 @@ interface Apis {
   admission: InstanceType<ClientNode['AdmissionregistrationV1Api']>
   target: KubeTarget
   openWebSocket: OpenWebSocket
+  /** The client's one HTTPS agent, in place of the one client-node makes per request (see tls-sessions.ts). */
+  share: ShareAgent
   requestTimeoutMs: number
 }
 
 /** Loads the kubeconfig (kubectl rules) and returns a client for its current context. */
 export async function connectKube(options: ConnectOptions = {}): Promise<KubeClient> {
   const loaded = await loadKubeConfig(options)
-  const k8s = await loadClientNode()
+  const [k8s, share] = await Promise.all([loadClientNode(), tlsSessionSharing()])
   const {kc} = loaded
   const target: KubeTarget = {server: loaded.server, context: loaded.context}
   const apis: Apis = {
@@ -178,7 +182,8 @@ export async function connectKube(options: ConnectOptions = {}): Promise<KubeCli
     rbac: kc.makeApiClient(k8s.RbacAuthorizationV1Api),
     admission: kc.makeApiClient(k8s.AdmissionregistrationV1Api),
     target,
-    openWebSocket: webSocketOpener(kc, target),
+    openWebSocket: webSocketOpener(kc, target, share),
+    share,
     requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
   }
   const cluster = kc.getCurrentCluster()
@@ -210,6 +215,8 @@ function makeClient(apis: Apis, defaultNamespace: string, clusterCa: KubeClient[
         {
           pre: (context) => {
             context.setSignal(requestSignal as Parameters<typeof context.setSignal>[0])
+            const agent = context.getAgent()
+            if (agent) context.setAgent(apis.share(agent))
             return new k8s.Observable(Promise.resolve(context))
           },
           post: (context) => new k8s.Observable(Promise.resolve(context)),

@@ -4,6 +4,7 @@ import type {WebSocket} from 'ws'
 
 import type {KubeOperation, KubeTarget} from './errors.js'
 import {statusError, transportError} from './errors.js'
+import type {ShareAgent} from './tls-sessions.js'
 
 /** What kubectl and client-node offer, newest first; exec gets v5 from API servers ≥ 1.30, v4 from kubelets. */
 export const CHANNEL_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io', 'v3.channel.k8s.io', 'v2.channel.k8s.io', 'channel.k8s.io']
@@ -35,19 +36,22 @@ function readBody(response: IncomingMessage): Promise<string> {
  * upgrade keeps the API server's Status body (so a 403 names the missing permission), and nothing is wired to
  * process.stdout.
  */
-export function webSocketOpener(kc: KubeConfig, target: KubeTarget): OpenWebSocket {
-  // Prepared once for every stream of this client: verify opens 50 exec streams at once.
+export function webSocketOpener(kc: KubeConfig, target: KubeTarget, share: ShareAgent = (agent) => agent): OpenWebSocket {
+  // Prepared once for every stream of this client: verify opens 100 exec streams at once.
   let prepared: ReturnType<typeof prepare> | undefined
   const prepare = async () => {
     const {WebSocket} = await import('ws')
     const options: Record<string, unknown> = {}
     await kc.applyToHTTPSOptions(options)
+    const created = options.agent as Agent | undefined
+    const agent = share(created)
+    // The client's shared agent resumes the TLS session of earlier connections (see tls-sessions.ts).
+    if (agent !== created) return {WebSocket, options: {...options, agent}}
     const {createSecureContext} = await import('node:tls')
     const {ca, cert, key} = options as {ca?: Buffer; cert?: Buffer; key?: Buffer}
-    // Parsing the CA and client certificate once, not per connection, saves ~1 ms of CPU per stream.
-    // No shared agent unless a proxy needs one: resuming TLS sessions through it costs more CPU (setSession) than it saves.
-    const agent = kc.getCurrentCluster()?.proxyUrl ? (options.agent as Agent) : undefined
-    return {WebSocket, options: {...options, agent, secureContext: createSecureContext({ca, cert, key})}}
+    // Through a proxy, or in plain HTTP: parsing the CA and client certificate once, not per connection.
+    const proxy = kc.getCurrentCluster()?.proxyUrl ? created : undefined
+    return {WebSocket, options: {...options, agent: proxy, secureContext: createSecureContext({ca, cert, key})}}
   }
   return async (path, op, handlers, signal) => {
     prepared ??= prepare()

@@ -25,7 +25,7 @@ export interface VerifyOptions {
   secretKeys?: CheckContext['secretKeys']
 }
 
-function summarize(pods: PodReport[]): VerifyResult['summary'] {
+export function summarize(pods: PodReport[]): VerifyResult['summary'] {
   const checks = pods.flatMap((pod) => pod.checks)
   const failures: Partial<Record<FailureClass, number>> = {}
   for (const check of checks) if (check.failure) failures[check.failure.class] = (failures[check.failure.class] ?? 0) + 1

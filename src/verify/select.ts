@@ -30,13 +30,13 @@ export interface SelectOptions {
   countNewPods?: boolean
 }
 
-function noPods(message: string, namespace: string): VsiError {
+export function noPods(message: string, namespace: string): VsiError {
   return new VsiError(message, {code: 'no-pods', hint: `See what runs there with: kubectl get pods -n ${namespace} --show-labels`})
 }
 
-const live = (pods: V1Pod[]) => pods.filter((pod) => !isTerminating(pod))
+export const live = (pods: V1Pod[]) => pods.filter((pod) => !isTerminating(pod))
 
-function readyCount(pods: V1Pod[]): string {
+export function readyCount(pods: V1Pod[]): string {
   return `${pods.filter(isPodReady).length}/${pods.length} pods ready`
 }
 
