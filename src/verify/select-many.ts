@@ -4,7 +4,7 @@ import {VsiError} from '../errors.js'
 import type {KubeClient, Workload} from '../kube/client.js'
 import {isAbort} from '../kube/errors.js'
 import {isPodReady} from '../kube/pod-state.js'
-import {backoff, sleepUnlessAborted, waitForRollout} from '../kube/rollout.js'
+import {backoff, rolloutStatus, sleepUnlessAborted, waitForRollout} from '../kube/rollout.js'
 import {labelSelectorToString, matchesLabelSelector} from '../kube/selector.js'
 import type {WorkloadRef} from '../kube/workload.js'
 import {formatRef} from '../kube/workload.js'
@@ -76,19 +76,24 @@ async function waitForRollouts(kube: KubeClient, namespace: string, targets: Wor
 
 /**
  * The pods of every workload of one namespace, from one list: by the workload's selector when it is alone, else the
- * whole namespace, matched to each workload's selector here. Then, as selectPods, polls until every pod is Ready or
+ * whole namespace (listed along with the workloads when none had to be waited for), matched to each workload's
+ * selector here. Then, as selectPods, polls until every pod is Ready or
  * the signal aborts; each workload keeps its last observation that had pods.
  */
-async function namespacePods(kube: KubeClient, namespace: string, targets: WorkloadTarget[], workloads: Workload[], options: SelectManyOptions): Promise<PodSelection[]> {
+async function namespacePods(
+  kube: KubeClient,
+  namespace: string,
+  targets: WorkloadTarget[],
+  workloads: Workload[],
+  options: SelectManyOptions & {early?: Promise<V1Pod[]>},
+): Promise<PodSelection[]> {
   const selectors = workloads.map((workload) => workload.spec?.selector)
   const labelSelector = targets.length === 1 ? labelSelectorToString(selectors[0]) : undefined
-  const list = async (client: KubeClient) => {
-    const pods = live(await client.listPods({namespace, labelSelector}))
-    return selectors.map((selector) => pods.filter((pod) => matchesLabelSelector(selector, pod.metadata?.labels)))
-  }
+  const match = (pods: V1Pod[]) => selectors.map((selector) => live(pods).filter((pod) => matchesLabelSelector(selector, pod.metadata?.labels)))
+  const list = async (client: KubeClient) => match(await client.listPods({namespace, labelSelector}))
   let observed: V1Pod[][]
   try {
-    observed = await list(kube)
+    observed = options.early ? match(await options.early) : await list(kube)
   } catch (error) {
     throw labelled(targets[0], error)
   }
@@ -114,10 +119,17 @@ async function namespacePods(kube: KubeClient, namespace: string, targets: Workl
   return targets.map((target, index) => ({target: formatRef(target.ref), selector: labelSelectorToString(selectors[index]), pods: observed[index]}))
 }
 
+/** A promise that never rejects (so an early list nobody ends up reading is no unhandled rejection), and back. */
+const settled = <T>(promise: Promise<T>): Promise<{value: T} | {error: unknown}> => promise.then((value) => ({value}), (error: unknown) => ({error}))
+const unwrap = <T>(outcome: {value: T} | {error: unknown}): T => {
+  if ('error' in outcome) throw outcome.error
+  return outcome.value
+}
+
 /**
  * selectPods for many workloads at once, a namespace at a time and all namespaces together: the requests do not grow
- * with the number of workloads in a namespace (a list of its deployments, a list of its pods), and the round trips
- * are those of one workload. Results keep the order of `targets`; the first failure rejects, named by its label.
+ * with the number of workloads in a namespace (a list of its deployments, a list of its pods, sent together), and the
+ * round trips are at most those of one workload. Results keep the order of `targets`; the first failure rejects, named by its label.
  */
 export async function selectWorkloadPods(kube: KubeClient, targets: WorkloadTarget[], options: SelectManyOptions): Promise<PodSelection[]> {
   const byNamespace = new Map<string, number[]>()
@@ -127,9 +139,13 @@ export async function selectWorkloadPods(kube: KubeClient, targets: WorkloadTarg
   await Promise.all(
     [...byNamespace].map(async ([namespace, indexes]) => {
       const group = indexes.map((index) => targets[index])
+      // Several workloads: the namespace's pods are listed whole, so the list goes out with the workload reads.
+      const early = group.length > 1 ? settled(kube.listPods({namespace})) : undefined
       const workloads = await readWorkloads(kube, namespace, group)
+      const rolledOut = group.every((target, index) => rolloutStatus(target.ref, workloads[index]).done)
       await waitForRollouts(kube, namespace, group, workloads, options.signal)
-      const found = await namespacePods(kube, namespace, group, workloads, options)
+      // Pods listed before a rollout finished may be the old revision's: list again.
+      const found = await namespacePods(kube, namespace, group, workloads, {...options, early: rolledOut ? early?.then(unwrap) : undefined})
       indexes.forEach((index, position) => (selections[index] = found[position]))
       ready += group.length
       options.onProgress?.(`pods of ${ready}/${targets.length} workloads found`)

@@ -2,7 +2,10 @@
  * `vsi verify -f vsi.yaml` over 50 apps × 2 pods (50 deployments in 5 namespaces) against the same command over one
  * app × 2 pods, on the Kubernetes emulator with LATENCY_MS added to every API answer (as the spec suite adds latency
  * to Vault). Target: 50 apps take at most 1.5× the time of one, i.e. the workloads are verified together and the
- * waits do not add up. Each side runs ROUNDS times, interleaved after a warm-up; the median counts.
+ * waits do not add up. Each side runs ROUNDS times, interleaved after a warm-up; the median counts. Also reports what
+ * the emulator received per run: REST requests, exec streams, and the REST round trips waited for (waves: a request
+ * answered more than half the latency after the current wave's first answer opens a new one; exec upgrades get no
+ * added latency, so they are counted apart).
  * Alone: `npm run build && npx tsx test/bench/run.ts spec-verify`.
  */
 import {mkdtempSync, writeFileSync} from 'node:fs'
@@ -70,13 +73,44 @@ async function injectedApps(kube: KubeEmulator): Promise<void> {
   }
 }
 
-async function verify(file: string, kubeconfig: string, pods: number): Promise<ChildRun> {
+interface Traffic {
+  rest: number
+  execs: number
+  waves: number
+}
+
+/** Times at which the emulator answered each request (it records a request as it answers it). */
+function stampRequests(kube: KubeEmulator): Array<{at: number; exec: boolean}> {
+  const stamps: Array<{at: number; exec: boolean}> = []
+  const push = kube.requests.push.bind(kube.requests)
+  kube.requests.push = (...items) => {
+    for (const item of items) stamps.push({at: performance.now(), exec: item.path.endsWith('/exec')})
+    return push(...items)
+  }
+  return stamps
+}
+
+function waves(times: number[]): number {
+  let count = 0
+  let waveStart = -Infinity
+  for (const time of [...times].sort((a, b) => a - b)) {
+    if (time - waveStart > LATENCY_MS / 2) {
+      count++
+      waveStart = time
+    }
+  }
+  return count
+}
+
+async function verify(file: string, kubeconfig: string, pods: number, stamps: Array<{at: number; exec: boolean}>): Promise<ChildRun & Traffic> {
+  stamps.length = 0
   const run = await runChild({label: 'vsi verify -f', command: process.execPath, args: [path.join(projectRoot, 'bin/run.js'), 'verify', '-f', file, '--json', '--kubeconfig', kubeconfig]})
   const envelope = JSON.parse(run.stdout || '{}') as {result?: {summary: {pods: number; failed: number}}}
   if (run.code !== 0 || envelope.result?.summary.pods !== pods || envelope.result.summary.failed !== 0) {
     throw new Error(`vsi verify -f ${path.basename(file)} did not pass on ${pods} pods (exit ${run.code}): ${run.stderr.trim().split('\n').slice(-3).join(' | ')}`)
   }
-  return run
+  const rest = stamps.filter((stamp) => !stamp.exec)
+  return {...run, rest: rest.length, execs: stamps.length - rest.length, waves: waves(rest.map((stamp) => stamp.at))}
 }
 
 async function runSpecVerifyBench(): Promise<BenchMeasurement[]> {
@@ -86,13 +120,14 @@ async function runSpecVerifyBench(): Promise<BenchMeasurement[]> {
     kube.writeKubeconfig(kubeconfig)
     await injectedApps(kube)
     kube.latencyMs(LATENCY_MS)
+    const stamps = stampRequests(kube)
     const [one, all] = [specFile(1), specFile(APPS)]
-    const oneRuns: ChildRun[] = []
-    const allRuns: ChildRun[] = []
+    const oneRuns: Array<ChildRun & Traffic> = []
+    const allRuns: Array<ChildRun & Traffic> = []
     // Interleaved, after a warm-up round, so that load on the machine hits both sides alike.
     for (let index = -1; index < ROUNDS; index++) {
-      const small = await verify(one, kubeconfig, PODS_PER_APP)
-      const large = await verify(all, kubeconfig, APPS * PODS_PER_APP)
+      const small = await verify(one, kubeconfig, PODS_PER_APP, stamps)
+      const large = await verify(all, kubeconfig, APPS * PODS_PER_APP, stamps)
       if (index < 0) continue
       oneRuns.push(small)
       allRuns.push(large)
@@ -105,10 +140,22 @@ async function runSpecVerifyBench(): Promise<BenchMeasurement[]> {
       {metric: `${APPS} apps × ${PODS_PER_APP} pods in ${NAMESPACES} namespaces (median of ${ROUNDS})`, value: round(allMs), unit: 'ms'},
       {metric: `${APPS} apps ÷ 1 app`, value: round(ratio, 2), unit: '×', target: '≤ 1.5×', ok: ratio <= 1.5},
       {metric: `peak RSS, ${APPS} apps`, value: round(peakRss), unit: 'MB', target: '< 200 MB', ok: peakRss < 200},
+      ...traffic('1 app', oneRuns),
+      ...traffic(`${APPS} apps`, allRuns),
     ]
   } finally {
     await kube.stop()
   }
+}
+
+/** The same requests every run; the waves (REST round trips waited for) as the median. */
+function traffic(label: string, runs: Array<ChildRun & Traffic>): BenchMeasurement[] {
+  const last = runs[runs.length - 1]
+  return [
+    {metric: `${label}: REST requests`, value: last.rest, unit: ''},
+    {metric: `${label}: exec streams`, value: last.execs, unit: ''},
+    {metric: `${label}: REST round trips waited for (median)`, value: median(runs.map((run) => run.waves)), unit: 'waves'},
+  ]
 }
 
 const suite: BenchSuite = {
