@@ -117,7 +117,7 @@ export default tseslint.config(
     rules: {'vsi/thin-command': 'error'},
   },
   // Known debt, pinned where it stands so that it can only shrink: move the logic into the feature, then drop the line.
-  {files: ['src/commands/verify.ts'], rules: {'vsi/thin-command': ['error', {maxLogicLines: 103}]}},
+  {files: ['src/commands/verify.ts'], rules: {'vsi/thin-command': ['error', {maxLogicLines: 81}]}},
   {files: ['src/commands/template/render.ts'], rules: {'vsi/thin-command': ['error', {maxLogicLines: 80}]}},
   {
     files: ['test/**/*.ts'],
