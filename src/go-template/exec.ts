@@ -566,7 +566,9 @@ function matchesType(value: unknown, type: ParamType): boolean {
     case '[]any':
       return Array.isArray(value) && !isStringSlice(value)
     case 'map':
-      return isGoMap(value)
+      return isGoMap(value) && goTypeName(value) === 'map[string]interface {}'
+    case 'time':
+      return value instanceof GoObject && value.typeName === 'time.Time'
     default:
       return true
   }

@@ -197,6 +197,7 @@ function formatArg(value: unknown, verb: string, flags: Flags, depth: number): s
     const part = {...flags, width: undefined}
     return pad(`(${formatFloat(value.re, verb, part)}${formatFloat(value.im, verb, {...part, plus: true})}i)`, flags)
   }
+  if (value instanceof GoObject && value.stringer && 'vsxXq'.includes(verb) && !flags.sharpV) return formatString(value.stringer(), verb, flags)
   if (value instanceof GoObject) return verb === 'v' || verb === 'p' ? pad('0xc000030000', flags) : badVerb(verb, value, flags)
   if (value instanceof GoChannel) return verb === 'v' || verb === 'p' ? pad('0xc000020000', flags) : badVerb(verb, value, flags)
   if (value instanceof NilPointer) {

@@ -12,6 +12,7 @@ import type {GoRegexp} from './regexp.js'
 import {compileGoRegexp} from './regexp.js'
 import {empty, strval} from './sprig-cast.js'
 import {MORE_SPRIG} from './sprig-more.js'
+import {TYPED_SPRIG} from './sprig-typed.js'
 import {goToLower, goToUpper, goTrimSpace, isGoSpace} from './unicode.js'
 import {stringSlice} from './values.js'
 
@@ -144,7 +145,8 @@ export function sprigFunction(name: string): GoFunc | undefined {
   const own = (table: Record<string, GoFunc>): GoFunc | undefined => (Object.hasOwn(table, bare) ? table[bare] : undefined)
   return (
     own(IMPLEMENTED) ??
-    own(MORE_SPRIG) ?? {
+    own(MORE_SPRIG) ??
+    own(TYPED_SPRIG) ?? {
       params: [],
       variadic: 'any',
       call: () => {

@@ -78,6 +78,8 @@ export class GoObject {
   constructor(
     readonly typeName: string,
     readonly methods: Readonly<Record<string, GoFunc>>,
+    /** Its String method, when it is a fmt.Stringer (time.Time, *semver.Version): what %v and %s print. */
+    readonly stringer?: () => string,
   ) {}
 }
 
