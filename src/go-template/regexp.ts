@@ -25,6 +25,8 @@ export interface GoRegexp {
   findAllString(text: string, n: number): string[]
   /** Regexp.Split(text, n). */
   split(text: string, n: number): string[]
+  /** Regexp.FindAllStringSubmatch(text, n): each match with its groups, "" for a group that did not take part. */
+  findAllStringSubmatch(text: string, n: number): string[][]
 }
 
 /** regexp.Compile: throws with Go's message (`error parsing regexp: invalid escape sequence: \`\1\``). */
@@ -75,6 +77,7 @@ export function compileGoRegexp(source: string): GoRegexp {
     replaceAllString: (text, replacement) => replace(text, (match) => expandGoTemplate(replacement, match, names)),
     replaceAllLiteralString: (text, replacement) => replace(text, () => replacement),
     findAllString: (text, n) => matches(text, n).map((match) => match[0] ?? ''),
+    findAllStringSubmatch: (text, n) => matches(text, n).map((match) => [...match].map((group) => group ?? '')),
     split: (text, n) => {
       if (n === 0) return []
       if (source.length > 0 && text.length === 0) return ['']
