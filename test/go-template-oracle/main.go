@@ -3,10 +3,11 @@
 //
 // It is built in module mode with the exact versions consul-template v0.42.1 pins (go.mod here; sprig v3.3.0,
 // semver v3.3.0, mergo v1.0.2, BurntSushi/toml v1.5.0, ...). With no module proxy, vendor/ (gitignored) is assembled
-// from checkouts of those modules at their tags (`git archive TAG | tar -x -C vendor/MODULE`, and
-// vendor/modules.txt listing each module as `# MODULE VERSION`, `## explicit; go X.Y` and its packages), then:
+// from git clones of those modules at their tags by assemble-vendor.sh, then (TZ=UTC: the agent's time.Local, which
+// sprig's toDate parses in):
 //
-//	cd test/go-template-oracle && GOFLAGS=-mod=vendor GOPROXY=off go run . ../fixtures/go-template/corpus.json
+//	cd test/go-template-oracle && ./assemble-vendor.sh CLONES_DIR
+//	TZ=UTC GOFLAGS=-mod=vendor GOPROXY=off go run . ../fixtures/go-template/corpus.json
 //
 // It reads the cases of CORPUS.json and writes the file back with Go's results. A case marked "handRecorded" had its
 // result written from the library's source where Go could not be run; regenerating replaces that result with Go's
