@@ -1,6 +1,6 @@
 /** Go's encoding/json and gopkg.in/yaml.v2 output for template values (toJSON, toJSONPretty, toYAML). */
 import {formatGoValue} from './fmt.js'
-import {GoInt, GoStruct, goTypeName, isGoMap, isNilSlice, JsonNumber, NilPointer, sortedKeys} from './values.js'
+import {GoInt, GoObject, GoStruct, goTypeName, isGoMap, isNilSlice, JsonNumber, NilPointer, sortedKeys} from './values.js'
 
 const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/
 
@@ -52,6 +52,7 @@ export function encodeJson(value: unknown, options: {escapeHtml: boolean; indent
       if (!JSON_NUMBER.test(v.text)) throw new Error(`json: invalid number literal ${JSON.stringify(v.text)}`)
       return v.text
     }
+    if (v instanceof GoObject && v.marshalText) return quoteJson(v.marshalText(), escapeHtml)
     if (v instanceof GoStruct) {
       return group('{', v.fields.map(([k, field]) => quoteJson(k, escapeHtml) + colon + encode(field, depth + 1)), '}')
     }
@@ -149,6 +150,10 @@ function yamlScalar(value: unknown, indent: string, column = 0): string | null {
   if (Array.isArray(value)) return value.length === 0 ? '[]' : null
   if (isGoMap(value)) return Object.keys(value).length === 0 ? '{}' : null
   if (value instanceof GoStruct) return value.fields.length === 0 ? '{}' : null
+  if (value instanceof GoObject && value.marshalText) {
+    // yaml.v2 writes a time.Time as a plain RFC 3339 scalar, any other TextMarshaler as a string.
+    return value.typeName === 'time.Time' ? value.marshalText() : yamlString(value.marshalText(), indent, column)
+  }
   throw new Error(`cannot marshal type: ${goTypeName(value)}`)
 }
 

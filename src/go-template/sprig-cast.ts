@@ -82,6 +82,7 @@ export function kindOf(value: unknown): string {
   if (value instanceof GoInt) return value.type
   if (value instanceof GoComplex) return 'complex128'
   if (value instanceof GoChannel) return 'chan'
+  if (value instanceof GoObject && !value.typeName.startsWith('*')) return 'struct'
   if (value instanceof GoStruct || value instanceof NilPointer || value instanceof GoObject) return 'ptr'
   return Array.isArray(value) ? 'slice' : 'map'
 }

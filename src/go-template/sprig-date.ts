@@ -214,6 +214,7 @@ export function goTime(t: Instant): GoObject {
       IsZero: method([], () => t.seconds === ZERO_SECONDS && t.nanos === 0),
     },
     () => timeString(t),
+    () => format(t, '2006-01-02T15:04:05.999999999Z07:00'),
   )
   instants.set(object, t)
   return object

@@ -215,6 +215,7 @@ function semverObject(v: Version): GoObject {
       String: method(() => versionString(v)),
     },
     () => versionString(v),
+    () => versionString(v),
   )
 }
 

@@ -67,6 +67,7 @@ function unsupportedKind(value: unknown): string {
 
 function tomlType(value: unknown): TomlType {
   if (isNil(value)) return undefined
+  if (value instanceof GoObject && value.marshalText) return 'scalar'
   if (value instanceof GoStruct || value instanceof GoObject || isGoMap(value)) return 'hash'
   if (Array.isArray(value)) {
     if (value.length === 0) return 'array'
@@ -113,7 +114,7 @@ class TomlEncoder {
     if (value === undefined || value === null) throw new Error('reflect: call of reflect.Value.Type on zero Value')
     // A nil pointer writes nothing; a nil slice is an empty array.
     if (value instanceof NilPointer) return
-    if (value instanceof GoStruct || value instanceof GoObject || isGoMap(value)) return this.table(key, value)
+    if (value instanceof GoStruct || (value instanceof GoObject && !value.marshalText) || isGoMap(value)) return this.table(key, value)
     if (Array.isArray(value) && tomlType(value) === 'arrayHash') return this.arrayOfTables(key, value)
     if (typeof value === 'function' || value instanceof GoComplex || value instanceof GoChannel) {
       throw new TomlError(`unsupported type for key '${key.map(keyPiece).join('.')}': ${unsupportedKind(value)}`)
@@ -199,6 +200,8 @@ class TomlEncoder {
   private element(value: unknown): void {
     if (value instanceof JsonNumber) return this.write(jsonNumber(value))
     if (value instanceof GoInt) return this.write(String(value.value))
+    // A time.Time is a TOML datetime; any other TextMarshaler a string.
+    if (value instanceof GoObject && value.marshalText) return this.write(value.typeName === 'time.Time' ? value.marshalText() : quoted(value.marshalText()))
     if (value instanceof GoStruct || value instanceof GoObject || isGoMap(value)) return this.tableBody([], value, true)
     if (Array.isArray(value)) {
       this.write('[')

@@ -80,6 +80,8 @@ export class GoObject {
     readonly methods: Readonly<Record<string, GoFunc>>,
     /** Its String method, when it is a fmt.Stringer (time.Time, *semver.Version): what %v and %s print. */
     readonly stringer?: () => string,
+    /** Its MarshalText, when it is an encoding.TextMarshaler: what the JSON, YAML and TOML encoders write. */
+    readonly marshalText?: () => string,
   ) {}
 }
 
