@@ -1,4 +1,5 @@
 /** Pieces of Go's standard library that consul-template's functions rely on: strconv, base64, regexp, time. */
+import {format as formatTime, utcInstant} from './gotime.js'
 import {goQuote} from './quote.js'
 
 const syntaxError = (fn: string, text: string): Error => new Error(`strconv.${fn}: parsing ${goQuote(text)}: invalid syntax`)
@@ -78,58 +79,7 @@ export function encodeBase64(text: string, url: boolean): string {
   return url ? encoded.replaceAll('+', '-').replaceAll('/', '_') : encoded
 }
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December']
-const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday']
-
-/** time.Time.Format for a UTC time, covering the layout elements templates use. */
+/** time.Time.Format for a UTC time (consul-template's timestamp). */
 export function formatGoTime(date: Date, layout: string): string {
-  const two = (n: number): string => String(n).padStart(2, '0')
-  const hour12 = date.getUTCHours() % 12 || 12
-  const nanos = String(date.getUTCMilliseconds() * 1_000_000).padStart(9, '0')
-  const elements: Array<[string, () => string]> = [
-    ['January', () => MONTHS[date.getUTCMonth()]],
-    ['Monday', () => DAYS[date.getUTCDay()]],
-    ['2006', () => String(date.getUTCFullYear())],
-    ['Z07:00', () => 'Z'],
-    ['-07:00', () => '+00:00'],
-    ['Z0700', () => 'Z'],
-    ['-0700', () => '+0000'],
-    ['Jan', () => MONTHS[date.getUTCMonth()].slice(0, 3)],
-    ['Mon', () => DAYS[date.getUTCDay()].slice(0, 3)],
-    ['MST', () => 'UTC'],
-    ['Z07', () => 'Z'],
-    ['-07', () => '+00'],
-    ['.000000000', () => '.' + nanos],
-    ['.000000', () => '.' + nanos.slice(0, 6)],
-    ['.000', () => '.' + nanos.slice(0, 3)],
-    ['.999999999', () => (nanos.replace(/0+$/, '') ? '.' + nanos.replace(/0+$/, '') : '')],
-    ['06', () => two(date.getUTCFullYear() % 100)],
-    ['01', () => two(date.getUTCMonth() + 1)],
-    ['02', () => two(date.getUTCDate())],
-    ['_2', () => String(date.getUTCDate()).padStart(2, ' ')],
-    ['15', () => two(date.getUTCHours())],
-    ['03', () => two(hour12)],
-    ['04', () => two(date.getUTCMinutes())],
-    ['05', () => two(date.getUTCSeconds())],
-    ['PM', () => (date.getUTCHours() >= 12 ? 'PM' : 'AM')],
-    ['pm', () => (date.getUTCHours() >= 12 ? 'pm' : 'am')],
-    ['1', () => String(date.getUTCMonth() + 1)],
-    ['2', () => String(date.getUTCDate())],
-    ['3', () => String(hour12)],
-    ['4', () => String(date.getUTCMinutes())],
-    ['5', () => String(date.getUTCSeconds())],
-  ]
-  let out = ''
-  let rest = layout
-  while (rest.length > 0) {
-    const element = elements.find(([token]) => rest.startsWith(token))
-    if (element) {
-      out += element[1]()
-      rest = rest.slice(element[0].length)
-    } else {
-      out += rest[0]
-      rest = rest.slice(1)
-    }
-  }
-  return out
+  return formatTime(utcInstant(date), layout)
 }
