@@ -205,55 +205,107 @@ export const utcInstant = (date: Date): Instant => {
 }
 
 
-const LONG_DAY_NAMES = LONG_DAYS
-const lookup = (names: string[], value: string): [number, string] | undefined => {
+// ---- time.Parse (format.go, Go 1.19), with Local = UTC ----
+
+const isDigit = (text: string, i: number): boolean => i < text.length && text[i] >= '0' && text[i] <= '9'
+
+/** ASCII case-insensitive prefix match against a table of names (time's lookup). */
+function lookup(names: string[], value: string): [number, string] | undefined {
   const index = names.findIndex((name) => value.length >= name.length && value.slice(0, name.length).toLowerCase() === name.toLowerCase())
   return index < 0 ? undefined : [index, value.slice(names[index].length)]
 }
 
-class LayoutError extends Error {}
-
-/** getnum: one or two digits (exactly two when fixed). */
-function getnum(value: string, fixed: boolean): [number, string] {
-  if (!/^[0-9]/.test(value)) throw new LayoutError()
-  if (!/^[0-9][0-9]/.test(value)) {
-    if (fixed) throw new LayoutError()
-    return [Number(value[0]), value.slice(1)]
+/** leadingInt: the leading digits, or undefined on overflow past 1<<63. */
+function leadingInt(text: string): [bigint, string] | undefined {
+  let i = 0
+  let x = 0n
+  for (; isDigit(text, i); i++) {
+    x = x * 10n + BigInt(text.charCodeAt(i) - 48)
+    if (x > 1n << 63n) return undefined
   }
+  return [x, text.slice(i)]
+}
+
+/** time's atoi: an optional sign and digits, nothing else. */
+function atoi(text: string): number | undefined {
+  const negative = text[0] === '-'
+  const lead = leadingInt(text[0] === '-' || text[0] === '+' ? text.slice(1) : text)
+  if (!lead || lead[1] !== '') return undefined
+  return Number(negative ? -lead[0] : lead[0])
+}
+
+/** getnum: one or two digits (exactly two when fixed); undefined leaves the value as it was. */
+function getnum(value: string, fixed: boolean): [number, string] | undefined {
+  if (!isDigit(value, 0)) return undefined
+  if (!isDigit(value, 1)) return fixed ? undefined : [Number(value[0]), value.slice(1)]
   return [Number(value.slice(0, 2)), value.slice(2)]
 }
 
-function getnum3(value: string, fixed: boolean): [number, string] {
+function getnum3(value: string, fixed: boolean): [number, string] | undefined {
   let n = 0
   let i = 0
-  for (; i < 3 && /[0-9]/.test(value[i] ?? ''); i++) n = n * 10 + Number(value[i])
-  if (i === 0 || (fixed && i !== 3)) throw new LayoutError()
+  for (; i < 3 && isDigit(value, i); i++) n = n * 10 + Number(value[i])
+  if (i === 0 || (fixed && i !== 3)) return undefined
   return [n, value.slice(i)]
 }
 
 /** skip: the layout's literal text must match, a space matching any run of spaces. */
-function skip(value: string, prefix: string): string {
+function skip(value: string, prefix: string): [string, boolean] {
   while (prefix.length > 0) {
     if (prefix[0] === ' ') {
-      if (value.length > 0 && value[0] !== ' ') throw new LayoutError()
+      if (value.length > 0 && value[0] !== ' ') return [value, false]
       prefix = prefix.replace(/^ +/, '')
       value = value.replace(/^ +/, '')
       continue
     }
-    if (value.length === 0 || value[0] !== prefix[0]) throw new LayoutError()
+    if (value.length === 0 || value[0] !== prefix[0]) return [value, false]
     prefix = prefix.slice(1)
     value = value.slice(1)
   }
-  return value
+  return [value, true]
 }
 
-const daysIn = (month: number, year: number): number => (month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1])
+const isLeap = (year: number): boolean => year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
+const daysIn = (month: number, year: number): number => (month === 2 && isLeap(year) ? 29 : [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1])
+const DAYS_BEFORE = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365]
 
-function parseNanos(value: string, digits: number): number {
-  if (!/^[.,]/.test(value)) throw new LayoutError()
-  const text = value.slice(1, digits)
-  if (!/^[0-9]*$/.test(text)) throw new LayoutError()
-  return Number(text.slice(0, 9).padEnd(9, '0'))
+/** parseNanoseconds: the fraction's digits (at most 9 kept) scaled to nanoseconds. */
+function parseNanoseconds(value: string, nbytes: number): {nanos?: number; range?: string} {
+  if (value[0] !== '.' && value[0] !== ',') return {}
+  const digits = Math.min(nbytes, 10)
+  const n = atoi(value.slice(1, digits))
+  if (n === undefined) return {}
+  if (n < 0) return {range: 'fractional second'}
+  return {nanos: n * 10 ** (10 - digits)}
+}
+
+function parseSignedOffset(value: string): number {
+  if (value[0] !== '-' && value[0] !== '+') return 0
+  const lead = leadingInt(value.slice(1))
+  if (!lead || lead[1] === value.slice(1) || lead[0] > 23n) return 0
+  return value.length - lead[1].length
+}
+
+/** parseTimeZone: the length of a zone abbreviation at the start of value, or 0. */
+function parseTimeZone(value: string): number {
+  if (value.length < 3) return 0
+  if (value.startsWith('ChST') || value.startsWith('MeST')) return 4
+  if (value.startsWith('GMT')) return value.length === 3 ? 3 : 3 + parseSignedOffset(value.slice(3))
+  if (value[0] === '+' || value[0] === '-') return parseSignedOffset(value)
+  let upper = 0
+  while (upper < 6 && upper < value.length && value[upper] >= 'A' && value[upper] <= 'Z') upper++
+  if (upper === 3) return 3
+  if (upper === 4 && (value[3] === 'T' || value.startsWith('WITA'))) return 4
+  if (upper === 5 && value[4] === 'T') return 5
+  return 0
+}
+
+const NUMERIC_ZONES: Record<string, [width: number, colons: number[], parts: Array<[number, number]>]> = {
+  '07:00': [6, [3], [[1, 3], [4, 6]]],
+  '07': [3, [], [[1, 3]]],
+  '07:00:00': [9, [3, 6], [[1, 3], [4, 6], [7, 9]]],
+  '070000': [7, [], [[1, 3], [3, 5], [5, 7]]],
+  '0700': [5, [], [[1, 3], [3, 5]]],
 }
 
 /** time.ParseInLocation(layout, value, time.Local) with Local = UTC; errors are time.ParseError's text. */
@@ -264,193 +316,220 @@ export function parseTime(layout: string, original: string): Instant {
   }
   let value = original
   let rest = layout
-  let year = 0
-  let month = -1
-  let day = -1
-  let yday = -1
-  let hour = 0
-  let minute = 0
-  let second = 0
-  let nanos = 0
+  let [year, month, day, yday, hour, minute, second, nanos] = [0, -1, -1, -1, 0, 0, 0, 0]
   let pm = false
   let am = false
-  let offset: number | undefined
-  let zone: string | undefined
-  let named = false
+  let utc = false
+  let zoneOffset: number | undefined
+  let zoneName = ''
   for (;;) {
     const [prefix, chunk, suffix] = nextChunk(rest)
     const stdText = rest.slice(prefix.length, rest.length - suffix.length)
-    try {
-      value = skip(value, prefix)
-    } catch {
-      fail(value, prefix)
-    }
+    const [skipped, ok] = skip(value, prefix)
+    value = skipped
+    if (!ok) fail(value, prefix)
     if (!chunk) {
       if (value.length > 0) fail('', '', `: extra text: ${quote(value)}`)
       break
     }
     rest = suffix
-    const hold = value
+    let bad = false
     let range = ''
-    try {
-      switch (chunk.std) {
-        case '2006':
-          if (!/^[0-9]{4}/.test(value)) throw new LayoutError()
-          year = Number(value.slice(0, 4))
-          value = value.slice(4)
-          break
-        case '06':
-          if (!/^[0-9]{2}/.test(value)) throw new LayoutError()
-          year = Number(value.slice(0, 2))
-          year += year >= 69 ? 1900 : 2000
-          value = value.slice(2)
-          break
-        case 'January':
-        case 'Jan': {
-          const found = lookup(chunk.std === 'Jan' ? LONG_MONTHS.map((m) => m.slice(0, 3)) : LONG_MONTHS, value)
-          if (!found) throw new LayoutError()
-          ;[month, value] = [found[0] + 1, found[1]]
-          break
-        }
-        case 'Monday':
-        case 'Mon': {
-          const found = lookup(chunk.std === 'Mon' ? LONG_DAY_NAMES.map((d) => d.slice(0, 3)) : LONG_DAY_NAMES, value)
-          if (!found) throw new LayoutError()
-          value = found[1]
-          break
-        }
-        case '1':
-        case '01':
-          ;[month, value] = getnum(value, chunk.std === '01')
-          if (month <= 0 || month > 12) range = 'month'
-          break
-        case '2':
-        case '_2':
-        case '02':
-          if (chunk.std === '_2' && value[0] === ' ') value = value.slice(1)
-          ;[day, value] = getnum(value, chunk.std === '02')
-          break
-        case '__2':
-        case '002':
-          if (chunk.std === '__2') value = value.replace(/^ {1,2}/, '')
-          ;[yday, value] = getnum3(value, chunk.std === '002')
-          if (yday < 1 || yday > 366) range = 'day-of-year'
-          break
-        case '15':
-          ;[hour, value] = getnum(value, false)
-          if (hour < 0 || hour >= 24) range = 'hour'
-          break
-        case '3':
-        case '03':
-          ;[hour, value] = getnum(value, chunk.std === '03')
-          if (hour < 0 || hour > 12) range = 'hour'
-          break
-        case '4':
-        case '04':
-          ;[minute, value] = getnum(value, chunk.std === '04')
-          if (minute < 0 || minute >= 60) range = 'minute'
-          break
-        case '5':
-        case '05': {
-          ;[second, value] = getnum(value, chunk.std === '05')
-          if (second < 0 || second >= 60) {
-            range = 'second'
-            break
-          }
-          // A fractional second in the value that the layout does not name is read anyway.
-          if (/^[.,][0-9]/.test(value) && !nextChunk(rest)[1]?.std.startsWith('.') ) {
-            let n = 2
-            while (/[0-9]/.test(value[n] ?? '')) n++
-            nanos = parseNanos(value, n)
-            value = value.slice(n)
-          }
-          break
-        }
-        case 'PM':
-        case 'pm': {
-          const text = value.slice(0, 2)
-          const upper = chunk.std === 'PM' ? text : text.toUpperCase() === text ? '' : text.toUpperCase()
-          if (text.length < 2 || (upper !== 'PM' && upper !== 'AM')) throw new LayoutError()
-          pm = upper === 'PM'
-          am = upper === 'AM'
-          value = value.slice(2)
-          break
-        }
-        case '.000':
-          if (value.length < chunk.digits! + 1) throw new LayoutError()
-          nanos = parseNanos(value, chunk.digits! + 1)
-          value = value.slice(chunk.digits! + 1)
-          break
-        case '.999': {
-          if (value.length < 2 || !/^[.,][0-9]/.test(value)) break
-          let n = 1
-          while (/[0-9]/.test(value[n] ?? '')) n++
-          nanos = parseNanos(value, n)
-          value = value.slice(n)
-          break
-        }
-        case 'MST': {
-          if (value.startsWith('UTC')) {
-            ;[zone, offset, value] = ['UTC', 0, value.slice(3)]
-            break
-          }
-          const match = /^(GMT[+-][0-9]{1,2}|[A-Z]{3,5}T?|ChST|MeST)/.exec(value)
-          if (!match) throw new LayoutError()
-          zone = match[1]
-          named = true
-          offset = zone.startsWith('GMT') && zone.length > 3 ? Number(zone.slice(3)) * 3600 : 0
-          value = value.slice(zone.length)
-          break
-        }
-        default: {
-          if (chunk.std.startsWith('Z') && value.startsWith('Z')) {
-            ;[zone, offset, value] = ['UTC', 0, value.slice(1)]
-            break
-          }
-          const body = chunk.std.slice(1)
-          const shapes: Record<string, RegExp> = {
-            '070000': /^([+-])(\d\d)(\d\d)(\d\d)/,
-            '07:00:00': /^([+-])(\d\d):(\d\d):(\d\d)/,
-            '0700': /^([+-])(\d\d)(\d\d)/,
-            '07:00': /^([+-])(\d\d):(\d\d)/,
-            '07': /^([+-])(\d\d)/,
-          }
-          const match = shapes[body].exec(value)
-          if (!match) throw new LayoutError()
-          const [, sign, hh, mm = '0', ss = '0'] = match
-          const seconds = Number(hh) * 3600 + Number(mm) * 60 + Number(ss)
-          if (Number(hh) > 24 || Number(mm) > 60 || Number(ss) > 60) throw new LayoutError()
-          offset = sign === '-' ? -seconds : seconds
-          zone = offset === 0 ? 'UTC' : ''
-          value = value.slice(match[0].length)
-        }
+    const num = (found: [number, string] | undefined): number => {
+      if (!found) {
+        bad = true
+        return 0
       }
-    } catch (error) {
-      if (!(error instanceof LayoutError)) throw error
-      fail(hold, stdText)
+      value = found[1]
+      return found[0]
+    }
+    switch (chunk.std) {
+      case '06': {
+        if (value.length < 2) {
+          bad = true
+          break
+        }
+        const n = atoi(value.slice(0, 2))
+        if (n === undefined) bad = true
+        else [year, value] = [n >= 69 ? n + 1900 : n + 2000, value.slice(2)]
+        break
+      }
+      case '2006': {
+        if (value.length < 4 || !isDigit(value, 0)) {
+          bad = true
+          break
+        }
+        const n = atoi(value.slice(0, 4))
+        value = value.slice(4)
+        if (n === undefined) bad = true
+        else year = n
+        break
+      }
+      case 'Jan':
+      case 'January': {
+        const found = lookup(chunk.std === 'Jan' ? LONG_MONTHS.map((m) => m.slice(0, 3)) : LONG_MONTHS, value)
+        month = num(found ? [found[0] + 1, found[1]] : undefined)
+        break
+      }
+      case 'Mon':
+      case 'Monday':
+        num(lookup(chunk.std === 'Mon' ? LONG_DAYS.map((d) => d.slice(0, 3)) : LONG_DAYS, value))
+        break
+      case '1':
+      case '01':
+        month = num(getnum(value, chunk.std === '01'))
+        if (!bad && (month <= 0 || month > 12)) range = 'month'
+        break
+      case '2':
+      case '_2':
+      case '02':
+        if (chunk.std === '_2' && value[0] === ' ') value = value.slice(1)
+        day = num(getnum(value, chunk.std === '02'))
+        break
+      case '__2':
+      case '002':
+        if (chunk.std === '__2') value = value.replace(/^ {1,2}/, '')
+        yday = num(getnum3(value, chunk.std === '002'))
+        break
+      case '15':
+        hour = num(getnum(value, false))
+        if (hour < 0 || hour >= 24) range = 'hour'
+        break
+      case '3':
+      case '03':
+        hour = num(getnum(value, chunk.std === '03'))
+        if (hour < 0 || hour > 12) range = 'hour'
+        break
+      case '4':
+      case '04':
+        minute = num(getnum(value, chunk.std === '04'))
+        if (minute < 0 || minute >= 60) range = 'minute'
+        break
+      case '5':
+      case '05': {
+        second = num(getnum(value, chunk.std === '05'))
+        if (second < 0 || second >= 60) {
+          range = 'second'
+          break
+        }
+        // A fractional second in the value that the layout does not name is read anyway.
+        if (value.length >= 2 && (value[0] === '.' || value[0] === ',') && isDigit(value, 1) && !nextChunk(rest)[1]?.std.startsWith('.')) {
+          let n = 2
+          while (isDigit(value, n)) n++
+          const fraction = parseNanoseconds(value, n)
+          ;[nanos, range, bad] = [fraction.nanos ?? 0, fraction.range ?? '', fraction.nanos === undefined && !fraction.range]
+          value = value.slice(n)
+        }
+        break
+      }
+      case 'PM':
+      case 'pm': {
+        if (value.length < 2) {
+          bad = true
+          break
+        }
+        const text = value.slice(0, 2)
+        value = value.slice(2)
+        const [p, a] = chunk.std === 'PM' ? ['PM', 'AM'] : ['pm', 'am']
+        if (text === p) pm = true
+        else if (text === a) am = true
+        else bad = true
+        break
+      }
+      case 'MST': {
+        if (value.startsWith('UTC')) {
+          ;[utc, value] = [true, value.slice(3)]
+          break
+        }
+        const n = parseTimeZone(value)
+        if (n === 0) bad = true
+        else [zoneName, value] = [value.slice(0, n), value.slice(n)]
+        break
+      }
+      case '.000': {
+        const digits = chunk.digits! + 1
+        if (value.length < digits) {
+          bad = true
+          break
+        }
+        const fraction = parseNanoseconds(value, digits)
+        ;[nanos, range, bad] = [fraction.nanos ?? 0, fraction.range ?? '', fraction.nanos === undefined && !fraction.range]
+        value = value.slice(digits)
+        break
+      }
+      case '.999': {
+        if (value.length < 2 || (value[0] !== '.' && value[0] !== ',') || !isDigit(value, 1)) break
+        let i = 0
+        while (i < 9 && isDigit(value, i + 1)) i++
+        const fraction = parseNanoseconds(value, 1 + i)
+        ;[nanos, range, bad] = [fraction.nanos ?? 0, fraction.range ?? '', fraction.nanos === undefined && !fraction.range]
+        value = value.slice(1 + i)
+        break
+      }
+      default: {
+        // The numeric zones: -0700, -07:00, -07, -070000, -07:00:00 and their Z (ISO 8601) forms.
+        const body = chunk.std.slice(1)
+        if (chunk.std.startsWith('Z') && ['0700', '07', '07:00'].includes(body) && value[0] === 'Z') {
+          ;[utc, value] = [true, value.slice(1)]
+          break
+        }
+        const [width, colons, parts] = NUMERIC_ZONES[body]
+        if (value.length < width || colons.some((at) => value[at] !== ':')) {
+          bad = true
+          break
+        }
+        const sign = value[0]
+        const numbers = parts.map(([from, to]) => atoi(value.slice(from, to)))
+        value = value.slice(width)
+        if (numbers.includes(undefined) || (sign !== '+' && sign !== '-')) {
+          bad = true
+          break
+        }
+        const [hh, mm = 0, ss = 0] = numbers as number[]
+        zoneOffset = ((hh * 60 + mm) * 60 + ss) * (sign === '-' ? -1 : 1)
+      }
     }
     if (range !== '') fail(value, stdText, `: ${range} out of range`)
+    if (bad) fail(value, stdText)
   }
   if (pm && hour < 12) hour += 12
   else if (am && hour === 12) hour = 0
   if (yday >= 0) {
-    const leap = daysIn(2, year) === 29
-    if (yday > (leap ? 366 : 365)) fail(value, '', ': day-of-year out of range')
-    let m = 1
-    let d = yday
-    while (d > daysIn(m, year)) d -= daysIn(m++, year)
-    if ((month >= 0 && month !== m) || (day >= 0 && day !== d)) fail(value, '', ': day-of-year does not match month')
-    ;[month, day] = [m, d]
+    let d = 0
+    let m = 0
+    if (isLeap(year)) {
+      if (yday === 31 + 29) [m, d] = [2, 29]
+      else if (yday > 31 + 29) yday--
+    }
+    if (yday < 1 || yday > 365) fail(value, '', ': day-of-year out of range')
+    if (m === 0) {
+      m = Math.floor((yday - 1) / 31) + 1
+      if (DAYS_BEFORE[m] < yday) m++
+      d = yday - DAYS_BEFORE[m - 1]
+    }
+    if (month >= 0 && month !== m) fail(value, '', ': day-of-year does not match month')
+    month = m
+    if (day >= 0 && day !== d) fail(value, '', ': day-of-year does not match day')
+    day = d
   } else {
     if (month < 0) month = 1
     if (day < 0) day = 1
   }
   if (day < 1 || day > daysIn(month, year)) fail(value, '', ': day out of range')
-  const localSeconds = daysFromCivil(BigInt(year), month, day) * 86400n + BigInt(hour * 3600 + minute * 60 + second)
-  const offsetSeconds = offset ?? 0
-  // A zone given by name (MST) keeps the clock reading as UTC and only takes the name (and a GMT+N offset) for display.
-  const seconds = named ? localSeconds : localSeconds - BigInt(offsetSeconds)
-  return {seconds, nanos, zone: zone ?? 'UTC', offset: offsetSeconds}
+  // Date normalizes: hour 24 or second 60 cannot come through the checks above, so the clock reading is exact.
+  const clock = daysFromCivil(BigInt(year), month, day) * 86400n + BigInt(hour * 3600 + minute * 60 + second)
+  if (utc) return {seconds: clock, nanos, zone: 'UTC', offset: 0}
+  if (zoneOffset !== undefined) {
+    // Local (UTC) is used when the offset and name are its own, else a fixed zone with the name given (or none).
+    const local = zoneOffset === 0 && (zoneName === '' || zoneName === 'UTC')
+    return {seconds: clock - BigInt(zoneOffset), nanos, zone: local ? 'UTC' : zoneName, offset: zoneOffset}
+  }
+  if (zoneName !== '') {
+    // An abbreviation Local does not know keeps the clock reading as UTC; GMT+N is its only known offset.
+    const offset = zoneName.length > 3 && zoneName.startsWith('GMT') ? Number(zoneName.slice(3)) * 3600 : 0
+    return {seconds: clock, nanos, zone: zoneName, offset}
+  }
+  return {seconds: clock, nanos, zone: 'UTC', offset: 0}
 }
 
 const UNITS: Record<string, bigint> = {ns: 1n, us: 1000n, 'µs': 1000n, 'μs': 1000n, ms: 1_000_000n, s: NANOS, m: 60n * NANOS, h: 3600n * NANOS}
