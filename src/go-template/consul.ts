@@ -6,6 +6,7 @@
 import {createHash, createHmac} from 'node:crypto'
 
 import {explodeMap, mergeMaps, parseYaml, scratchOf} from './consul-data.js'
+import {rfc3339Time} from './sprig-date.js'
 import {encodeJson, encodeYaml} from './encode.js'
 import {sprintf} from './fmt.js'
 import type {CallContext, GoFunc, ParamType} from './functions.js'
@@ -42,7 +43,7 @@ function secret(args: unknown[], context: CallContext): unknown {
   if (!context.secret) throw new Error(`no Vault secret source is configured to read ${goQuote(path)}`)
   const raw = context.secret(path, ...params)
   if (isDeletedKvV2(raw, context.now())) throw new Error(`no secret exists at ${path}`)
-  return toSecretStruct(raw)
+  return toSecretStruct(raw, rfc3339Time)
 }
 
 /** consul-template's pkiCert: the certificate Vault Agent would issue at pki/issue/ROLE, from the caller's answer. */

@@ -91,6 +91,15 @@ function durationOfSeconds(value: unknown): string {
   return durationString(BigInt.asIntN(64, n * NANOS))
 }
 
+/** A time.Time decoded from RFC 3339 text, as time.Time's UnmarshalJSON does (the zero time when it does not parse). */
+export function rfc3339Time(text: string): GoObject {
+  try {
+    return goTime(parseTime('2006-01-02T15:04:05Z07:00', text))
+  } catch {
+    return goTime(zeroTime())
+  }
+}
+
 const fn = (params: ParamType[], call: (args: unknown[], context: CallContext) => unknown): GoFunc => ({params, call})
 const instant = (value: unknown): Instant => instantOf(value)!
 

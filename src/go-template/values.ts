@@ -230,9 +230,10 @@ const WRAP_FIELDS = ['Token', 'TTL', 'CreationTime', 'WrappedAccessor']
 /**
  * Converts what a caller's secret source returned into consul-template's `*dependency.Secret`. Accepts the struct
  * shape (`{Data: ...}`) or Vault's HTTP response shape (`{data: ..., lease_id: ...}`). Numbers inside `Data` become
- * `json.Number`, as Vault's API client decodes them.
+ * `json.Number`, as Vault's API client decodes them. `decodeTime` turns WrapInfo.CreationTime's RFC 3339 text into
+ * the time.Time Vault's client decodes it into.
  */
-export function toSecretStruct(raw: unknown): GoStruct | null {
+export function toSecretStruct(raw: unknown, decodeTime: (text: string) => unknown = (text) => text): GoStruct | null {
   if (raw === undefined || raw === null) return null
   if (raw instanceof GoStruct) return raw
   if (!isGoMap(raw)) throw new Error(`secret source returned ${goTypeName(raw)}, want an object`)
@@ -249,7 +250,7 @@ export function toSecretStruct(raw: unknown): GoStruct | null {
     // A nil []string when Vault sent none: it prints [] and has len 0 (dependency.Secret.Warnings).
     Array.isArray(warnings) && warnings.length > 0 ? stringSlice(warnings.map(String)) : nilStringSlice(),
     isGoMap(auth) ? structFrom('*dependency.SecretAuth', AUTH_FIELDS, auth) : new NilPointer('*dependency.SecretAuth', AUTH_FIELDS),
-    isGoMap(wrap) ? structFrom('*dependency.SecretWrapInfo', WRAP_FIELDS, wrap) : new NilPointer('*dependency.SecretWrapInfo', WRAP_FIELDS),
+    isGoMap(wrap) ? structFrom('*dependency.SecretWrapInfo', WRAP_FIELDS, wrap, {CreationTime: decodeTime}) : new NilPointer('*dependency.SecretWrapInfo', WRAP_FIELDS),
   ]
   return new GoStruct('*dependency.Secret', SECRET_FIELDS.map((name, i) => [name, values[i]] as const))
 }
@@ -269,9 +270,15 @@ export function isDeletedKvV2(raw: unknown, now: Date): boolean {
   return now.getTime() > Date.parse(deletionTime)
 }
 
-function structFrom(typeName: string, names: readonly string[], raw: Record<string, unknown>): GoStruct {
+function structFrom(typeName: string, names: readonly string[], raw: Record<string, unknown>, decoders: Record<string, (text: string) => unknown> = {}): GoStruct {
   const snake = (name: string): string => name.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase()
-  return new GoStruct(typeName, names.map((name) => [name, vaultJson(raw[name] ?? raw[snake(name)] ?? null)] as const))
+  return new GoStruct(
+    typeName,
+    names.map((name) => {
+      const value = raw[name] ?? raw[snake(name)] ?? null
+      return [name, typeof value === 'string' && decoders[name] ? decoders[name](value) : vaultJson(value)] as const
+    }),
+  )
 }
 
 function toGoInt(value: unknown): bigint {
