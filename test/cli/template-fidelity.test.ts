@@ -43,6 +43,11 @@ beforeAll(async () => {
   await vaultCall('DELETE', 'internal/data/gone')
   await vaultCall('POST', 'internal/data/shredded', {data: {password: 'old'}})
   await vaultCall('PUT', 'internal/destroy/shredded', {versions: [1]})
+  // A separate mount, so that the listing of internal/ below stays as it is.
+  await vaultCall('POST', 'sys/mounts/scrap', {type: 'kv', options: {version: '2'}})
+  await vaultCall('POST', 'scrap/data/burnt', {data: {password: 'old'}})
+  await vaultCall('DELETE', 'scrap/data/burnt')
+  await vaultCall('PUT', 'scrap/destroy/burnt', {versions: [1]})
   await vaultCall('POST', 'sys/mounts/legacy', {type: 'kv'})
   await vaultCall('POST', 'legacy/numbers', NUMBERS)
   await vaultCall('POST', 'internal/data/numbers', `{"data": ${NUMBERS}}`)
@@ -202,6 +207,21 @@ describe('vsi template render writes what Vault Agent writes', () => {
       error: 'template: :1:51: executing "" at <.Data.data.password>: nil pointer evaluating interface {}.password',
       secrets: [{state: 'destroyed', problem: 'version 1 was destroyed: Vault Agent renders it with no data'}],
     })
+  })
+
+  it('prints <no value> for the data of a destroyed version, as Go prints a nil interface{} from a map', async () => {
+    const destroyed = file('destroyed-data.tmpl', '{{ with secret "internal/data/shredded" }}[{{ .Data.data }}] {{ .Data.metadata.destroyed }}{{ end }}')
+    const result = await render(destroyed, '--json')
+    expect(result.exitCode, result.stderr).toBe(0)
+    expect(result.json.result.templates[0]).toMatchObject({output: '[<no value>] true', secrets: [{state: 'destroyed'}]})
+  })
+
+  it('fails on a version deleted and then destroyed: its deletion_time has passed (consul-template deletedKVv2)', async () => {
+    const burnt = file('burnt.tmpl', '{{ with secret "scrap/data/burnt" }}[{{ .Data.data }}]{{ end }}')
+    const result = await render(burnt, '--json')
+    expect(result.exitCode).toBe(1)
+    expect(result.json.result.templates[0].error).toBe('template: :1:8: executing "" at <secret "scrap/data/burnt">: error calling secret: no secret exists at scrap/data/burnt')
+    expect(result.json.result.templates[0].secrets[0]).toMatchObject({state: 'deleted'})
   })
 })
 

@@ -200,6 +200,32 @@ async function shimKv2(config: AgentConfig, vaultUrl: string, token: string, raw
   }
 }
 
+/**
+ * What the agent makes of a 404 answer to a read: hashicorp/vault api/logical.go ParseRawResponseAndCloseBody still
+ * returns a secret when the 404 body has warnings or data (a KV v2 version that was deleted or destroyed is answered
+ * `{data: {data: null, metadata}}`, vault-plugin-secrets-kv path_data.go); consul-template dependency/vault_read.go
+ * readSecret then refuses it only when deletedKVv2 says so: `metadata.deletion_time` is an RFC 3339 time that has
+ * passed. A destroyed version that was never deleted has an empty deletion_time and is rendered with `.Data.data` nil.
+ * Undefined: "no secret exists".
+ */
+export function secretOf404(text: string, now: Date): TemplateSecret | undefined {
+  let body: {data?: Record<string, unknown> | null; warnings?: string[] | null}
+  try {
+    body = JSON.parse(text)
+  } catch {
+    return undefined
+  }
+  const data = body?.data ?? {}
+  if (Object.keys(data).length === 0 && (body?.warnings ?? []).length === 0) return undefined
+  const metadata = data.metadata
+  if (metadata !== null && typeof metadata === 'object' && !Array.isArray(metadata)) {
+    const deletion = (metadata as {deletion_time?: unknown}).deletion_time
+    // time.Parse(time.RFC3339, …): anything else (the empty string) is "not deleted".
+    if (typeof deletion === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(deletion) && Date.parse(deletion) < now.getTime()) return undefined
+  }
+  return toTemplateSecret(body as Parameters<typeof toTemplateSecret>[0])
+}
+
 async function readSecret(config: AgentConfig, vaultUrl: string, token: string, rawPath: string): Promise<TemplateSecret | string> {
   const path = await shimKv2(config, vaultUrl, token, rawPath)
   const shownUrl = `${config.vault.address.replace(/\/+$/, '')}/v1/${path}`
@@ -207,7 +233,10 @@ async function readSecret(config: AgentConfig, vaultUrl: string, token: string, 
   try {
     const res = await fetch(`${vaultUrl.replace(/\/+$/, '')}/v1/${path}`, {headers: headers(config, token)})
     const text = await res.text()
-    if (res.status === 404) return `${what}: no secret exists at ${path}`
+    if (res.status === 404) {
+      const secret = secretOf404(text, new Date())
+      return secret ?? `${what}: no secret exists at ${path}`
+    }
     if (!res.ok) return `${what}: ${what}: ${responseError('GET', shownUrl, res.status, text)}`
     return toTemplateSecret(JSON.parse(text))
   } catch (error) {
