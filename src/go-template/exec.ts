@@ -569,6 +569,8 @@ function matchesType(value: unknown, type: ParamType): boolean {
       return isGoMap(value) && goTypeName(value) === 'map[string]interface {}'
     case 'time':
       return value instanceof GoObject && value.typeName === 'time.Time'
+    case 'sprig.certificate':
+      return value instanceof GoStruct && value.typeName === 'sprig.certificate'
     default:
       return true
   }

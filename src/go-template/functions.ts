@@ -1,7 +1,7 @@
 /** The shape of a template function: Go parameter types decide how arguments are converted and checked. */
 
 /** `value` is a reflect.Value parameter (gets missing values as-is); `any` is interface{} (gets nil for them). */
-export type ParamType = 'value' | 'any' | 'string' | 'int' | 'float64' | 'bool' | '[]string' | '[]any' | 'map' | 'time'
+export type ParamType = 'value' | 'any' | 'string' | 'int' | 'float64' | 'bool' | '[]string' | '[]any' | 'map' | 'time' | 'sprig.certificate'
 
 export const PARAM_TYPE_NAMES: Record<ParamType, string> = {
   value: 'reflect.Value',
@@ -14,6 +14,7 @@ export const PARAM_TYPE_NAMES: Record<ParamType, string> = {
   '[]any': '[]interface {}',
   map: 'map[string]interface {}',
   time: 'time.Time',
+  'sprig.certificate': 'sprig.certificate',
 }
 
 /** What a function can reach besides its arguments. */

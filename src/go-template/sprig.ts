@@ -11,6 +11,7 @@ import type {GoFunc, ParamType} from './functions.js'
 import type {GoRegexp} from './regexp.js'
 import {compileGoRegexp} from './regexp.js'
 import {empty, strval} from './sprig-cast.js'
+import {CRYPTO_SPRIG} from './sprig-crypto.js'
 import {MORE_SPRIG} from './sprig-more.js'
 import {TYPED_SPRIG} from './sprig-typed.js'
 import {goToLower, goToUpper, goTrimSpace, isGoSpace} from './unicode.js'
@@ -146,7 +147,8 @@ export function sprigFunction(name: string): GoFunc | undefined {
   return (
     own(IMPLEMENTED) ??
     own(MORE_SPRIG) ??
-    own(TYPED_SPRIG) ?? {
+    own(TYPED_SPRIG) ??
+    own(CRYPTO_SPRIG) ?? {
       params: [],
       variadic: 'any',
       call: () => {
