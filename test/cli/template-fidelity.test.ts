@@ -1,7 +1,9 @@
+import {createDecipheriv} from 'node:crypto'
 import {existsSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
+import bcryptjs from 'bcryptjs'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {VaultEmulator} from '../emulators/vault/index.js'
@@ -77,6 +79,41 @@ describe('vsi template render never shows a live secret, in any form', () => {
     expect(runs[0].stdout).toContain('│ [redacted:username]\n')
     expect(runs[1].json.result.templates[0]).toMatchObject({output: `${marker.toUpperCase()}\n${Buffer.from(marker).toString('base64')}\n${marker}\n[redacted:username]\n`, shape: {lines: 4}})
   })
+
+  it('renders hashes, hex, and sprig\'s crypto functions over the marker too: plain, --json and --debug', async () => {
+    const crypto = file(
+      'crypto.ctmpl',
+      '{{ with secret "internal/data/app" }}{{ .Data.data.password | sha256Hex }}\n{{ printf "%x" .Data.data.password }}\n' +
+        '{{ .Data.data.password | sprig_sha256sum }}\n{{ sprig_derivePassword 1 "long" .Data.data.password "user" "site" }}\n' +
+        '{{ .Data.data.password | sprig_encryptAES "k" }}\n{{ .Data.data.password | sprig_bcrypt }}\n{{ sprig_htpasswd "admin" .Data.data.password }}{{ end }}',
+    )
+    const marker = '[redacted:password]'
+    const lines = (output: string) => output.split('\n')
+    const [plain, json, real, overMarker] = await Promise.all([
+      render(crypto),
+      render(crypto, '--json', '--debug'),
+      render(crypto, '--data', file('real.json', JSON.stringify({password: PASSWORD})), '--output-file', '-'),
+      render(crypto, '--data', file('marker.json', JSON.stringify({password: marker})), '--output-file', '-'),
+    ])
+    for (const run of [real, overMarker]) expect(run.exitCode, run.stderr).toBe(0)
+    // What the real value gives through each function: none of it may appear.
+    const derived = [...DERIVED, ...lines(real.stdout).slice(0, 4), Buffer.from(PASSWORD).toString('hex')]
+    for (const run of [plain, json]) {
+      expect(run.exitCode, run.stderr).toBe(0)
+      for (const form of derived) expect(run.stdout + run.stderr).not.toContain(form)
+    }
+    const shown = lines(json.json.result.templates[0].output)
+    expect(shown.slice(0, 4)).toEqual(lines(overMarker.stdout).slice(0, 4))
+    for (const line of shown.slice(0, 4)) expect(plain.stdout).toContain(`│ ${line}\n`)
+    const sealed = Buffer.from(shown[4], 'base64')
+    const key = Buffer.alloc(32)
+    key.write('k')
+    const decipher = createDecipheriv('aes-256-cbc', key, sealed.subarray(0, 16))
+    expect(Buffer.concat([decipher.update(sealed.subarray(16)), decipher.final()]).toString()).toBe(marker)
+    expect([bcryptjs.compareSync(marker, shown[5]), bcryptjs.compareSync(PASSWORD, shown[5])]).toEqual([true, false])
+    expect(shown[6]).toMatch(/^admin:\$2a\$10\$/)
+    expect(bcryptjs.compareSync(PASSWORD, shown[6].slice('admin:'.length))).toBe(false)
+  }, 120_000)
 
   it('shows only the shape of an output computed from a value, and why', async () => {
     const decoding = file('decode.ctmpl', '{{ with secret "internal/data/app" }}{{ .Data.data.encoded | base64Decode }}{{ end }}')

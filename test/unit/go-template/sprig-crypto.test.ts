@@ -9,7 +9,7 @@ import {createPrivateKey, createPublicKey, X509Certificate} from 'node:crypto'
 import bcryptjs from 'bcryptjs'
 import {describe, expect, it} from 'vitest'
 
-import {execError, render} from './helpers.js'
+import {execError, render, syntaxError} from './helpers.js'
 
 describe('sprig_derivePassword (Master Password, scrypt N=32768 r=8 p=2)', () => {
   // Masterminds/sprig v3.3.0 crypto_test.go TestDerivePassword.
@@ -179,5 +179,11 @@ describe('sprig_randInt and sprig_shuffle', () => {
   it('shuffle keeps the runes', () => {
     const out = render('{{ sprig_shuffle "héllo wörld" }}')
     expect([...out].sort()).toEqual([...'héllo wörld'].sort())
+  })
+})
+
+describe('sprig functions consul-template leaves out (sprig.HermeticTxtFuncMap)', () => {
+  it.each(['randAlpha', 'randAlphaNum', 'randAscii', 'randNumeric', 'randBytes', 'uuidv4'])('sprig_%s is not defined, as for the agent', (name) => {
+    expect(syntaxError(`{{ sprig_${name} 5 }}`).message).toBe(`template: t:1: function "sprig_${name}" not defined`)
   })
 })
