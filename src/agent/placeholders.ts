@@ -3,6 +3,7 @@
  * that no byte derived from a live secret (not even `toUpper`, `base64Encode` or `replaceAll` of it) can reach the
  * output, while the real render still decides errors, missing keys and the output's shape.
  */
+import {goBytes} from '../go-template/index.js'
 
 /** The marker that stands for the value at `keyPath` (`password`, `nested.k`, `list.0`). */
 export function placeholder(keyPath: string): string {
@@ -34,5 +35,5 @@ export interface OutputShape {
 
 export function shapeOf(output: string): OutputShape {
   const lines = output === '' ? 0 : output.split('\n').length - (output.endsWith('\n') ? 1 : 0)
-  return {lines, bytes: Buffer.byteLength(output, 'utf8')}
+  return {lines, bytes: goBytes(output).length}
 }

@@ -1,4 +1,5 @@
 /** text/template's predefined functions (text/template/funcs.go). */
+import {fromGoBytes, goBytes} from './bytes.js'
 import {formatGoValue, sprint, sprintf, sprintln} from './fmt.js'
 import type {GoFunc} from './functions.js'
 import {GoChannel, GoInt, GoStruct, compareCodePoints, intValue, goTypeName, isGoMap, isStringMap, isStringSlice, isTrue, JsonNumber, mapEntry, NilPointer, stringSlice} from './values.js'
@@ -81,7 +82,7 @@ const le = (a: unknown, b: unknown): boolean => lt(a, b) || eq(a, b)
 function length(value: unknown): bigint {
   if (value === null || value instanceof NilPointer) throw new Error('len of nil pointer')
   if (value === undefined) throw new Error('reflect: call of reflect.Value.Type on zero Value')
-  if (typeof value === 'string' || value instanceof JsonNumber) return BigInt(Buffer.byteLength(stringOf(value), 'utf8'))
+  if (typeof value === 'string' || value instanceof JsonNumber) return BigInt(goBytes(stringOf(value)).length)
   if (Array.isArray(value)) return BigInt(value.length)
   // An unbuffered channel holds nothing until it is received from.
   if (value instanceof GoChannel) return 0n
@@ -104,7 +105,7 @@ function index(item: unknown, ...indexes: unknown[]): unknown {
   for (const rawIndex of indexes) {
     if (current === null || current instanceof NilPointer) throw new Error('index of nil pointer')
     if (typeof current === 'string' || current instanceof JsonNumber) {
-      const bytes = Buffer.from(stringOf(current), 'utf8')
+      const bytes = goBytes(stringOf(current))
       const i = indexArg(rawIndex, bytes.length)
       if (i >= bytes.length) throw new Error('reflect: string index out of range')
       current = BigInt(bytes[i])
@@ -132,7 +133,7 @@ function slice(item: unknown, ...indexes: unknown[]): unknown {
   let cap: number
   if (typeof value === 'string') {
     if (indexes.length === 3) throw new Error('cannot 3-index slice a string')
-    cap = Buffer.byteLength(value, 'utf8')
+    cap = goBytes(value).length
   } else if (Array.isArray(value)) {
     cap = value.length
   } else {
@@ -142,7 +143,7 @@ function slice(item: unknown, ...indexes: unknown[]): unknown {
   indexes.forEach((i, n) => (bounds[n] = indexArg(i, cap)))
   if (bounds[0] > bounds[1]) throw new Error(`invalid slice index: ${bounds[0]} > ${bounds[1]}`)
   if (indexes.length === 3 && bounds[1] > bounds[2]) throw new Error(`invalid slice index: ${bounds[1]} > ${bounds[2]}`)
-  if (typeof value === 'string') return Buffer.from(value, 'utf8').subarray(bounds[0], bounds[1]).toString('utf8')
+  if (typeof value === 'string') return fromGoBytes(goBytes(value).subarray(bounds[0], bounds[1]))
   const part = value.slice(bounds[0], bounds[1])
   return isStringSlice(value) ? stringSlice(part) : part
 }
@@ -191,7 +192,7 @@ export function jsEscape(text: string): string {
 /** url.QueryEscape: unreserved characters stay, space becomes '+', every other byte %XX. */
 export function queryEscape(text: string): string {
   let out = ''
-  for (const byte of Buffer.from(text, 'utf8')) {
+  for (const byte of goBytes(text)) {
     const char = String.fromCharCode(byte)
     if (/[A-Za-z0-9\-_.~]/.test(char)) out += char
     else if (char === ' ') out += '+'

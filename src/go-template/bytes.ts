@@ -71,3 +71,6 @@ export const hasInvalidUtf8 = (text: string): boolean => /[\udc80-\udcff]/.test(
 
 /** The string as Go's range, []rune and utf8 functions see it: each invalid byte is U+FFFD. */
 export const validUtf8 = (text: string): string => text.replace(/(?<![\ud800-\udbff])[\udc80-\udcff]/g, '\uFFFD')
+
+/** The same bytes, with escaped bytes that now form UTF-8 (a string printed in parts, `"\xe2\x82" "\xac"`) as text. */
+export const normalizeGoString = (text: string): string => (/[\udc80-\udcff]/.test(text) ? fromGoBytes(goBytes(text)) : text)

@@ -3,6 +3,7 @@
  * types, argument order (the piped value comes last) and error texts. Functions that need Consul, Nomad, the file
  * system or a subprocess are known (so templates using them parse) but fail when rendered.
  */
+import {goBytes} from './bytes.js'
 import {createHash, createHmac} from 'node:crypto'
 
 import {explodeMap, mergeMaps, parseYaml, scratchOf} from './consul-data.js'
@@ -291,14 +292,14 @@ const IMPLEMENTED: Record<string, GoFunc> = {
   regexMatch: fn(['string', 'string'], ([re, s]) => compileGoRegexp(str(re)).matchString(str(s))),
   regexReplaceAll: fn(['string', 'string', 'string'], ([re, replacement, s]) => compileGoRegexp(str(re)).replaceAllString(str(s), str(replacement))),
   replaceAll: fn(['string', 'string', 'string'], ([from, to, s]) => replaceAll(str(from), str(to), str(s))),
-  hmacSHA256Hex: fn(['string', 'string'], ([message, key]) => createHmac('sha256', Buffer.from(str(key), 'utf8')).update(str(message), 'utf8').digest('hex')),
+  hmacSHA256Hex: fn(['string', 'string'], ([message, key]) => createHmac('sha256', goBytes(str(key))).update(goBytes(str(message))).digest('hex')),
   parseYAML: fn(['string'], ([s]) => parseYaml(str(s))),
   explodeMap: fn(['map'], ([m]) => explodeMap(m as Record<string, unknown>)),
   mergeMap: fn(['map', 'map'], ([dst, src]) => mergeMaps(dst as Record<string, unknown>, src as Record<string, unknown>, false)),
   mergeMapWithOverride: fn(['map', 'map'], ([dst, src]) => mergeMaps(dst as Record<string, unknown>, src as Record<string, unknown>, true)),
   scratch: fn([], (_args, context) => scratchOf(context)),
-  sha256Hex: fn(['string'], ([s]) => createHash('sha256').update(str(s), 'utf8').digest('hex')),
-  md5sum: fn(['string'], ([s]) => createHash('md5').update(str(s), 'utf8').digest('hex')),
+  sha256Hex: fn(['string'], ([s]) => createHash('sha256').update(goBytes(str(s))).digest('hex')),
+  md5sum: fn(['string'], ([s]) => createHash('md5').update(goBytes(str(s))).digest('hex')),
   split: fn(['string', 'string'], ([sep, s]) => split(str(sep), str(s))),
   splitToMap: fn(['string', 'string', 'string'], ([outer, inner, s]) => splitToMap(str(outer), str(inner), str(s))),
   timestamp: fn([], timestamp, 'string'),

@@ -1,4 +1,5 @@
 /** Go's fmt package for the values a template handles: Sprint, Sprintln, Sprintf and the %v form of every value. */
+import {goBytes, hasInvalidUtf8} from './bytes.js'
 import {formatRuneU, goQuote} from './quote.js'
 import {GoChannel, GoComplex, GoInt, GoObject, GoStruct, goTypeName, intValue, isGoMap, JsonNumber, NilPointer, sortedKeys} from './values.js'
 
@@ -405,7 +406,7 @@ function formatString(value: string, verb: string, flags: Flags): string {
       return pad(goQuote(text, '"', flags.plus), flags)
     case 'x':
     case 'X': {
-      const bytes = [...Buffer.from(text, 'utf8')].map((byte) => {
+      const bytes = [...goBytes(text)].map((byte) => {
         const hex = byte.toString(16).padStart(2, '0')
         return (flags.sharp ? '0x' : '') + (verb === 'X' ? hex.toUpperCase() : hex)
       })
@@ -418,5 +419,5 @@ function formatString(value: string, verb: string, flags: Flags): string {
 
 /** strconv.CanBackquote: no backquote and no control characters other than tab. */
 function canBackquote(text: string): boolean {
-  return [...text].every((char) => char !== '`' && (char === '\t' || (char >= ' ' && char !== '\u007f')))
+  return !hasInvalidUtf8(text) && [...text].every((char) => char !== '`' && (char === '\t' || (char >= ' ' && char !== '\u007f')))
 }

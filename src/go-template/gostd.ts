@@ -1,4 +1,5 @@
 /** Pieces of Go's standard library that consul-template's functions rely on: strconv, base64, regexp, time. */
+import {fromGoBytes, goBytes} from './bytes.js'
 import {format as formatTime, utcInstant} from './gotime.js'
 import {goQuote} from './quote.js'
 
@@ -71,11 +72,11 @@ export function decodeBase64(text: string, url: boolean): string {
     bytes.push((n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff)
     if (padStart >= 0) bytes.length -= 4 - padStart
   }
-  return Buffer.from(bytes).toString('utf8')
+  return fromGoBytes(Buffer.from(bytes))
 }
 
 export function encodeBase64(text: string, url: boolean): string {
-  const encoded = Buffer.from(text, 'utf8').toString('base64')
+  const encoded = goBytes(text).toString('base64')
   return url ? encoded.replaceAll('+', '-').replaceAll('/', '_') : encoded
 }
 

@@ -1,5 +1,7 @@
 /** Go's strconv quoting and unquoting, which template error messages and string literals depend on. */
 
+import {fromGoBytes, normalizeGoString} from './bytes.js'
+
 const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S}\u0020]$/u
 
 /** unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space. */
@@ -21,12 +23,14 @@ const SIMPLE_ESCAPES: Record<string, string> = {
 /** strconv.Quote (or QuoteRune when quote is `'`); asciiOnly gives QuoteToASCII. */
 export function goQuote(text: string, quote: '"' | "'" = '"', asciiOnly = false): string {
   let out = quote
-  for (const char of text) {
+  for (const char of normalizeGoString(text)) {
     const code = char.codePointAt(0)!
     if (char === quote) out += '\\' + char
     else if (SIMPLE_ESCAPES[char]) out += SIMPLE_ESCAPES[char]
     else if (isPrint(char) && !(asciiOnly && code > 0x7e)) out += char
     else if (code < 0x80) out += '\\x' + hex(code, 2)
+    // A byte that is not UTF-8 (see bytes.ts) is written as Go writes it; other lone surrogates cannot come from Go.
+    else if (code >= 0xdc80 && code <= 0xdcff) out += '\\x' + hex(code - 0xdc00, 2)
     else if (code >= 0xd800 && code <= 0xdfff) out += '\\ufffd'
     else if (code < 0x10000) out += '\\u' + hex(code, 4)
     else out += '\\U' + hex(code, 8)
@@ -89,7 +93,7 @@ export function unquoteChar(text: string, quote: string): {value: number; tail: 
   throw new UnquoteError()
 }
 
-/** strconv.Unquote for "..." and `...` literals. \x escapes denote bytes, so they are decoded as UTF-8. */
+/** strconv.Unquote for "..." and `...` literals. \x and octal escapes denote bytes, which need not be UTF-8. */
 export function unquote(literal: string): string {
   const quote = literal[0]
   if (literal.length < 2 || literal[literal.length - 1] !== quote) throw new UnquoteError()
@@ -108,5 +112,5 @@ export function unquote(literal: string): string {
     else bytes.push(...Buffer.from(String.fromCodePoint(value), 'utf8'))
     rest = tail
   }
-  return Buffer.from(bytes).toString('utf8')
+  return fromGoBytes(Buffer.from(bytes))
 }

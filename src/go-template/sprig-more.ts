@@ -3,6 +3,7 @@
  * the goutils/path helpers they call), as consul-template offers them under `sprig_`. Go's panics inside them
  * become the call's error, as text/template reports them.
  */
+import {fromGoBytes, goBytes} from './bytes.js'
 import {createHash} from 'node:crypto'
 
 import {encodeJson} from './encode.js'
@@ -20,8 +21,8 @@ const str = (value: unknown): string => value as string
 const int = (value: unknown): number => Number(value as bigint)
 
 /** A Go string is bytes: sprig's trunc and substr cut UTF-8 bytes. */
-const utf8 = (text: string): Buffer => Buffer.from(text, 'utf8')
-const byteSlice = (text: string, start: number, end?: number): string => utf8(text).subarray(start, end).toString('utf8')
+const utf8 = (text: string): Buffer => goBytes(text)
+const byteSlice = (text: string, start: number, end?: number): string => fromGoBytes(utf8(text).subarray(start, end))
 
 /** Slices and arrays as reflect sees them; the error names the kind (`Cannot find first on type string`). */
 function asList(value: unknown, what: string): unknown[] {

@@ -3,6 +3,7 @@
  * (consul-template template/template.go). Only these names exist; the ones implemented below run as sprig's do
  * (Masterminds/sprig v3 strings.go, regex.go, defaults.go, list.go), the others are known but refused.
  */
+import {goBytes} from './bytes.js'
 import {createHash} from 'node:crypto'
 
 import {encodeJson} from './encode.js'
@@ -102,9 +103,9 @@ const IMPLEMENTED: Record<string, GoFunc> = {
   nospace: fn(['string'], ([s]) => [...str(s)].filter((char) => !isGoSpace(char)).join('')),
   quote: fn([], (args) => present(args).map((arg) => sprintf('%q', [strval(arg)])).join(' '), 'any'),
   squote: fn([], (args) => present(args).map((arg) => `'${strval(arg)}'`).join(' '), 'any'),
-  b64enc: fn(['string'], ([s]) => Buffer.from(str(s), 'utf8').toString('base64')),
-  sha256sum: fn(['string'], ([s]) => createHash('sha256').update(str(s), 'utf8').digest('hex')),
-  sha1sum: fn(['string'], ([s]) => createHash('sha1').update(str(s), 'utf8').digest('hex')),
+  b64enc: fn(['string'], ([s]) => goBytes(str(s)).toString('base64')),
+  sha256sum: fn(['string'], ([s]) => createHash('sha256').update(goBytes(str(s))).digest('hex')),
+  sha1sum: fn(['string'], ([s]) => createHash('sha1').update(goBytes(str(s))).digest('hex')),
   default: fn(['any'], ([fallback, ...given]) => (given.length === 0 || empty(given[0]) ? fallback : given[0]), 'any'),
   empty: fn(['any'], ([v]) => empty(v)),
   ternary: fn(['any', 'any', 'bool'], ([whenTrue, whenFalse, condition]) => (condition ? whenTrue : whenFalse)),

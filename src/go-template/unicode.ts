@@ -3,6 +3,8 @@
  * Unicode's simple case mappings: no special casing (`straße` → `STRAßE`), no final sigma, `İ` lowers to `i`.
  */
 
+import {normalizeGoString} from './bytes.js'
+
 /** unicode.IsSpace: the ASCII spaces, U+0085, U+00A0 and the Z category's space separators. */
 const GO_SPACE = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/
 
@@ -25,7 +27,12 @@ const SIMPLE_LOWER: Record<string, string> = {'\u0130': 'i'}
 
 function mapRunes(text: string, full: (char: string) => string, simple: Record<string, string> = {}): string {
   let out = ''
-  for (const char of text) {
+  for (const char of normalizeGoString(text)) {
+    // strings.Map decodes an invalid byte as utf8.RuneError and writes that (bytes.ts keeps such bytes as U+DCxx).
+    if (char >= '\udc80' && char <= '\udcff') {
+      out += '\uFFFD'
+      continue
+    }
     const mapped = simple[char] ?? full(char)
     // A rune without a one-rune mapping stays as it is (unicode.ToUpper('ß') is 'ß').
     out += [...mapped].length === 1 ? mapped : char

@@ -1,3 +1,4 @@
+import {goBytes} from '../go-template/index.js'
 import type {TemplatePreview} from '../agent/render.js'
 import {previewPassed} from '../agent/render.js'
 import {color} from '../output/terminal.js'
@@ -58,7 +59,7 @@ export function renderTemplateReport(result: TemplateRenderResult, outputFile?: 
   const failed = result.templates.filter((preview) => !previewPassed(preview)).length
   lines.push('', `${result.templates.length} template${result.templates.length === 1 ? '' : 's'} from ${result.source}: ${failed === 0 ? 'all render' : `${failed} with problems`}`)
   const written = result.templates[0]?.output
-  if (outputFile !== undefined) lines.push(written === undefined ? `Nothing written to ${outputFile}: the template does not render.` : `Wrote ${outputFile} (${Buffer.byteLength(written, 'utf8')} bytes).`)
+  if (outputFile !== undefined) lines.push(written === undefined ? `Nothing written to ${outputFile}: the template does not render.` : `Wrote ${outputFile} (${goBytes(written).length} bytes).`)
   if (result.masked) lines.push(color.dim('Values read from Vault are shown as [redacted:KEY]; --show-secrets prints them.'))
   return lines.join('\n')
 }

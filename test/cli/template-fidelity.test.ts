@@ -224,6 +224,17 @@ describe('vsi template render writes what Vault Agent writes', () => {
     expect(existsSync(target)).toBe(false)
   })
 
+  it('--output-file writes bytes that are not UTF-8 as the agent does (base64Decode of binary, \\x escapes)', async () => {
+    const binary = Buffer.from([0x00, 0xff, 0xfe, 0x80, 0x41, 0xc3])
+    const data = file('binary.json', JSON.stringify({blob: binary.toString('base64')}))
+    const template = file('binary.tmpl', '{{ with secret "kv/data/b" }}{{ .Data.data.blob | base64Decode }}{{ end }}{{ "\\xa9|" }}{{ slice "é" 0 1 }}')
+    const target = path.join(dir, 'binary.out')
+    const result = await render(template, '--data', data, '--output-file', target)
+    expect(result.exitCode, result.stderr).toBe(0)
+    expect(readFileSync(target)).toEqual(Buffer.concat([binary, Buffer.from([0xa9, 0x7c, 0xc3])]))
+    expect(result.stdout).toContain(`Wrote ${target} (9 bytes).`)
+  })
+
   it('reads env from --env only', async () => {
     const template = file('env.tmpl', '{{ env "APP_MODE" }}|{{ env "HOME" }}|{{ envOrDefault "NOPE" "dflt" }}')
     const result = await render(template, '--data', file('e.json', '{}'), '--env', 'APP_MODE=prod', '--output-file', '-')

@@ -9,6 +9,7 @@ import {kubeFlags, vaultFlags} from '../../cli/flags.js'
 import {stderrNotice} from '../../cli/notice.js'
 import {checkOutputFormat, outputFileFlag, outputFormatFlag, outputFormatIn} from '../../cli/output-flags.js'
 import {usageError, VsiError} from '../../errors.js'
+import {goBytes} from '../../go-template/index.js'
 import {writeFileAtomic} from '../../output/files.js'
 import {readStdin} from '../../stdin.js'
 import {loadTemplateInput} from '../../template-preview/input.js'
@@ -131,10 +132,11 @@ Exit codes: 0 every template renders with every key present, 1 a template has a 
     }
     if (outputFile === '-') {
       const output = result.templates[0].output
-      if (output !== undefined) process.stdout.write(output)
+      // The agent writes Go's bytes, which need not be UTF-8 (base64Decode, \x escapes, slices).
+      if (output !== undefined) process.stdout.write(goBytes(output))
     } else {
       if (outputFile !== undefined && result.templates[0].output !== undefined) {
-        await writeFileAtomic(outputFile, result.templates[0].output)
+        await writeFileAtomic(outputFile, goBytes(result.templates[0].output))
       }
       if (!this.jsonEnabled()) this.log(renderTemplateReport(result, outputFile))
     }
