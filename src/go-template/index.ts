@@ -4,7 +4,7 @@
  */
 export type {FieldReference, SecretCall} from './analysis.js'
 export {fieldReferences, secretCalls} from './analysis.js'
-export {goBytes} from './bytes.js'
+export {fromGoBytes, goBytes} from './bytes.js'
 export {TemplateExecError, TemplateSyntaxError} from './errors.js'
 export {formatGoValue} from './fmt.js'
 export type {ParsedTemplate, RenderContext, TemplateParseOptions} from './template.js'

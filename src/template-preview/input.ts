@@ -7,6 +7,7 @@ import {inputKindOf, podTemplatesFromManifest} from '../annotations/manifest.js'
 import {hasInjectorAnnotations, injectionSpec} from '../annotations/injection.js'
 import type {AgentTemplate} from '../annotations/templates.js'
 import {inputError, usageError} from '../errors.js'
+import {fromGoBytes} from '../go-template/index.js'
 import type {KubeClient} from '../kube/client.js'
 import {formatRef, parseTargetRef} from '../kube/workload.js'
 
@@ -56,13 +57,15 @@ export async function loadTemplateInput(source: string, options: InputOptions): 
   if (source === '-' || existsSync(source)) {
     const label = source === '-' ? 'stdin' : source
     let text: string
+    // A template file is Go's bytes: the agent writes bytes that are not UTF-8 as they are (a manifest is UTF-8).
+    let bytes: Buffer | undefined
     try {
-      text = source === '-' ? await options.readStdin() : await readFile(source, 'utf8')
+      text = source === '-' ? await options.readStdin() : (bytes = await readFile(source)).toString('utf8')
     } catch (error) {
       throw inputError(`cannot read ${label}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
     }
     const kind = options.as ?? inputKindOf(text, label)
-    return {source: label, templates: kind === 'manifest' ? fromManifest(text, label) : fromTemplateText(text, label)}
+    return {source: label, templates: kind === 'manifest' ? fromManifest(text, label) : fromTemplateText(bytes ? fromGoBytes(bytes) : text, label)}
   }
   if (!source.includes('/') || /\.(ya?ml|json|tpl|tmpl|ctmpl)$/i.test(source)) {
     throw usageError(`${source}: no such file`, 'Give a manifest, patch or template file, or a workload such as deployment/NAME.')

@@ -235,6 +235,15 @@ describe('vsi template render writes what Vault Agent writes', () => {
     expect(result.stdout).toContain(`Wrote ${target} (9 bytes).`)
   })
 
+  it('--output-file keeps bytes of the template file that are not UTF-8', async () => {
+    const template = path.join(dir, 'latin1.tmpl')
+    writeFileSync(template, Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x20, 0x7b, 0x7b, 0x20, 0x31, 0x20, 0x7d, 0x7d, 0xff]))
+    const target = path.join(dir, 'latin1.out')
+    const result = await render(template, '--data', file('none.json', '{}'), '--output-file', target)
+    expect(result.exitCode, result.stderr).toBe(0)
+    expect(readFileSync(target)).toEqual(Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x20, 0x31, 0xff]))
+  })
+
   it('reads env from --env only', async () => {
     const template = file('env.tmpl', '{{ env "APP_MODE" }}|{{ env "HOME" }}|{{ envOrDefault "NOPE" "dflt" }}')
     const result = await render(template, '--data', file('e.json', '{}'), '--env', 'APP_MODE=prod', '--output-file', '-')
