@@ -9,7 +9,8 @@ import type {DoctorCheck} from '../types.js'
 
 const on = linkChecks('secrets')
 
-function secretCheck(lookup: SecretLookup): DoctorCheck {
+/** The check for one secret the agent reads, from what Vault answered for it. */
+export function secretCheck(lookup: SecretLookup): DoctorCheck {
   const path = lookup.path
   const where = lookup.apiPath === lookup.path ? path : `${path} (read at ${lookup.apiPath})`
   switch (lookup.state) {
@@ -18,9 +19,18 @@ function secretCheck(lookup: SecretLookup): DoctorCheck {
       const values = (lookup.kvVersion === 2 ? data?.data : data) as Record<string, unknown> | undefined
       return on.pass('secret', `${where}: kv v${lookup.kvVersion}, keys ${Object.keys(values ?? {}).sort().join(', ') || '(none)'}`, path)
     }
+    case 'destroyed':
+      // consul-template (dependency/vault_read.go deletedKVv2) lets a destroyed version that was never deleted
+      // through: the agent renders it with .Data.data nil, so it does not retry; the template check says what it writes.
+      return on.warn(
+        'secret',
+        'secret-missing',
+        `${lookup.problem}: the default template writes "data: <nil>", a template reading .Data.data fails`,
+        'Write a new version (vault kv put) or point the annotation at a live secret.',
+        path,
+      )
     case 'missing':
     case 'deleted':
-    case 'destroyed':
       return on.fail(
         'secret',
         'secret-missing',
