@@ -168,6 +168,15 @@ describe('sprig_genCA, sprig_genSelfSignedCert, sprig_genSignedCert (and their W
   }, 60_000)
 })
 
+describe('sprig_adler32sum, sprig_sha1sum, sprig_sha256sum', () => {
+  it('hash the string\'s bytes as Go does (adler32 values from go1.19.8 hash/adler32)', () => {
+    expect(render('{{ sprig_adler32sum "abc" }} {{ sprig_adler32sum "héllo" }}')).toBe('38600999 192152348')
+    expect(render('{{ sprig_sha1sum "abc" }} {{ sprig_sha256sum "\\xff" }}')).toBe(
+      'a9993e364706816aba3e25717850c26c9cd0d89d a8100ae6aa1940d0b663bb31cd466142ebbdbd5187131b92d93818987832eb89',
+    )
+  })
+})
+
 describe('sprig_randInt and sprig_shuffle', () => {
   it('randInt gives an int in [min, max) and panics as math/rand.Intn on an empty range', () => {
     const values = render('{{ range sprig_until 200 }}{{ sprig_randInt 3 6 }}{{ end }}|{{ printf "%T" (sprig_randInt 0 1) }}').split('|')
