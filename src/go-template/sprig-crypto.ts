@@ -317,8 +317,9 @@ function createCertificate(template: CertTemplate, signee: PrivateKey, parent: P
     extension('2.5.29.37', false, sequence(oid('1.3.6.1.5.5.7.3.1'), oid('1.3.6.1.5.5.7.3.2'))),
     extension('2.5.29.19', true, sequence(...(template.isCA ? [der(TAG.boolean, Buffer.from([0xff]))] : []))),
   ]
-  // A CA without a SubjectKeyId gets the SHA-1 of its public key; a certificate names its issuer's.
-  if (template.isCA) extensions.push(extension('2.5.29.14', false, der(TAG.octetString, createHash('sha1').update(keyBits).digest())))
+  // A CA without a SubjectKeyId gets the first 160 bits of the SHA-256 of its public key (Go 1.25+, go.dev/issue/71746;
+  // earlier Go took SHA-1; Vault 2.x is built with a newer Go); a certificate names its issuer's.
+  if (template.isCA) extensions.push(extension('2.5.29.14', false, der(TAG.octetString, createHash('sha256').update(keyBits).digest().subarray(0, 20))))
   if (parent !== 'self' && !issuer.equals(subject) && parent.subjectKeyId) extensions.push(extension('2.5.29.35', false, sequence(implicit(0, parent.subjectKeyId))))
   if (template.dnsNames.length > 0 || template.ips.length > 0) {
     const names = [...template.dnsNames.map((name) => implicit(2, Buffer.from(name, 'latin1'))), ...template.ips.map((ip) => implicit(7, ip))]
