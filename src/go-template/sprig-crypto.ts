@@ -6,9 +6,9 @@
  */
 import {createCipheriv, createDecipheriv, createHash, createHmac, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, randomInt, scryptSync, sign, X509Certificate} from 'node:crypto'
 import type {KeyObject} from 'node:crypto'
+import {createRequire} from 'node:module'
+import type * as BcryptModule from 'bcryptjs'
 import {isIPv4, isIPv6} from 'node:net'
-
-import bcryptjs from 'bcryptjs'
 
 import {fromGoBytes, goBytes, validUtf8} from './bytes.js'
 import {bitString, children, der, explicit, implicit, integer, oid, readElement, sequence, TAG, unsigned} from './der.js'
@@ -108,12 +108,17 @@ function decryptAES(password: string, crypt64: string): string {
 
 // ---------- bcrypt (golang.org/x/crypto/bcrypt at DefaultCost 10, $2a$) ----------
 
+/** bcryptjs, loaded on first use (template functions are synchronous, so through require, not import()). */
+type Bcrypt = typeof BcryptModule
+let bcryptjs: Bcrypt | undefined
+const bcryptLibrary = (): Bcrypt => (bcryptjs ??= createRequire(import.meta.url)('bcryptjs') as Bcrypt)
+
 function bcrypt(input: string): string {
   const password = goBytes(input)
   if (password.length > 72) return 'failed to encrypt string with bcrypt: bcrypt: password length exceeds 72 bytes'
   // bcryptjs writes $2b$ salts; Go writes $2a$, which hashes the same for passwords up to 72 bytes.
-  const salt = bcryptjs.genSaltSync(10).replace(/^\$2b\$/, '$2a$')
-  return bcryptjs.hashSync(input, salt)
+  const salt = bcryptLibrary().genSaltSync(10).replace(/^\$2b\$/, '$2a$')
+  return bcryptLibrary().hashSync(input, salt)
 }
 
 // ---------- keys ----------
