@@ -3,8 +3,8 @@ import tseslint from 'typescript-eslint'
 
 // The layers of src/ (docs/architecture.md): each folder imports only from the layers below it.
 const FEATURES = ['patch', 'lint', 'setup', 'verify', 'doctor', 'template-preview', 'install']
-/** What the features build on: the injector model, the agent, Vault, Kubernetes and process access, the Go template engine. */
-const MODEL = ['annotations', 'agent', 'vault', 'kube', 'exec', 'go-template']
+/** What the features build on: the injector model, the agent, Vault, Kubernetes and process access, the Go template engine, GitOps outputs. */
+const MODEL = ['annotations', 'agent', 'vault', 'kube', 'exec', 'go-template', 'gitops']
 const TOP = ['commands', 'cli']
 
 // Commands that must start fast never import the heavy clients at the top level; they load them in run().
@@ -48,6 +48,14 @@ const layers = [
       folders([...TOP, ...FEATURES], 'src/annotations is below the features and commands: it may not import them.'),
       // Types (a KV version) are shared knowledge; code that talks to Vault or the cluster is not.
       {...folders(['agent', 'vault', 'kube', 'exec'], 'The injector model is pure: it reads annotations and pod specs, it does not talk to Vault or the cluster.'), allowTypeImports: true},
+      terminal,
+    ],
+  ),
+  restrict(
+    ['src/gitops/**/*.ts'],
+    [
+      folders([...TOP, ...FEATURES], 'src/gitops is below the features and commands: it may not import them.'),
+      folders(['agent', 'vault', 'kube', 'exec'], 'GitOps outputs are text made from annotations: they do not talk to Vault or the cluster.'),
       terminal,
     ],
   ),

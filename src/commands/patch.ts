@@ -3,8 +3,8 @@ import {Flags} from '@oclif/core'
 import {VsiCommand} from '../cli/base-command.js'
 import {applyFlags} from '../cli/flags.js'
 import {checkOutputFormat, outputFileFlag, outputFormatFlag, recursiveFlag} from '../cli/output-flags.js'
-import type {Emit} from '../patch/emit.js'
-import {EMITS, OUTPUT_FORMATS} from '../patch/emit.js'
+import type {Emit} from '../gitops/emit.js'
+import {EMITS, OUTPUT_FORMATS} from '../gitops/emit.js'
 import {DEFAULT_PATCH_FILE, DEFAULT_VALUES_FILE, runPatch, type PatchResult} from '../patch/run.js'
 
 const many = {multiple: true, multipleNonGreedy: true} as const

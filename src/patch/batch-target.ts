@@ -1,6 +1,6 @@
 import {usageError} from '../errors.js'
 import type {BatchTarget} from './batch.js'
-import type {OutputFormat} from './emit.js'
+import type {OutputFormat} from '../gitops/emit.js'
 
 export interface BatchTargetFlags {
   filename?: string[]

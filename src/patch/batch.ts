@@ -4,8 +4,8 @@ import {parseAllDocuments} from 'yaml'
 
 import {isListKind, WORKLOAD_KINDS} from '../annotations/workload-kinds.js'
 import {inputError, usageError} from '../errors.js'
-import type {OutputFormat} from './emit.js'
-import {asJson} from './emit.js'
+import type {OutputFormat} from '../gitops/emit.js'
+import {asJson} from '../gitops/emit.js'
 import type {ManifestText, PatchedManifest} from './manifests.js'
 import {patchManifest} from './manifests.js'
 

@@ -7,7 +7,7 @@ import {inputError, usageError} from '../errors.js'
 import type {KvVersion} from '../vault/mounts.js'
 import {key, SECRET_BASE, secretNameProblem, TEMPLATE_BASE} from './keys.js'
 import {annotationSecretPath} from './kv.js'
-import {patchYaml} from './yaml-text.js'
+import {patchYaml} from '../output/yaml-text.js'
 
 export interface SecretRequest {
   /** The file under /vault/secrets: NAME in `agent-inject-secret-NAME`. */

@@ -2,7 +2,7 @@ import type {Document, Pair, YAMLMap} from 'yaml'
 import {isMap, isScalar, Scalar} from 'yaml'
 
 import type {DocumentPath} from './yaml-document.js'
-import {annotationLines, doubleQuoted, nestedLines} from './yaml-text.js'
+import {annotationLines, doubleQuoted, nestedLines} from '../output/yaml-text.js'
 
 /** Replace source[start, end) with text. */
 export interface TextEdit {

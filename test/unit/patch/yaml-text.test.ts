@@ -1,7 +1,7 @@
 import {parse} from 'yaml'
 import {describe, expect, it} from 'vitest'
 
-import {doubleQuoted, patchYaml} from '../../../src/patch/yaml-text.js'
+import {doubleQuoted, patchYaml} from '../../../src/output/yaml-text.js'
 
 const PATH = ['spec', 'template', 'metadata', 'annotations']
 

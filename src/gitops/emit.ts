@@ -4,7 +4,7 @@
  */
 import {annotationPatch, annotationPathOf, WORKLOAD_KINDS} from '../annotations/workload-kinds.js'
 import {usageError} from '../errors.js'
-import {nestedLines} from './yaml-text.js'
+import {nestedLines} from '../output/yaml-text.js'
 
 export const EMITS = ['patch', 'kustomize', 'helm-values'] as const
 export type Emit = (typeof EMITS)[number]
