@@ -35,6 +35,9 @@ const API_VERSIONS: Readonly<Record<string, string>> = {
   PodTemplate: 'v1',
 }
 
+/** The group/version of a kind vsi patches (`apps/v1` for a Deployment). */
+export const apiVersionOf = (kind: string): string => API_VERSIONS[kind]
+
 /** kubectl's short names (`kubectl api-resources`), besides the singular and plural. */
 const SHORT_NAMES: Readonly<Record<string, string>> = {deploy: 'Deployment', sts: 'StatefulSet', ds: 'DaemonSet', rs: 'ReplicaSet', rc: 'ReplicationController', cj: 'CronJob', po: 'Pod'}
 
