@@ -5,6 +5,7 @@ import {parseAssignment} from '../assignment.js'
 import {VsiCommand} from '../cli/base-command.js'
 import {lazyKube} from '../cli/connections.js'
 import {kubeFlags} from '../cli/flags.js'
+import {outputFileFlag} from '../cli/output-flags.js'
 import {usageError} from '../errors.js'
 import {canPrompt} from '../output/terminal.js'
 import {parseWorkloadRef} from '../kube/workload.js'
@@ -26,11 +27,13 @@ With --from, the app is read from the workload's pod-template annotations (role,
 
   static override examples = [
     {description: 'The tutorial app:', command: '<%= config.bin %> <%= command.id %> --app internal-app --workload deployment/orgchart --secret database-config.txt=internal/database/config'},
-    {description: 'From a live workload, to stdout:', command: '<%= config.bin %> <%= command.id %> --from deployment/orgchart -f -'},
+    {description: 'From a live workload, to stdout:', command: '<%= config.bin %> <%= command.id %> --from deployment/orgchart --output-file -'},
   ]
 
   static override flags = {
-    file: Flags.string({char: 'f', description: 'The file to write ("-": stdout).', default: 'vsi.yaml'}),
+    'output-file': {...outputFileFlag('The file to write, or - for stdout [default: vsi.yaml].')},
+    // -f names a file vsi reads (as in kubectl and every other vsi command), never the one init writes.
+    file: Flags.string({char: 'f', hidden: true}),
     force: Flags.boolean({description: 'Overwrite an existing file.'}),
     from: Flags.string({description: 'Read the app from this injected workload (deployment/NAME, statefulset/NAME, daemonset/NAME).', exclusive: ['app', 'secret', 'workload']}),
     app: Flags.string({description: 'App name (Vault role and policy, default service account).'}),
@@ -43,10 +46,14 @@ With --from, the app is read from the workload's pod-template annotations (role,
   }
 
   async run(): Promise<InitResult> {
-    const {flags} = await this.parse(Init)
+    const {flags: parsed} = await this.parse(Init)
+    if (parsed.file !== undefined) {
+      throw usageError(`-f names a file to read (as in kubectl and vsi plan -f); vsi init writes its file with --output-file ${parsed.file}`, 'Write with --output-file FILE, or --output-file - for stdout.')
+    }
+    const flags = {...parsed, file: parsed['output-file'] ?? 'vsi.yaml'}
     // Before any question or cluster read: an existing file is kept unless --force.
     if (flags.file !== '-' && !flags.force && (await access(flags.file).then(() => true, () => false))) {
-      throw usageError(`${flags.file} exists`, 'Add --force to overwrite it, or write elsewhere with -f.')
+      throw usageError(`${flags.file} exists`, 'Add --force to overwrite it, or write elsewhere with --output-file FILE.')
     }
     const kvPath = trimSlashes(flags['kv-path'])
     let authPath = trimSlashes(flags['auth-path'])

@@ -1,4 +1,4 @@
-import {mkdtempSync, readFileSync} from 'node:fs'
+import {mkdtempSync, readdirSync, readFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
@@ -40,17 +40,30 @@ describe('vsi init', () => {
   })
 
   it('refuses a secret path outside the KV engine with the same message as plan', async () => {
-    const result = await runVsi(['init', '--app', 'web', '--secret', 'web.txt=secret/web', '-f', '-'], {cwd: dir})
+    const result = await runVsi(['init', '--app', 'web', '--secret', 'web.txt=secret/web', '--output-file', '-'], {cwd: dir})
     expect(result.exitCode).toBe(2)
     expect(result.stderr).toContain('apps[0].secrets[0].path: secret/web is not under the KV engine internal/')
   })
 
   it('reads the app from an injected workload (--from), taking KV v2 data/ out of the paths', async () => {
-    const result = await runVsi(['init', '--from', 'deployment/orgchart', '-f', '-', '--kubeconfig', kubeconfig], {cwd: dir})
+    const result = await runVsi(['init', '--from', 'deployment/orgchart', '--output-file', '-', '--kubeconfig', kubeconfig], {cwd: dir})
     expect(result.exitCode, result.stderr).toBe(0)
     expect(result.stdout).toContain('  - name: internal-app\n    namespace: default\n    workloads:\n      - deployment/orgchart\n    secrets:\n      - file: database-config.txt\n        path: internal/database/config\n        format: template\n')
-    const none = await runVsi(['init', '--from', 'deployment/vault-agent-injector', '-f', '-', '--kubeconfig', kubeconfig], {cwd: dir})
+    const none = await runVsi(['init', '--from', 'deployment/vault-agent-injector', '--output-file', '-', '--kubeconfig', kubeconfig], {cwd: dir})
     expect(none.exitCode).toBe(2)
     expect(none.stderr).toContain('has no vault.hashicorp.com/agent-inject-secret-* annotations')
+  })
+
+  it('writes to --output-file FILE; -f (a file to read, as in kubectl) is refused pointing at --output-file, nothing written', async () => {
+    const own = mkdtempSync(path.join(tmpdir(), 'vsi-init-out-'))
+    const args = ['init', '--app', 'web', '--secret', 'web.txt=internal/web/config']
+    const written = await runVsi([...args, '--output-file', 'apps.yaml'], {cwd: own})
+    expect(written.exitCode, written.stderr).toBe(0)
+    expect(written.stdout).toBe('Wrote apps.yaml (app web). Next: vsi plan -f apps.yaml')
+    expect(readFileSync(path.join(own, 'apps.yaml'), 'utf8')).toContain('  - name: web\n')
+    const refused = await runVsi([...args, '-f', 'other.yaml'], {cwd: own})
+    expect(refused.exitCode).toBe(2)
+    expect(refused.stderr).toContain('Error: -f names a file to read (as in kubectl and vsi plan -f); vsi init writes its file with --output-file other.yaml')
+    expect(readdirSync(own)).toEqual(['apps.yaml'])
   })
 })
