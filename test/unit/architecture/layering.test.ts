@@ -23,6 +23,14 @@ describe('the layering rule', () => {
     expect(await restricted('src/annotations/x.ts', "import {connectKube} from '../kube/client.js'")).toHaveLength(1)
   })
 
+  it('keeps the GitOps emitters below the features, and pure: the patch feature and the vsi.yaml engine both use them', async () => {
+    expect(await restricted('src/gitops/x.ts', "import {buildPatch} from '../patch/build.js'")).toHaveLength(1)
+    expect(await restricted('src/gitops/x.ts', "import {connectKube} from '../kube/client.js'")).toHaveLength(1)
+    expect(await restricted('src/gitops/x.ts', "import {annotationPatch} from '../annotations/workload-kinds.js'")).toEqual([])
+    expect(await restricted('src/setup/x.ts', "import {kustomizePatch} from '../gitops/emit.js'")).toEqual([])
+    expect(await restricted('src/patch/x.ts', "import {helmValues} from '../gitops/emit.js'")).toEqual([])
+  })
+
   it('lets a feature use the injector model and the access layers', async () => {
     expect(await restricted('src/doctor/x.ts', "import {injectionSpec} from '../annotations/injection.js'\nimport {readAgentError} from '../agent/agent-log.js'")).toEqual([])
   })
