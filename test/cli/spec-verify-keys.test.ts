@@ -1,7 +1,7 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import type {KubeObject} from '../emulators/kube/index.js'
 import {runVsi} from '../helpers/cli.js'
+import {RENDERED_FILE as FILE, renderingDeployment} from '../helpers/rendered-deployment.js'
 import {specFolder} from '../helpers/spec-files.js'
 import {startVaultWorld, type VaultWorld} from '../helpers/vault-world.js'
 
@@ -10,7 +10,6 @@ import {startVaultWorld, type VaultWorld} from '../helpers/vault-world.js'
  * Vault once for all apps, as `vsi verify --expect-keys` does for one workload: a value holding ` password:` does not
  * pass for a password key the secret does not have.
  */
-const FILE = '/vault/secrets/database-config.txt'
 const {write} = specFolder('vsi-spec-verify-keys-')
 const specFile = write(
   'vsi.yaml',
@@ -35,31 +34,7 @@ apps:
 )
 let world: VaultWorld
 
-/** What Vault Agent's default template renders for a KV v2 secret: Go's fmt prints each map with its keys sorted. */
-function goRendering(data: Record<string, string>): string {
-  const map = (entries: Array<[string, string]>) => `map[${entries.map(([key, value]) => `${key}:${value}`).join(' ')}]`
-  const sorted = Object.entries(data).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-  return `data: ${map(sorted)}\nmetadata: ${map([['created_time', '2026-12-06T03:00:00.1Z'], ['custom_metadata', '<nil>'], ['deletion_time', ''], ['destroyed', 'false'], ['version', '1']])}\n`
-}
-
-/** A deployment whose pods render the KV v2 secret `path` (written with `data`) to database-config.txt. */
-async function deployment(name: string, data: Record<string, string>): Promise<void> {
-  const written = await world.vaultRequest('POST', `internal/data/${name}`, {data})
-  expect(written.status).toBe(200)
-  const copy: KubeObject = structuredClone(world.kube.store.get('Deployment', 'default', 'orgchart')!)
-  copy.metadata = {name, namespace: 'default', labels: {app: name}}
-  copy.spec.selector = {matchLabels: {app: name}}
-  copy.spec.template.metadata = {
-    labels: {app: name},
-    annotations: {'vault.hashicorp.com/agent-inject': 'true', 'vault.hashicorp.com/role': name, 'vault.hashicorp.com/agent-inject-secret-database-config.txt': `internal/data/${name}`},
-  }
-  delete copy.status
-  world.kube.store.create(copy)
-  await world.kube.settle()
-  for (const pod of world.kube.store.list('pods', 'default').filter((p) => p.metadata.labels?.app === name && !p.metadata.deletionTimestamp)) {
-    world.kube.setRenderedFile('default', pod.metadata.name, 'orgchart', FILE, goRendering(data))
-  }
-}
+const deployment = (name: string, data: Record<string, string>) => renderingDeployment(world, {name, path: name, role: name, data})
 
 const verify = (env: Record<string, string>, json = true) => runVsi(['verify', '-f', specFile, '--timeout', '30s', ...(json ? ['--json'] : [])], {env})
 const expectChecks = (run: Awaited<ReturnType<typeof runVsi>>) =>

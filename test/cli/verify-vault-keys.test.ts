@@ -1,7 +1,7 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import type {KubeObject} from '../emulators/kube/index.js'
 import {runVsi} from '../helpers/cli.js'
+import {RENDERED_FILE as FILE, renderingDeployment} from '../helpers/rendered-deployment.js'
 import {startVaultWorld, type VaultWorld} from '../helpers/vault-world.js'
 
 /**
@@ -9,41 +9,10 @@ import {startVaultWorld, type VaultWorld} from '../helpers/vault-world.js'
  * brackets: with Vault reachable, the secret's own key set is read from Vault and used to read the map; without it,
  * the expected keys alone.
  */
-const FILE = '/vault/secrets/database-config.txt'
 let world: VaultWorld
 
-/**
- * What Vault Agent's default template renders for a KV v2 secret: `{{ range $k, $v := .Data }}{{ $k }}: {{ $v }}\n{{ end }}`
- * over {data, metadata}, each map printed by Go's fmt with its keys in byte order (`map[k1:v1 k2:v2]`).
- */
-function goRendering(data: Record<string, string>): string {
-  const map = (entries: Array<[string, string]>) => `map[${entries.map(([key, value]) => `${key}:${value}`).join(' ')}]`
-  const sorted = Object.entries(data).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-  return `data: ${map(sorted)}\nmetadata: ${map([['created_time', '2026-12-06T03:00:00.1Z'], ['custom_metadata', '<nil>'], ['deletion_time', ''], ['destroyed', 'false'], ['version', '1']])}\n`
-}
-
 /** A deployment whose pods render `path` (a KV v2 secret written with `data`) to database-config.txt. */
-async function deployment(name: string, path: string, data: Record<string, string>): Promise<void> {
-  const written = await world.vaultRequest('POST', `internal/data/${path}`, {data})
-  expect(written.status).toBe(200)
-  const copy: KubeObject = structuredClone(world.kube.store.get('Deployment', 'default', 'orgchart')!)
-  copy.metadata = {name, namespace: 'default', labels: {app: name}}
-  copy.spec.selector = {matchLabels: {app: name}}
-  copy.spec.template.metadata = {
-    labels: {app: name},
-    annotations: {
-      'vault.hashicorp.com/agent-inject': 'true',
-      'vault.hashicorp.com/role': 'internal-app',
-      'vault.hashicorp.com/agent-inject-secret-database-config.txt': `internal/data/${path}`,
-    },
-  }
-  delete copy.status
-  world.kube.store.create(copy)
-  await world.kube.settle()
-  for (const pod of world.kube.store.list('pods', 'default').filter((p) => p.metadata.labels?.app === name && !p.metadata.deletionTimestamp)) {
-    world.kube.setRenderedFile('default', pod.metadata.name, 'orgchart', FILE, goRendering(data))
-  }
-}
+const deployment = (name: string, path: string, data: Record<string, string>) => renderingDeployment(world, {name, path, role: 'internal-app', data})
 
 const verify = (name: string, keys: string, env: Record<string, string>) =>
   runVsi(['verify', `deployment/${name}`, '--expect-keys', `database-config.txt=${keys}`, '--timeout', '30s', '--json'], {env})
