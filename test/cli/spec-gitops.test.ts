@@ -158,6 +158,14 @@ describe.skipIf(!kubectlFound)('vsi apply --dry-run: GitOps outputs, applied wit
     expect(readFileSync(path.join(dir, 'out/apps/deployment-web.yaml'), 'utf8')).toBe(printed.stdout + '\n')
     const orgchart = parse(readFileSync(path.join(dir, 'out/default/deployment-orgchart.yaml'), 'utf8'))
     expect(orgchart.spec.template.metadata.annotations).toEqual(INTERNAL_APP)
+    // kubectl applies the directory as it is: the API server's dry run of it (kubectl 1.32's client dry run prints
+    // the live object unmerged, kubernetes/kubernetes#134640) makes the same pod templates.
+    const mark = world.mark()
+    const applied = parse(await kubectl(['apply', '--dry-run=server', '-R', '-f', path.join(dir, 'out'), '-o', 'yaml'], {cluster: true}))
+    const byName = Object.fromEntries(applied.items.map((item: KubeObject) => [item.metadata.name, item]))
+    expect(byName.orgchart.spec.template).toEqual(orgchart.spec.template)
+    expect(byName.web.spec.template).toEqual(parse(printed.stdout).spec.template)
+    expect(mark.kube().filter((r) => r.method !== 'GET' && !decodeURIComponent(r.query).includes('dryRun=All'))).toEqual([])
   })
 })
 
