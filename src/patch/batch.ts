@@ -6,6 +6,7 @@ import {isListKind, WORKLOAD_KINDS} from '../annotations/workload-kinds.js'
 import {inputError, usageError} from '../errors.js'
 import type {OutputFormat} from '../gitops/emit.js'
 import {asJson} from '../gitops/emit.js'
+import type {FileWrite} from '../output/write-outputs.js'
 import type {ManifestText, PatchedManifest} from './manifests.js'
 import {patchManifest} from './manifests.js'
 
@@ -19,13 +20,6 @@ export interface WorkloadSummary {
   name?: string
   namespace?: string
   annotationPath: string
-}
-
-export interface FileWrite {
-  path: string
-  text: string
-  /** Written back as Latin-1 bytes when the file was read that way. */
-  encoding?: 'latin1'
 }
 
 /** Patches every manifest; it is an error when none of them holds a workload. */

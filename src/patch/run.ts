@@ -13,7 +13,7 @@ import type {PatchPlan, PatchRequest} from './build.js'
 import {buildPatch} from './build.js'
 import type {Emit, KustomizeTarget, OutputFormat} from '../gitops/emit.js'
 import {asJson, helmValues, kustomizePatch, parseWorkloadFlag, valuesKeyPath} from '../gitops/emit.js'
-import {shellWord, writeOutputs} from './output.js'
+import {shellWord, writeOutputs} from '../output/write-outputs.js'
 import type {PatchFlagValues} from './request.js'
 import {patchRequestFromFlags} from './request.js'
 

@@ -3,8 +3,15 @@ import path from 'node:path'
 
 import {mapWithConcurrency} from '../async.js'
 import {inputError, VsiError} from '../errors.js'
-import {removeStaleTemporaries, writeFileAtomic} from '../output/files.js'
-import type {FileWrite} from './batch.js'
+import {removeStaleTemporaries, writeFileAtomic} from './files.js'
+
+/** A file to write: its path (`-` for stdout) and content. */
+export interface FileWrite {
+  path: string
+  text: string
+  /** Written back as Latin-1 bytes when the file was read that way. */
+  encoding?: 'latin1'
+}
 
 /** Files written at once: enough to overlap the disk's latency (each write syncs before its rename). */
 const CONCURRENT_WRITES = 32
