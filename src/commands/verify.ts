@@ -11,6 +11,7 @@ import {parseExpectations} from '../verify/expectations.js'
 import {renderReport} from '../verify/report.js'
 import {verifyFailed, verifyPods} from '../verify/run.js'
 import type {SecretKeys} from '../verify/secret-keys.js'
+import {withSpecKeys} from '../verify/spec-keys.js'
 import type {KubeConfigOptions} from '../kube/config.js'
 import type {VaultFlagValues} from '../vault/settings.js'
 import type {SpecVerifyResult} from '../verify/apps.js'
@@ -101,7 +102,7 @@ export default class Verify extends VsiCommand<VerifyResult | SpecVerifyResult> 
   }
 
   /** Every workload of every app, verified together (src/verify/apps.ts). */
-  private async verifySpec(file: string, flags: {app?: string[]; concurrency?: number; timeout: number; container?: string; 'show-secrets': boolean} & KubeConfigOptions): Promise<SpecVerifyResult> {
+  private async verifySpec(file: string, flags: VaultFlagValues & KubeConfigOptions & {app?: string[]; concurrency?: number; timeout: number; container?: string; 'show-secrets': boolean}): Promise<SpecVerifyResult> {
     // Only -f needs the spec engine and the many-workload verifier: plain runs do not load them.
     const [{loadSpec}, {selectApps}, {appsVerifyFailed, renderAppsReport, verifyApps}] = await Promise.all([
       import('../setup/spec/file.js'),
@@ -113,14 +114,15 @@ export default class Verify extends VsiCommand<VerifyResult | SpecVerifyResult> 
     const progress = startProgress(`Verifying ${file}`, {json: this.jsonEnabled()})
     let result: SpecVerifyResult
     try {
-      result = await verifyApps(kube, apps, {
-        file,
+      // Go's map output (format: map) is read by each secret's own keys: one Vault session, opened while the pods are awaited.
+      result = await withSpecKeys(apps, () => this.askVaultForKeys(flags, `${file}: keys`), (secretKeys) => verifyApps(kube, apps, {
+        file, secretKeys,
         container: flags.container,
         showSecrets: flags['show-secrets'],
         concurrency: flags.concurrency ?? SPEC_CONCURRENCY,
         timeoutMs: flags.timeout,
         onProgress: (status) => progress.update(status),
-      })
+      }))
     } finally {
       progress.stop('done')
     }
@@ -133,9 +135,9 @@ export default class Verify extends VsiCommand<VerifyResult | SpecVerifyResult> 
    * --expect-keys reads Go's `map[…]` output by the secret's own keys when Vault can be asked (VAULT_ADDR, or found in
    * the cluster); otherwise by the expected keys alone, as the notice says.
    */
-  private async askVaultForKeys(flags: VaultFlagValues & KubeConfigOptions): Promise<{keys: SecretKeys; close(): Promise<void>} | undefined> {
+  private async askVaultForKeys(flags: VaultFlagValues & KubeConfigOptions, what = '--expect-keys'): Promise<{keys: SecretKeys; close(): Promise<void>} | undefined> {
     const notice = stderrNotice(this.jsonEnabled())
-    const unavailable = (reason: string) => notice(`--expect-keys: Vault could not be asked for the secrets' keys (${reason}); a rendered map is read by the expected keys alone`)
+    const unavailable = (reason: string) => notice(`${what}: Vault could not be asked for the secrets' keys (${reason}); a rendered map is read by the expected keys alone`)
     // Loaded only for --expect-keys: the Vault client and the agent's secret reader are not small.
     const [{lazyKube}, {openVaultSession}, {secretKeysFrom}] = await Promise.all([import('../cli/connections.js'), import('../vault/session.js'), import('../verify/secret-keys.js')])
     try {
