@@ -60,10 +60,21 @@ function describe(value: unknown): string {
   return `${type === 'integer' ? 'a number' : `a ${type}`} (${show(value)})`
 }
 
+/** Each pattern compiled once per process, not once per value checked (50 apps check each pattern 50 times). */
+const patterns = new Map<string, RegExp>()
+function patternOf(source: string): RegExp {
+  let pattern = patterns.get(source)
+  if (!pattern) {
+    pattern = new RegExp(source, 'u')
+    patterns.set(source, pattern)
+  }
+  return pattern
+}
+
 function checkString(schema: Schema, value: string, problem: (message: string) => void): void {
   if (typeof schema.minLength === 'number' && value.length < schema.minLength) problem(value === '' ? 'must not be empty' : `must have at least ${schema.minLength} characters`)
   if (typeof schema.maxLength === 'number' && value.length > schema.maxLength) problem(`must have at most ${schema.maxLength} characters`)
-  if (typeof schema.pattern === 'string' && !new RegExp(schema.pattern, 'u').test(value)) problem(`${show(value)} does not match ${schema.pattern}`)
+  if (typeof schema.pattern === 'string' && !patternOf(schema.pattern).test(value)) problem(`${show(value)} does not match ${schema.pattern}`)
 }
 
 function checkArray(schema: Schema, value: unknown[], path: JsonPath, problems: SchemaProblem[], problem: (message: string) => void): void {

@@ -35,8 +35,19 @@ interface PolicyRule {
  */
 export class Authorizer {
   private readonly denials: Array<DenyRule & {tokenUser?: string}> = []
+  /**
+   * The rules each user has in each namespace, derived from the store's RBAC objects. The real authorizer reads them
+   * from informer caches (plugin/pkg/auth/authorizer/rbac/rbac.go New takes role and binding listers,
+   * pkg/kubeapiserver/authorizer/config.go); here the derived rules are dropped on any write to a Role, ClusterRole,
+   * RoleBinding or ClusterRoleBinding, synchronously, so a change takes effect on the next request.
+   */
+  private readonly cache = new Map<string, PolicyRule[]>()
 
-  constructor(private readonly store: ObjectStore) {}
+  constructor(private readonly store: ObjectStore) {
+    store.subscribe((event) => {
+      if (event.resource.group === RBAC_GROUP) this.cache.clear()
+    })
+  }
 
   deny(rule: DenyRule): void {
     this.denials.push(rule)
@@ -84,6 +95,17 @@ export class Authorizer {
   }
 
   private rulesFor(user: UserInfo, namespace: string | undefined): PolicyRule[] {
+    const key = JSON.stringify([user.username, user.groups, namespace ?? null])
+    let rules = this.cache.get(key)
+    if (!rules) {
+      rules = this.resolveRules(user, namespace)
+      this.cache.set(key, rules)
+    }
+    return rules
+  }
+
+  /** rbac.go RulesFor / VisitRulesFor (pkg/registry/rbac/validation/rule.go): bindings in store order, each role's rules. */
+  private resolveRules(user: UserInfo, namespace: string | undefined): PolicyRule[] {
     const rules: PolicyRule[] = []
     const roleRules = (ref: {kind: string; name: string}, ns?: string): PolicyRule[] =>
       (this.store.get(ref.kind === 'Role' ? 'roles' : 'clusterroles', ns, ref.name)?.rules as PolicyRule[] | undefined) ?? []
@@ -98,6 +120,8 @@ export class Authorizer {
     return rules
   }
 }
+
+const RBAC_GROUP = 'rbac.authorization.k8s.io'
 
 function bindsUser(binding: KubeObject, user: UserInfo): boolean {
   const subjects = (binding.subjects ?? []) as Array<{kind: string; name: string; namespace?: string}>

@@ -48,6 +48,23 @@ describe.skipIf(!hasKubectl)('kubectl auth whoami and auth can-i --list against 
     expect(admins[1]).toMatch(/^\*\.\*\s+\[\]\s+\[\]\s+\[\*\]$/)
   })
 
+  it('applies a change to a Role, RoleBinding or ClusterRoleBinding from the next request on (rules derived once are not kept)', async () => {
+    const canI = async (...args: string[]) => (await reader(['auth', 'can-i', ...args])).stdout.trim()
+    expect(await canI('get', 'secrets/db')).toBe('yes')
+    expect(await canI('list', 'secrets')).toBe('no')
+    expect((await admin(['patch', 'role', 'secret-reader', '--type=json', '-p', '[{"op":"add","path":"/rules/-","value":{"apiGroups":[""],"resources":["secrets"],"verbs":["list"]}}]'])).code).toBe(0)
+    expect(await canI('list', 'secrets')).toBe('yes')
+    expect((await admin(['delete', 'rolebinding', 'reader-secrets'])).code).toBe(0)
+    expect(await canI('get', 'secrets/db')).toBe('no')
+    expect(await canI('list', 'pods', '-n', 'kube-system')).toBe('no')
+    expect((await admin(['create', 'clusterrolebinding', 'reader-view', '--clusterrole=cluster-admin', '--serviceaccount=default:reader'])).code).toBe(0)
+    expect(await canI('list', 'pods', '-n', 'kube-system')).toBe('yes')
+    expect((await admin(['delete', 'clusterrolebinding', 'reader-view'])).code).toBe(0)
+    expect(await canI('list', 'pods', '-n', 'kube-system')).toBe('no')
+    expect((await admin(['create', 'rolebinding', 'reader-secrets', '--role=secret-reader', '--serviceaccount=default:reader'])).code).toBe(0)
+    expect(await canI('get', 'secrets/db')).toBe('yes')
+  })
+
   it('refuses a SelfSubjectRulesReview without a namespace as the registry does', async () => {
     const body = JSON.stringify({apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectRulesReview', spec: {}})
     const raw = await admin(['create', '--raw', '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews', '-f', '-'], body)
