@@ -6,7 +6,8 @@
  * the emulator received per run: REST requests, exec streams, and the REST round trips waited for, counted in one more
  * run of each side with WAVE_LATENCY_MS per answer (waves: a request answered more than half that latency after the
  * current wave's first answer opens a new one; with 50 ms, the spread of answers on a loaded machine would count as
- * waves). Exec upgrades get no added latency: they are counted apart.
+ * waves). Exec upgrades get no added latency: they are counted apart. The emulator's CPU per run (this process's,
+ * while the CLI runs) is reported too: on a 2-core machine it competes with the CLI.
  * Alone: `npm run build && npx tsx test/bench/run.ts spec-verify`.
  */
 import {mkdtempSync, writeFileSync} from 'node:fs'
@@ -76,6 +77,8 @@ async function injectedApps(kube: KubeEmulator): Promise<void> {
 }
 
 interface Traffic {
+  /** CPU of this process (the emulator, answering) while the CLI ran, user + system. */
+  emulatorCpuMs: number
   rest: number
   execs: number
   waves: number
@@ -106,13 +109,15 @@ function waves(times: number[]): number {
 
 async function verify(file: string, kubeconfig: string, pods: number, stamps: Array<{at: number; exec: boolean}>): Promise<ChildRun & Traffic> {
   stamps.length = 0
+  const cpu = process.cpuUsage()
   const run = await runChild({label: 'vsi verify -f', command: process.execPath, args: [path.join(projectRoot, 'bin/run.js'), 'verify', '-f', file, '--json', '--kubeconfig', kubeconfig]})
   const envelope = JSON.parse(run.stdout || '{}') as {result?: {summary: {pods: number; failed: number}}}
   if (run.code !== 0 || envelope.result?.summary.pods !== pods || envelope.result.summary.failed !== 0) {
     throw new Error(`vsi verify -f ${path.basename(file)} did not pass on ${pods} pods (exit ${run.code}): ${run.stderr.trim().split('\n').slice(-3).join(' | ')}`)
   }
+  const {user, system} = process.cpuUsage(cpu)
   const rest = stamps.filter((stamp) => !stamp.exec)
-  return {...run, rest: rest.length, execs: stamps.length - rest.length, waves: waves(rest.map((stamp) => stamp.at))}
+  return {...run, emulatorCpuMs: (user + system) / 1000, rest: rest.length, execs: stamps.length - rest.length, waves: waves(rest.map((stamp) => stamp.at))}
 }
 
 async function runSpecVerifyBench(): Promise<BenchMeasurement[]> {
@@ -144,6 +149,8 @@ async function runSpecVerifyBench(): Promise<BenchMeasurement[]> {
       {metric: `1 app × ${PODS_PER_APP} pods (median of ${ROUNDS})`, value: round(oneMs), unit: 'ms'},
       {metric: `${APPS} apps × ${PODS_PER_APP} pods in ${NAMESPACES} namespaces (median of ${ROUNDS})`, value: round(allMs), unit: 'ms'},
       {metric: `${APPS} apps ÷ 1 app`, value: round(ratio, 2), unit: '×', target: '≤ 1.5×', ok: ratio <= 1.5},
+      {metric: `emulator CPU, 1 app (median of ${ROUNDS})`, value: round(median(oneRuns.map((run) => run.emulatorCpuMs))), unit: 'ms'},
+      {metric: `emulator CPU, ${APPS} apps (median of ${ROUNDS})`, value: round(median(allRuns.map((run) => run.emulatorCpuMs))), unit: 'ms'},
       {metric: `peak RSS, ${APPS} apps`, value: round(peakRss), unit: 'MB', target: '< 200 MB', ok: peakRss < 200},
       ...traffic('1 app', oneRuns[0], oneWaves),
       ...traffic(`${APPS} apps`, allRuns[0], allWaves),
