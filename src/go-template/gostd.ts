@@ -51,28 +51,56 @@ export function parseGoBool(text: string): boolean {
 const STD_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
 const URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
 
-/** base64.StdEncoding/URLEncoding.DecodeString: padding required, CR/LF ignored, Go's error offsets. */
+/**
+ * base64.StdEncoding/URLEncoding.DecodeString: padding required, CR/LF ignored, and Go's error offsets, which
+ * follow golang/go src/encoding/base64/base64.go decodeQuantum step by step.
+ */
 export function decodeBase64(text: string, url: boolean): string {
   const alphabet = url ? URL_ALPHABET : STD_ALPHABET
   const corrupt = (at: number): Error => new Error(`illegal base64 data at input byte ${at}`)
-  const clean: Array<{char: string; at: number}> = []
-  ;[...text].forEach((char, at) => char !== '\r' && char !== '\n' && clean.push({char, at}))
-  const bytes: number[] = []
-  for (let q = 0; q < clean.length; q += 4) {
-    const quantum = clean.slice(q, q + 4)
-    if (quantum.length < 4) throw corrupt(quantum[0].at)
-    const padStart = quantum.findIndex(({char}) => char === '=')
-    for (const [i, {char, at}] of quantum.entries()) {
-      if (char === '=') {
-        if (i < 2 || quantum.slice(i).some((c) => c.char !== '=') || q + 4 < clean.length) throw corrupt(at)
-      } else if (!alphabet.includes(char)) throw corrupt(at)
+  const src = goBytes(text)
+  const isNewline = (c: number): boolean => c === 0x0a || c === 0x0d
+  const out: number[] = []
+  let si = 0
+  for (;;) {
+    const dbuf = [0, 0, 0, 0]
+    let dlen = 4
+    let trailing: Error | undefined
+    for (let j = 0; j < 4; j++) {
+      if (si === src.length) {
+        if (j === 0) return fromGoBytes(Buffer.from(out))
+        // The encodings are padded, so a short quantum is corrupt.
+        throw corrupt(si - j)
+      }
+      const c = src[si++]
+      const value = c < 0x80 ? alphabet.indexOf(String.fromCharCode(c)) : -1
+      if (value >= 0 && c !== 0x3d) {
+        dbuf[j] = value
+        continue
+      }
+      if (isNewline(c)) {
+        j--
+        continue
+      }
+      if (c !== 0x3d) throw corrupt(si - 1)
+      // Padding: the end of the input.
+      if (j < 2) throw corrupt(si - 1)
+      if (j === 2) {
+        // "==" is expected, the first "=" is already consumed.
+        while (si < src.length && isNewline(src[si])) si++
+        if (si === src.length) throw corrupt(src.length)
+        if (src[si] !== 0x3d) throw corrupt(si - 1)
+        si++
+      }
+      while (si < src.length && isNewline(src[si])) si++
+      if (si < src.length) trailing = corrupt(si)
+      dlen = j
+      break
     }
-    const values = quantum.map(({char}) => (char === '=' ? 0 : alphabet.indexOf(char)))
-    const n = (values[0] << 18) | (values[1] << 12) | (values[2] << 6) | values[3]
-    bytes.push((n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff)
-    if (padStart >= 0) bytes.length -= 4 - padStart
+    const n = (dbuf[0] << 18) | (dbuf[1] << 12) | (dbuf[2] << 6) | dbuf[3]
+    out.push(...[(n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff].slice(0, dlen - 1))
+    if (trailing !== undefined) throw trailing
   }
-  return fromGoBytes(Buffer.from(bytes))
 }
 
 export function encodeBase64(text: string, url: boolean): string {

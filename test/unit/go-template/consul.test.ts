@@ -12,6 +12,16 @@ describe('consul-template helper functions', () => {
     )
   })
 
+  it('names the byte where Go\'s base64 decoder stops (encoding/base64 decodeQuantum, checked against go1.19)', () => {
+    const offsets: Array<[string, number]> = [
+      ['aGVsxxbG8=', 9], ['aGVsbG8==', 8], ['aGVsbA=', 7], ['aGVsbA==x', 8], ['a===', 1], ['ab=c', 2], ['aGV!', 3], ['aA', 0],
+    ]
+    for (const [input, at] of offsets) {
+      expect(execError(`{{ base64Decode "${input}" }}`).message).toContain(`base64Decode: illegal base64 data at input byte ${at}`)
+    }
+    expect(render('{{ base64Decode "aGVs\\nbA==\\n" }} {{ base64Decode "aGVsbA=\\n=" }} {{ base64URLDecode "aG\\r\\nVsbA==" }}')).toBe('hell hell hell')
+  })
+
   it('changes case', () => {
     expect(render('{{ "Hello World" | toUpper }} {{ "Hello World" | toLower }} {{ "hello wide-world" | toTitle }}')).toBe(
       'HELLO WORLD hello world Hello Wide-World',
