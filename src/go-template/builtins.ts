@@ -1,5 +1,6 @@
 /** text/template's predefined functions (text/template/funcs.go). */
 import {fromGoBytes, goBytes} from './bytes.js'
+import {capacityOf, upToCapacity, withCapacity} from './capacity.js'
 import {formatGoValue, sprint, sprintf, sprintln} from './fmt.js'
 import type {GoFunc} from './functions.js'
 import {GoChannel, GoInt, GoStruct, compareCodePoints, intValue, goTypeName, isGoMap, isStringMap, isStringSlice, isTrue, JsonNumber, mapEntry, NilPointer, stringSlice} from './values.js'
@@ -131,21 +132,29 @@ function slice(item: unknown, ...indexes: unknown[]): unknown {
   if (value === undefined) throw new Error('slice of untyped nil')
   if (indexes.length > 3) throw new Error(`too many slice indexes: ${indexes.length}`)
   let cap: number
+  let length: number
   if (typeof value === 'string') {
     if (indexes.length === 3) throw new Error('cannot 3-index slice a string')
-    cap = goBytes(value).length
+    cap = length = goBytes(value).length
   } else if (Array.isArray(value)) {
-    cap = value.length
+    // Indexes may reach up to the capacity, which can exceed the length (a slice that encoding/json grew by append).
+    cap = capacityOf(value)
+    length = value.length
   } else {
     throw new Error(`can't slice item of type ${goTypeName(value)}`)
   }
-  const bounds = [0, cap, cap]
+  // Every index is checked against the capacity first, in order (funcs.go slice, indexArg); then their order.
+  const bounds = [0, length, cap]
   indexes.forEach((i, n) => (bounds[n] = indexArg(i, cap)))
   if (bounds[0] > bounds[1]) throw new Error(`invalid slice index: ${bounds[0]} > ${bounds[1]}`)
   if (indexes.length === 3 && bounds[1] > bounds[2]) throw new Error(`invalid slice index: ${bounds[1]} > ${bounds[2]}`)
   if (typeof value === 'string') return fromGoBytes(goBytes(value).subarray(bounds[0], bounds[1]))
-  const part = value.slice(bounds[0], bounds[1])
-  return isStringSlice(value) ? stringSlice(part) : part
+  // Elements past the length are the backing array's zeroed ones.
+  const backing = upToCapacity(value, isStringSlice(value) ? '' : null)
+  const part = backing.slice(bounds[0], bounds[1])
+  const sliced = isStringSlice(value) ? stringSlice(part as string[]) : part
+  const end = indexes.length === 3 ? bounds[2] : cap
+  return withCapacity(sliced, end - bounds[0], backing.slice(bounds[1], end))
 }
 
 function call(fn: unknown, ...args: unknown[]): unknown {

@@ -4,6 +4,7 @@
  * system or a subprocess are known (so templates using them parse) but fail when rendered.
  */
 import {goBytes} from './bytes.js'
+import {jsonArray} from './capacity.js'
 import {createHash, createHmac} from 'node:crypto'
 
 import {explodeMap, mergeMaps, parseYaml, scratchOf} from './consul-data.js'
@@ -137,7 +138,8 @@ function splitToMap(outer: string, inner: string, text: string): Record<string, 
 function parseJson(text: string): unknown {
   if (text === '') return {}
   try {
-    return JSON.parse(text)
+    // encoding/json grows each []interface{} by append.
+    return JSON.parse(text, (_key, value: unknown) => (Array.isArray(value) ? jsonArray(value) : value)) as unknown
   } catch (error) {
     const message = (error as Error).message
     const position = /at position (\d+)/.exec(message)

@@ -1,5 +1,6 @@
 import {randomUUID} from 'node:crypto'
 
+import {jsonArray} from './capacity.js'
 import type {GoFunc} from './functions.js'
 
 /**
@@ -293,7 +294,7 @@ export function vaultJson(value: unknown): unknown {
   // The literal JS would write; the original text is lost once JSON.parse has run (see parseVaultJson).
   if (typeof value === 'number') return new JsonNumber(JSON.stringify(value))
   if (intValue(value) !== undefined) return new JsonNumber(intValue(value)!.toString())
-  if (Array.isArray(value)) return value.map(vaultJson)
+  if (Array.isArray(value)) return jsonArray(value.map(vaultJson))
   if (isGoMap(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, vaultJson(v)]))
   return value
 }
@@ -309,6 +310,10 @@ export function parseVaultJson(text: string): unknown {
     (match, str: string | undefined) => (str === undefined ? JSON.stringify(placeholder + match) : match),
   )
   return JSON.parse(marked, (_key, value: unknown) =>
-    typeof value === 'string' && value.startsWith(placeholder) ? new JsonNumber(value.slice(placeholder.length)) : value,
+    typeof value === 'string' && value.startsWith(placeholder)
+      ? new JsonNumber(value.slice(placeholder.length))
+      : Array.isArray(value)
+        ? jsonArray(value)
+        : value,
   )
 }

@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
-import {formatGoValue, JsonNumber, stringSlice} from '../../../src/go-template/index.js'
+import {appendedCapacity} from '../../../src/go-template/capacity.js'
+import {formatGoValue, JsonNumber, parseVaultJson, stringSlice} from '../../../src/go-template/index.js'
 import {execError, render} from './helpers.js'
 
 describe('Go builtin functions', () => {
@@ -22,6 +23,29 @@ describe('Go builtin functions', () => {
     )
     // doc: "slice x 1 2 is, in Go syntax, x[1:2]".
     expect(render('{{ slice "abcdef" 1 3 }} {{ slice .list 1 }} {{ slice .list }}', {data})).toBe('bc [b c] [a b c]')
+  })
+
+  it('slice checks its indexes against the capacity a JSON list was grown to, each in turn (funcs.go slice)', () => {
+    // encoding/json appends to a []interface{}: 3 elements leave capacity 4, as go1.19 and newer Go agree.
+    const data = parseVaultJson('{"l": [1, 2, 3], "one": ["a"]}')
+    expect(render('{{ slice .l 1 4 }} {{ slice .l 1 2 4 | len }} {{ slice (slice .l 0 1) 0 4 }}', {data})).toBe('[2 3 <nil>] 1 [1 2 3 <nil>]')
+    // The end defaults to the length.
+    expect(execError('{{ slice .l 4 }}', {data}).message).toContain('error calling slice: invalid slice index: 4 > 3')
+    expect(execError('{{ slice .l 4 5 }}', {data}).message).toContain('error calling slice: index out of range: 5')
+    expect(execError('{{ slice .l 5 9 }}', {data}).message).toContain('error calling slice: index out of range: 5')
+    expect(execError('{{ slice .l 1 2 5 }}', {data}).message).toContain('error calling slice: index out of range: 5')
+    expect(execError('{{ slice .one 0 2 }}', {data}).message).toContain('error calling slice: index out of range: 2')
+    // A slice made with its length (split) has no room past it.
+    expect(execError('{{ slice (split "," "a,b,c") 0 4 }}').message).toContain('error calling slice: index out of range: 4')
+  })
+
+  it('grows JSON lists as Go\'s append does (runtime growslice, size classes, Go 1.22+ malloc headers)', () => {
+    const caps = [0, 1, 2, 3, 4, 5, 9, 17, 32].map(appendedCapacity)
+    // go1.19 gives these too: below 512 bytes no malloc header is added.
+    expect(caps).toEqual([0, 1, 2, 4, 4, 8, 16, 32, 32])
+    // 33 elements: 64 × 16 B + 8 B header rounds to the 1152 B class, less the header: 1144 / 16 = 71.
+    expect(appendedCapacity(33)).toBe(71)
+    expect(appendedCapacity(72)).toBe(143)
   })
 
   it('print, println and printf format as fmt does', () => {
