@@ -3,7 +3,7 @@ import {fromGoBytes, goBytes} from './bytes.js'
 import {capacityOf, upToCapacity, withCapacity} from './capacity.js'
 import {formatGoValue, sprint, sprintf, sprintln} from './fmt.js'
 import type {GoFunc} from './functions.js'
-import {GoChannel, GoInt, GoStruct, compareCodePoints, intValue, goTypeName, isGoMap, isStringMap, isStringSlice, isTrue, JsonNumber, mapEntry, NilPointer, stringSlice} from './values.js'
+import {GoChannel, GoInt, GoStruct, compareCodePoints, intValue, goTypeName, isGoMap, isStringMap, isStringSlice, isTrue, JsonNumber, mapEntry, NilPointer, propertyOfKey, stringSlice} from './values.js'
 
 type Kind = 'bool' | 'int' | 'float' | 'string' | 'invalid'
 
@@ -114,6 +114,11 @@ function index(item: unknown, ...indexes: unknown[]): unknown {
       const i = indexArg(rawIndex, current.length)
       if (i >= current.length) throw new Error('reflect: slice index out of range')
       current = current[i] ?? null
+    } else if (isGoMap(current) && goTypeName(current) === 'map[interface {}]interface {}') {
+      // Any key fits an interface{} key type, a nil one included (funcs.go prepareArg); a missing one gives nil.
+      const key = concrete(rawIndex)
+      const property = propertyOfKey(current, key === undefined ? null : key)
+      current = property === undefined ? null : mapEntry(current, property).value
     } else if (isGoMap(current)) {
       const key = concrete(rawIndex)
       if (key === undefined) throw new Error('value is nil; should be of type string')

@@ -7,7 +7,7 @@ import {createRequire} from 'node:module'
 import type * as Yaml from 'yaml'
 
 import type {CallContext, GoFunc} from './functions.js'
-import {sprintf} from './fmt.js'
+import {formatGoValue, sprintf} from './fmt.js'
 import {GoObject, interfaceMap, isGoMap, isTrue, sortedKeys} from './values.js'
 
 type GoMap = Record<string, unknown>
@@ -22,16 +22,34 @@ export function parseYaml(text: string): unknown {
   const [doc] = yaml().parseAllDocuments(text, {version: '1.1', intAsBigInt: true, logLevel: 'silent'})
   if (!doc) return null
   if (doc.errors.length > 0) throw new Error(`yaml: ${doc.errors[0].message.split('\n')[0]}`)
+  const convertKey = (key: unknown): unknown => {
+    if (key === undefined || key === null) return null
+    if (typeof key === 'bigint' || typeof key === 'number' || typeof key === 'boolean' || typeof key === 'string') return key
+    // A key that is itself a map or list is not hashable in Go; yaml.v2 fails on it. Use its text.
+    return key instanceof Date ? key.toISOString() : String(key)
+  }
   const convert = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(convert)
-    if (value instanceof Map) return interfaceMap(Object.fromEntries([...value].map(([k, v]) => [String(k), convert(v)])))
+    if (value instanceof Map) {
+      // yaml.v2 keeps each key's type (int, bool, float64, nil); the entry is held under the key as %v prints it.
+      const map: GoMap = {}
+      const keys = new Map<string, unknown>()
+      for (const [k, v] of value as Map<unknown, unknown>) {
+        const key = convertKey(k)
+        const property = typeof key === 'string' ? key : formatGoValue(key)
+        if (typeof key === 'string') keys.delete(property)
+        else keys.set(property, key)
+        map[property] = convert(v)
+      }
+      return interfaceMap(map, keys)
+    }
     if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
       return interfaceMap(Object.fromEntries(Object.entries(value).map(([k, v]) => [k, convert(v)])))
     }
     if (value instanceof Date) return value.toISOString()
     return value === undefined ? null : value
   }
-  return convert(doc.toJS({mapAsMap: false, logLevel: 'silent'}))
+  return convert(doc.toJS({mapAsMap: true, logLevel: 'silent'}))
 }
 
 /** explodeMap: "a/b" keys become nested maps, in sorted key order; a key both a value and a prefix fails. */

@@ -27,6 +27,7 @@ import {
   mapEntry,
   NilPointer,
   sortedKeys,
+  goMapKey,
   stringSlice,
 } from './values.js'
 
@@ -249,7 +250,7 @@ class Executor {
     }
     if (isGoMap(value)) {
       const keys = sortedKeys(value)
-      for (const key of keys) each(key, mapEntry(value, key).value, true)
+      for (const key of keys) each(goMapKey(value, key), mapEntry(value, key).value, true)
       return keys.length > 0
     }
     const shown = value instanceof GoStruct ? formatGoValue(value).slice(1) : formatGoValue(value)

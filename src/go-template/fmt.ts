@@ -1,7 +1,7 @@
 /** Go's fmt package for the values a template handles: Sprint, Sprintln, Sprintf and the %v form of every value. */
 import {goBytes, hasInvalidUtf8} from './bytes.js'
 import {formatRuneU, goQuote} from './quote.js'
-import {GoChannel, GoComplex, GoInt, GoObject, GoStruct, goTypeName, intValue, isGoMap, JsonNumber, NilPointer, sortedKeys} from './values.js'
+import {GoChannel, GoComplex, GoInt, GoObject, GoStruct, goMapKey, goTypeName, intValue, isGoMap, JsonNumber, NilPointer, sortedKeys} from './values.js'
 
 interface Flags {
   plus: boolean
@@ -221,7 +221,7 @@ function formatArg(value: unknown, verb: string, flags: Flags, depth: number): s
   }
   if (isGoMap(value)) {
     const entries = sortedKeys(value).map(
-      (key) => `${formatArg(key, verb, flags, depth + 1)}:${formatArg(value[key] ?? null, verb, flags, depth + 1)}`,
+      (key) => `${formatArg(goMapKey(value, key), verb, flags, depth + 1)}:${formatArg(value[key] ?? null, verb, flags, depth + 1)}`,
     )
     return flags.sharpV ? `map[string]interface {}{${entries.join(', ')}}` : `map[${entries.join(' ')}]`
   }

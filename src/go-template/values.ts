@@ -88,10 +88,50 @@ export class GoObject {
 
 const interfaceMaps = new WeakSet<object>()
 
-/** Marks a map as yaml.v2's `map[interface {}]interface {}` (what parseYAML returns). */
-export function interfaceMap<T extends object>(map: T): T {
+/** The Go keys of a `map[interface {}]interface {}` that are not strings, by the property that holds their entry. */
+const typedKeys = new WeakMap<object, Map<string, unknown>>()
+
+/**
+ * Marks a map as yaml.v2's `map[interface {}]interface {}` (what parseYAML returns). `keys` gives the Go key of
+ * each property whose key is not a string (an int as bigint, a bool, a float64 as number, nil as null).
+ */
+export function interfaceMap<T extends object>(map: T, keys?: Map<string, unknown>): T {
   interfaceMaps.add(map)
+  if (keys !== undefined && keys.size > 0) typedKeys.set(map, keys)
   return map
+}
+
+/** The Go key of a map's property: the property name unless the map keeps a typed key for it. */
+export function goMapKey(map: object, property: string): unknown {
+  const keys = typedKeys.get(map)
+  return keys?.has(property) ? keys.get(property) : property
+}
+
+/** The property holding a Go key's entry, if any (a typed key of a map[interface {}]interface {}, or a string). */
+export function propertyOfKey(map: object, key: unknown): string | undefined {
+  const keys = typedKeys.get(map)
+  if (typeof key === 'string') return keys?.has(key) ? undefined : key
+  for (const [property, typed] of keys ?? []) if (typed === key) return property
+  return undefined
+}
+
+/** fmtsort's order of a typed key's dynamic type: by its type descriptor, which the linker lays out by name. */
+function keyTypeName(key: unknown): string {
+  if (key === null) return ''
+  if (typeof key === 'bigint') return 'int'
+  if (typeof key === 'number') return 'float64'
+  return typeof key === 'boolean' ? 'bool' : 'string'
+}
+
+/** internal/fmtsort compare for interface keys: nil first, then by dynamic type, then by value. */
+function compareTypedKeys(a: unknown, b: unknown): number {
+  const byType = compareCodePoints(keyTypeName(a), keyTypeName(b))
+  if (byType !== 0 || a === null) return byType
+  if (typeof a === 'string') return compareCodePoints(a, b as string)
+  if (typeof a === 'boolean') return Number(a) - Number(b)
+  if (typeof a === 'number' && (Number.isNaN(a) || Number.isNaN(b))) return Number.isNaN(a) ? (Number.isNaN(b) ? 0 : -1) : 1
+  const [x, y] = [a as number | bigint, b as number | bigint]
+  return x < y ? -1 : x > y ? 1 : 0
 }
 
 /** Go's complex128, from a complex constant in a template. */
@@ -204,7 +244,8 @@ export function isTrue(value: unknown): boolean {
 
 /** Sorts map keys as Go's fmt and text/template do: by bytes of the UTF-8 encoding, i.e. by code point. */
 export function sortedKeys(map: Record<string, unknown>): string[] {
-  return Object.keys(map).sort(compareCodePoints)
+  if (!typedKeys.has(map)) return Object.keys(map).sort(compareCodePoints)
+  return Object.keys(map).sort((a, b) => compareTypedKeys(goMapKey(map, a), goMapKey(map, b)))
 }
 
 export function compareCodePoints(a: string, b: string): number {

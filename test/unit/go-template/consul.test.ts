@@ -22,6 +22,17 @@ describe('consul-template helper functions', () => {
     expect(render('{{ base64Decode "aGVs\\nbA==\\n" }} {{ base64Decode "aGVsbA=\\n=" }} {{ base64URLDecode "aG\\r\\nVsbA==" }}')).toBe('hell hell hell')
   })
 
+  it('parseYAML keeps yaml.v2\'s key types: fmt and range order them nil, bool, float64, int, string; index finds them', () => {
+    // Checked against go1.19 with gopkg.in/yaml.v2 v2.4.0 (YAML 1.1: y and n are booleans).
+    const m = '$m := parseYAML "b: 1\\n2: x\\n1: y\\nfalse: f\\n1.5: g\\n~: n\\na: s\\n"'
+    expect(render(`{{ ${m} }}{{ $m }}|{{ range $k, $v := $m }}{{ printf "%T=%v;" $k $v }}{{ end }}`)).toBe(
+      'map[<nil>:false false:f 1.5:g 1:true 2:x a:s b:1]|<nil>=false;bool=f;float64=g;int=true;int=x;string=s;string=1;',
+    )
+    expect(render(`{{ ${m} }}{{ index $m 1 }} {{ index $m "a" }} {{ index $m true }} {{ index $m "1" }} {{ index $m 9 }} {{ index $m nil }}`)).toBe(
+      'true s <no value> <no value> <no value> false',
+    )
+  })
+
   it('changes case', () => {
     expect(render('{{ "Hello World" | toUpper }} {{ "Hello World" | toLower }} {{ "hello wide-world" | toTitle }}')).toBe(
       'HELLO WORLD hello world Hello Wide-World',
