@@ -8,6 +8,7 @@ import type * as Yaml from 'yaml'
 
 import type {CallContext, GoFunc} from './functions.js'
 import {formatGoValue, sprintf} from './fmt.js'
+import {yamlV2Error} from './yaml-errors.js'
 import {GoObject, interfaceMap, isGoMap, isTrue, sortedKeys} from './values.js'
 
 type GoMap = Record<string, unknown>
@@ -19,9 +20,10 @@ const yaml = (): typeof Yaml => (yamlLibrary ??= createRequire(import.meta.url)(
 /** yaml.Unmarshal into interface{} (yaml.v2, YAML 1.1): maps are map[interface {}]interface {}, integers int. */
 export function parseYaml(text: string): unknown {
   if (text === '') return {}
-  const [doc] = yaml().parseAllDocuments(text, {version: '1.1', intAsBigInt: true, logLevel: 'silent'})
+  // yaml.v2 lets a later duplicate key replace an earlier one.
+  const [doc] = yaml().parseAllDocuments(text, {version: '1.1', intAsBigInt: true, logLevel: 'silent', uniqueKeys: false})
   if (!doc) return null
-  if (doc.errors.length > 0) throw new Error(`yaml: ${doc.errors[0].message.split('\n')[0]}`)
+  if (doc.errors.length > 0) throw new Error(yamlV2Error(text, doc.errors[0]))
   const convertKey = (key: unknown): unknown => {
     if (key === undefined || key === null) return null
     if (typeof key === 'bigint' || typeof key === 'number' || typeof key === 'boolean' || typeof key === 'string') return key
@@ -49,7 +51,16 @@ export function parseYaml(text: string): unknown {
     if (value instanceof Date) return value.toISOString()
     return value === undefined ? null : value
   }
-  return convert(doc.toJS({mapAsMap: true, logLevel: 'silent'}))
+  let js: unknown
+  try {
+    js = doc.toJS({mapAsMap: true, logLevel: 'silent'})
+  } catch (error) {
+    // yaml.v2's decoder (decode.go d.alias) on an alias to an anchor it has not seen.
+    const alias = /Unresolved alias[^:]*: (.*)$/.exec((error as Error).message)
+    if (alias !== null) throw new Error(`yaml: unknown anchor '${alias[1]}' referenced`)
+    throw error
+  }
+  return convert(js)
 }
 
 /** explodeMap: "a/b" keys become nested maps, in sorted key order; a key both a value and a prefix fails. */

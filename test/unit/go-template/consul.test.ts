@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
+import {parseYaml} from '../../../src/go-template/consul-data.js'
 import {execError, render} from './helpers.js'
 
 // Expected values follow consul-template's docs/templating-language.md and template/funcs.go.
@@ -31,6 +32,30 @@ describe('consul-template helper functions', () => {
     expect(render(`{{ ${m} }}{{ index $m 1 }} {{ index $m "a" }} {{ index $m true }} {{ index $m "1" }} {{ index $m 9 }} {{ index $m nil }}`)).toBe(
       'true s <no value> <no value> <no value> false',
     )
+  })
+
+  it('parseYAML fails with gopkg.in/yaml.v2\'s words and line numbers (checked against v2.4.0)', () => {
+    const cases: Array<[string, string]> = [
+      ['a: [', 'yaml: line 1: did not find expected node content'],
+      ['a: b: c', 'yaml: mapping values are not allowed in this context'],
+      ['a:\n- b\n c: d', 'yaml: line 3: mapping values are not allowed in this context'],
+      ['[1, 2', "yaml: line 1: did not find expected ',' or ']'"],
+      ['{a: 1', "yaml: line 1: did not find expected ',' or '}'"],
+      ["a: 'x", 'yaml: found unexpected end of stream'],
+      ['key: value\n  bad: indent', 'yaml: line 2: mapping values are not allowed in this context'],
+      ['- a\nb: c', "yaml: line 1: did not find expected '-' indicator"],
+      ['a: *x', "yaml: unknown anchor 'x' referenced"],
+      ['\ta: 1', 'yaml: found character that cannot start any token'],
+      ['a: {b: c]', "yaml: did not find expected ',' or '}'"],
+      ['a: @x', 'yaml: found character that cannot start any token'],
+      ['a: |\n  x\n y', 'yaml: line 2: did not find expected key'],
+      [']', 'yaml: did not find expected node content'],
+    ]
+    for (const [input, message] of cases) {
+      expect(() => parseYaml(input), input).toThrow(new Error(message))
+    }
+    // yaml.v2 lets a later duplicate key win.
+    expect(render('{{ parseYAML "a: b\\na: c" }}')).toBe('map[a:c]')
   })
 
   it('changes case', () => {
