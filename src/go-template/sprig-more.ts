@@ -8,6 +8,7 @@ import {createHash} from 'node:crypto'
 
 import {encodeJson} from './encode.js'
 import {formatGoValue, sprintf} from './fmt.js'
+import {goJsonUnmarshal} from './go-json-scan.js'
 import {decodeBase64} from './gostd.js'
 import type {GoFunc, ParamType} from './functions.js'
 import {compileGoRegexp} from './regexp.js'
@@ -455,12 +456,12 @@ export const MORE_SPRIG: Record<string, GoFunc> = {
   coalesce: fn([], (args) => args.find((v) => !empty(v)) ?? null, 'any'),
   all: fn([], (args) => args.every((v) => !empty(v)), 'any'),
   any: fn([], (args) => args.some((v) => !empty(v)), 'any'),
-  fromJson: fn(['string'], ([s]) => {
-    try {
-      return JSON.parse(str(s)) as unknown
-    } catch {
-      return null
-    }
+  // defaults.go: json.Unmarshal into an interface{}; fromJson drops the error and keeps what was decoded.
+  fromJson: fn(['string'], ([s]) => goJsonUnmarshal(str(s)).value),
+  mustFromJson: fn(['string'], ([s]) => {
+    const {value, error} = goJsonUnmarshal(str(s))
+    if (error !== undefined) throw new Error(error)
+    return value
   }),
   mustToJson: fn(['any'], ([v]) => encodeJson(v, {escapeHtml: true, indent: ''})),
   mustToPrettyJson: fn(['any'], ([v]) => encodeJson(v, {escapeHtml: true, indent: '  '})),

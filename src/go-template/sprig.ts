@@ -1,7 +1,7 @@
 /**
  * Sprig's functions as consul-template offers them: sprig.HermeticTxtFuncMap() under the `sprig_` prefix
- * (consul-template template/template.go). Only these names exist; the ones implemented below run as sprig's do
- * (Masterminds/sprig v3 strings.go, regex.go, defaults.go, list.go), the others are known but refused.
+ * (consul-template template/template.go). Only these names exist; each runs as sprig's does (Masterminds/sprig v3
+ * strings.go, regex.go, defaults.go, list.go here, the rest in sprig-more, sprig-typed and sprig-crypto).
  */
 import {goBytes} from './bytes.js'
 import {createHash} from 'node:crypto'
@@ -21,7 +21,7 @@ import {stringSlice} from './values.js'
 export const SPRIG_PREFIX = 'sprig_'
 
 /** sprig v3.3.0's HermeticTxtFuncMap, the version consul-template v0.42 pins (no env, expandenv, now, date, random or uuid functions). */
-const SPRIG_NAMES: ReadonlySet<string> = new Set([
+export const SPRIG_NAMES: ReadonlySet<string> = new Set([
   'abbrev', 'abbrevboth', 'add', 'add1', 'add1f', 'addf', 'adler32sum', 'ago', 'all', 'any', 'append', 'atoi',
   'b32dec', 'b32enc', 'b64dec', 'b64enc', 'base', 'bcrypt', 'biggest', 'buildCustomCert', 'camelcase', 'cat', 'ceil',
   'chunk', 'clean', 'coalesce', 'compact', 'concat', 'contains', 'decryptAES', 'deepCopy', 'deepEqual', 'default',
