@@ -27,7 +27,7 @@ export function goBytes(text: string): Buffer {
 }
 
 /** The length in bytes of a UTF-8 sequence starting with `lead`, and the range its second byte must be in. */
-function sequenceOf(bytes: Uint8Array, at: number): number {
+export function utf8SequenceLength(bytes: Uint8Array, at: number): number {
   const lead = bytes[at]
   const [length, low, high] =
     lead >= 0xc2 && lead <= 0xdf ? [2, 0x80, 0xbf]
@@ -54,7 +54,7 @@ export function fromGoBytes(bytes: Uint8Array): string {
       i++
       continue
     }
-    const length = sequenceOf(bytes, i)
+    const length = utf8SequenceLength(bytes, i)
     if (length > 0) {
       i += length
       continue

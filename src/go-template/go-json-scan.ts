@@ -6,7 +6,7 @@
  * last wins), arrays as []interface{}, strings with each invalid UTF-8 byte and each unpaired surrogate escape read as
  * U+FFFD. A number float64 cannot hold is an UnmarshalTypeError: decoding goes on, that value is nil.
  */
-import {goBytes} from './bytes.js'
+import {goBytes, utf8SequenceLength} from './bytes.js'
 import {jsonArray} from './capacity.js'
 import {goQuote} from './quote.js'
 
@@ -350,7 +350,7 @@ function decodeUtf8ByteWise(bytes: Uint8Array): string {
   let out = ''
   let i = 0
   while (i < bytes.length) {
-    const length = validSequenceLength(bytes, i)
+    const length = bytes[i] < 0x80 ? 1 : utf8SequenceLength(bytes, i)
     if (length === 0) {
       out += '\uFFFD'
       i++
@@ -360,24 +360,6 @@ function decodeUtf8ByteWise(bytes: Uint8Array): string {
     }
   }
   return out
-}
-
-function validSequenceLength(bytes: Uint8Array, at: number): number {
-  const lead = bytes[at]
-  if (lead < 0x80) return 1
-  const [length, low, high] =
-    lead >= 0xc2 && lead <= 0xdf ? [2, 0x80, 0xbf]
-    : lead === 0xe0 ? [3, 0xa0, 0xbf]
-    : lead === 0xed ? [3, 0x80, 0x9f]
-    : lead >= 0xe1 && lead <= 0xef ? [3, 0x80, 0xbf]
-    : lead === 0xf0 ? [4, 0x90, 0xbf]
-    : lead === 0xf4 ? [4, 0x80, 0x8f]
-    : lead >= 0xf1 && lead <= 0xf3 ? [4, 0x80, 0xbf]
-    : [0, 0, 0]
-  if (length === 0 || at + length > bytes.length) return 0
-  if (bytes[at + 1] < low || bytes[at + 1] > high) return 0
-  for (let k = 2; k < length; k++) if (bytes[at + k] < 0x80 || bytes[at + k] > 0xbf) return 0
-  return length
 }
 
 /** The outcome of json.Unmarshal into an interface{}: the value (null for nil) and the error, if any. */
