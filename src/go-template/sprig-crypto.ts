@@ -13,6 +13,7 @@ import {isIPv4, isIPv6} from 'node:net'
 import {fromGoBytes, goBytes, validUtf8} from './bytes.js'
 import {bitString, children, der, explicit, implicit, integer, oid, readElement, sequence, TAG, unsigned} from './der.js'
 import {formatGoValue} from './fmt.js'
+import {decodeBase64} from './gostd.js'
 import type {GoFunc, ParamType} from './functions.js'
 import {GoStruct} from './values.js'
 
@@ -78,15 +79,9 @@ function encryptAES(password: string, plaintext: string): string {
   return Buffer.concat([iv, cipher.update(goBytes(plaintext)), cipher.final()]).toString('base64')
 }
 
-/** base64.StdEncoding.DecodeString's bytes, or its error (Go's offsets). */
+/** base64.StdEncoding.DecodeString's bytes, or its error (Go's offsets): the decoder b64dec uses. */
 function decodeStd(text: string): Buffer {
-  if (!/^[A-Za-z0-9+/\r\n]*={0,2}[\r\n]*$/.test(text) || text.replace(/[\r\n]/g, '').length % 4 !== 0) {
-    const clean = [...text].map((char, at) => ({char, at})).filter(({char}) => char !== '\r' && char !== '\n')
-    const bad = clean.find(({char}, i) => !/[A-Za-z0-9+/]/.test(char) && !(char === '=' && i >= clean.length - 2 && i % 4 >= 2))
-    const at = bad?.at ?? clean[clean.length - (clean.length % 4 || 4)]?.at ?? 0
-    throw new Error(`illegal base64 data at input byte ${at}`)
-  }
-  return Buffer.from(text, 'base64')
+  return goBytes(decodeBase64(text, false))
 }
 
 /** sprig checks no padding: what Go does with a wrong password or short input, panics included, is reproduced. */
