@@ -18,9 +18,11 @@ export default defineConfig({
       // vitest, the emulators and src/) for each; every file starts its own emulators and closes them. ≈ 75 CPU s
       // in all, so one worker is enough next to the CLI files.
       threads: {isolate: false, maxThreads: 1, minThreads: 1},
-      // CLI files: a fresh process per file (vitest's default), one per core. vitest's default is one less (a single
-      // worker on 2 cores), which sat idle while each `vsi` it spawned ran.
-      forks: {isolate: true, maxForks: Math.max(2, availableParallelism()), minForks: 1},
+      // CLI files: one worker per core (vitest's default is one less: a single worker on 2 cores, which sat idle while
+      // each `vsi` it spawned ran), each running file after file without a fresh process (and a fresh import of
+      // vitest and the emulators) per file. What a CLI file tests runs in the `vsi` processes it spawns, each with an
+      // environment of its own (test/helpers/cli.ts); vitest resets vi.setConfig after every file.
+      forks: {isolate: false, maxForks: Math.max(2, availableParallelism()), minForks: 1},
     },
     projects: [
       {extends: true, test: {name: 'unit', include: ['test/unit/**/*.test.ts', 'test/emulators/**/*.test.ts'], pool: 'threads'}},

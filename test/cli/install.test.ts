@@ -39,7 +39,7 @@ describe('vsi install from an empty cluster', () => {
   })
 
   it('re-run on the installed release changes nothing and says so', async () => {
-    expect((await runVsi(['install'], {env: world.env()})).exitCode).toBe(0)
+    await world.helmInstall()
     world.kube.requests.length = 0
     const rerun = await runVsi(['install', '--json'], {env: world.env()})
     expect(rerun.exitCode, rerun.stderr).toBe(0)
@@ -52,7 +52,7 @@ describe('vsi install from an empty cluster', () => {
   })
 
   it('a re-run with different values upgrades the release', async () => {
-    expect((await runVsi(['install'], {env: world.env()})).exitCode).toBe(0)
+    await world.helmInstall()
     const run = await runVsi(['install', '--set', 'server.dev.devRootToken=dev-only', '--json'], {env: world.env()})
     expect(run.exitCode, run.stderr).toBe(0)
     expect(run.json.result).toMatchObject({changed: true, revision: '2'})
@@ -219,7 +219,7 @@ describe('vsi uninstall', () => {
   })
 
   it('outside a terminal it needs --yes, and changes nothing without it', async () => {
-    expect((await runVsi(['install', '--no-wait'], {env: world.env()})).exitCode).toBe(0)
+    await world.helmInstall()
     world.kube.requests.length = 0
     const run = await runVsi(['uninstall'], {env: world.env()})
     expect(run.exitCode).toBe(2)

@@ -1,8 +1,9 @@
 import {execa} from 'execa'
-import {mkdtempSync} from 'node:fs'
+import {appendFileSync, mkdtempSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
+import {expect} from 'vitest'
 
 export const projectRoot = fileURLToPath(new URL('../..', import.meta.url))
 /** The tutorial's own manifests and patches, byte for byte (see test/fixtures/tutorial/README.md). */
@@ -35,6 +36,8 @@ export async function runVsi(args: string[], options: CliOptions = {}): Promise<
   const baseEnv = Object.fromEntries(
     Object.entries(process.env).filter(([key]) => !INHERITED_TO_DROP.some((pattern) => pattern.test(key))),
   )
+  // docs/testing.md: VSI_TEST_SPAWN_LOG=file records each spawn (test file, test, command) to count them per file.
+  if (process.env.VSI_TEST_SPAWN_LOG) appendFileSync(process.env.VSI_TEST_SPAWN_LOG, JSON.stringify({file: expect.getState().testPath, test: expect.getState().currentTestName, args: args.slice(0, 2)}) + '\n')
   const result = await execa(process.execPath, [runJs, ...args], {
     cwd: options.cwd ?? projectRoot,
     env: {...baseEnv, HOME: isolatedHome, ...options.env},
