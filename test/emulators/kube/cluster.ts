@@ -57,6 +57,19 @@ export const NODE_IP = '192.168.49.2'
  * The emulated control plane: store, authentication, authorization, admission (defaults, validation, service
  * accounts, the injector webhook) and the per-pod runtime the kubelet and exec use. Controllers hang off it.
  */
+/**
+ * The time an event is made, in nanoseconds since the epoch, as its name carries it (client-go tools/record/event.go
+ * makeEvent: `fmt.Sprintf("%v.%x", ref.Name, t.UnixNano())`). Strictly increasing in the process, so that two events
+ * about one object never get one name: with milliseconds and a short random suffix they sometimes did, the kubelet's
+ * reconcile of the pod then failed on "exists" and left it Pending.
+ */
+let lastEventNanos = 0n
+function eventNanos(): bigint {
+  const now = BigInt(Date.now()) * 1_000_000n + (process.hrtime.bigint() % 1_000_000n)
+  lastEventNanos = now > lastEventNanos ? now : lastEventNanos + 1n
+  return lastEventNanos
+}
+
 export class Cluster {
   readonly store = new ObjectStore()
   readonly queue = new WorkQueue()
@@ -186,7 +199,7 @@ export class Cluster {
     this.store.create('events', {
       apiVersion: 'v1',
       kind: 'Event',
-      metadata: {name: `${involved.metadata.name}.${Date.now().toString(16)}${randomSuffix(3)}`, namespace: ns},
+      metadata: {name: `${involved.metadata.name}.${eventNanos().toString(16)}`, namespace: ns},
       involvedObject: {
         apiVersion: involved.apiVersion,
         kind: involved.kind,
