@@ -54,10 +54,6 @@ export const NODE_NAME = 'minikube'
 export const NODE_IP = '192.168.49.2'
 
 /**
- * The emulated control plane: store, authentication, authorization, admission (defaults, validation, service
- * accounts, the injector webhook) and the per-pod runtime the kubelet and exec use. Controllers hang off it.
- */
-/**
  * The time an event is made, in nanoseconds since the epoch, as its name carries it (client-go tools/record/event.go
  * makeEvent: `fmt.Sprintf("%v.%x", ref.Name, t.UnixNano())`). Strictly increasing in the process, so that two events
  * about one object never get one name: with milliseconds and a short random suffix they sometimes did, the kubelet's
@@ -70,6 +66,10 @@ function eventNanos(): bigint {
   return lastEventNanos
 }
 
+/**
+ * The emulated control plane: store, authentication, authorization, admission (defaults, validation, service
+ * accounts, the injector webhook) and the per-pod runtime the kubelet and exec use. Controllers hang off it.
+ */
 export class Cluster {
   readonly store = new ObjectStore()
   readonly queue = new WorkQueue()
