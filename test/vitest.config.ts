@@ -26,7 +26,7 @@ export default defineConfig({
     },
     projects: [
       {extends: true, test: {name: 'unit', include: ['test/unit/**/*.test.ts', 'test/emulators/**/*.test.ts'], pool: 'threads'}},
-      {extends: true, test: {name: 'cli', include: ['test/cli/**/*.test.ts', 'test/live/**/*.test.ts'], pool: 'forks'}},
+      {extends: true, test: {name: 'cli', include: ['test/cli/**/*.test.ts', 'test/live/**/*.test.ts'], pool: 'forks', setupFiles: ['test/setup/fresh-home.ts']}},
     ],
   },
 })

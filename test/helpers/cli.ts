@@ -28,8 +28,20 @@ export interface CliOptions {
 /** Variables from the developer's own shell that would point vsi at a real Vault or cluster. */
 const INHERITED_TO_DROP = [/^VAULT_/, /^KUBECONFIG$/, /^NO_COLOR$/, /^FORCE_COLOR$/, /^CI$/, /^DEBUG$/]
 
-/** A fresh HOME per process, so ~/.vault-token and ~/.kube/config of the machine never leak into a test. */
-export const isolatedHome = mkdtempSync(path.join(tmpdir(), 'vsi-home-'))
+/**
+ * A fresh HOME per test file, so ~/.vault-token and ~/.kube/config of the machine never leak into a test, and
+ * nothing one file's runs leave in HOME (helm's repositories, npm's cache) reaches the next file of a shared worker.
+ */
+export let isolatedHome = newHome()
+
+/** Called before each CLI test file (test/setup/fresh-home.ts): the files of one worker share this module. */
+export function useFreshHome(): void {
+  isolatedHome = newHome()
+}
+
+function newHome(): string {
+  return mkdtempSync(path.join(tmpdir(), 'vsi-home-'))
+}
 
 /** Runs the built CLI as a user would: a real `node bin/run.js` process. */
 export async function runVsi(args: string[], options: CliOptions = {}): Promise<CliResult> {
