@@ -42,18 +42,35 @@ export function goUintError(value: string): string | undefined {
   return undefined
 }
 
-const DECIMAL_FLOAT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/
-// Go accepts hexadecimal floats (the p exponent is mandatory) and underscores only after a base prefix.
-const HEX_FLOAT = /^[+-]?0[xX](_?[0-9a-fA-F])*(\.([0-9a-fA-F]_?)*)?[pP][+-]?\d+$/
-const SPECIAL_FLOAT = /^[+-]?(inf|infinity|nan)$/i
+// Go's float syntax (strconv readFloat + underscoreOK): `_` only between digits (or after a base prefix); a
+// hexadecimal mantissa needs a `p` exponent; Inf/Infinity may be signed, NaN may not.
+const DIGITS = String.raw`\d+(?:_\d+)*`
+const DECIMAL_FLOAT = new RegExp(String.raw`^[+-]?(?:${DIGITS}(?:\.(?:${DIGITS})?)?|\.${DIGITS})(?:[eE][+-]?${DIGITS})?$`)
+const HEX_DIGITS = '[0-9a-fA-F]+(?:_[0-9a-fA-F]+)*'
+const HEX_FLOAT = new RegExp(String.raw`^([+-]?)0[xX]_?(?:(${HEX_DIGITS})(?:\.(${HEX_DIGITS})?)?|\.(${HEX_DIGITS}))[pP]([+-]?${DIGITS})$`)
+
+/** strconv.ParseFloat(s, 64): the value, or Go's error text. */
+export function goFloat(value: string): number | {error: string} {
+  const special = /^([+-]?)(inf|infinity)$/i.exec(value)
+  if (special) return special[1] === '-' ? -Infinity : Infinity
+  if (/^nan$/i.test(value)) return Number.NaN
+  let number: number | undefined
+  const hex = HEX_FLOAT.exec(value)
+  if (hex) {
+    const [, sign, whole, fraction, onlyFraction, exponent] = hex as unknown as [string, string, string | undefined, string | undefined, string | undefined, string]
+    const mantissa = `${whole ?? ''}${fraction ?? onlyFraction ?? ''}`.replaceAll('_', '')
+    const shift = 4 * (fraction ?? onlyFraction ?? '').replaceAll('_', '').length
+    number = (sign === '-' ? -1 : 1) * Number.parseInt(mantissa, 16) * 2 ** (Number(exponent.replaceAll('_', '')) - shift)
+  } else if (DECIMAL_FLOAT.test(value)) number = Number(value.replaceAll('_', ''))
+  if (number === undefined) return {error: `strconv.ParseFloat: parsing ${goQuote(value)}: invalid syntax`}
+  if (!Number.isFinite(number)) return {error: `strconv.ParseFloat: parsing ${goQuote(value)}: value out of range`}
+  return number
+}
 
 /** strconv.ParseFloat(s, 64). */
 export function goFloatError(value: string): string | undefined {
-  if (SPECIAL_FLOAT.test(value)) return undefined
-  if (HEX_FLOAT.test(value) && /[0-9a-fA-F]/.test(value.replace(/^[+-]?0[xX]/, '').split(/[pP]/)[0] ?? '')) return undefined
-  if (!DECIMAL_FLOAT.test(value)) return `strconv.ParseFloat: parsing ${goQuote(value)}: invalid syntax`
-  if (!Number.isFinite(Number(value))) return `strconv.ParseFloat: parsing ${goQuote(value)}: value out of range`
-  return undefined
+  const parsed = goFloat(value)
+  return typeof parsed === 'number' ? undefined : parsed.error
 }
 
 /** time.ParseDuration: a unit is required ("5s", "1m30s"); only "0" may go without. */
@@ -81,12 +98,28 @@ export function vaultDurationError(value: string): string | undefined {
 const QUANTITY_FORMAT = `quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'`
 const QUANTITY_SUFFIXES = new Set(['', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei', 'n', 'u', 'm', 'k', 'M', 'G', 'T', 'P', 'E'])
 
-/** k8s.io/apimachinery resource.ParseQuantity. */
+/**
+ * k8s.io/apimachinery resource.ParseQuantity (v0.36, the version vault-k8s 1.7.6 builds with): parseQuantityString
+ * scans sign, digits, `.digits`, suffix letters, an exponent sign and digits (no regular expression: "+", "." and
+ * "1." are zero or one; "1.2.3" has a character left over), then the suffixer's interpret.
+ */
 export function quantityError(value: string): string | undefined {
-  const match = /^[+-]?(\d*)(?:\.(\d*))?(.*)$/.exec(value)
-  if (!match || `${match[1]}${match[2] ?? ''}` === '') return QUANTITY_FORMAT
-  const suffix = match[3] ?? ''
-  if (QUANTITY_SUFFIXES.has(suffix) || /^[eE][+-]?\d+$/.test(suffix)) return undefined
+  if (value === '') return QUANTITY_FORMAT
+  const digits = (from: number): number => {
+    let at = from
+    while (at < value.length && value[at]! >= '0' && value[at]! <= '9') at++
+    return at
+  }
+  let at = digits(value[0] === '+' || value[0] === '-' ? 1 : 0)
+  if (value[at] === '.') at = digits(at + 1)
+  const suffixStart = at
+  while (at < value.length && 'eEinumkKMGTP'.includes(value[at]!)) at++
+  if (value[at] === '+' || value[at] === '-') at++
+  if (digits(at) < value.length) return QUANTITY_FORMAT
+  const suffix = value.slice(suffixStart)
+  if (QUANTITY_SUFFIXES.has(suffix)) return undefined
+  // interpret: a decimal exponent `e<int64>` / `E<int64>`.
+  if (suffix.length > 1 && /^[eE]/.test(suffix) && goIntError(suffix.slice(1), false) === undefined) return undefined
   return `unable to parse quantity's suffix`
 }
 

@@ -4,7 +4,7 @@
  * produced (Kubernetes pkg/apis/core/validation), and what the injector admits with another meaning.
  */
 import {annotationKey} from '../catalog.js'
-import {goFloatError} from '../go-parse.js'
+import {goFloat, quantityError} from '../go-parse.js'
 import {AGENT_CONTAINER, AGENT_INIT_CONTAINER} from '../injection.js'
 import {
   agentContainerDocument,
@@ -111,10 +111,9 @@ export function injectorRefuses(target: PodTarget): Finding[] {
   function brokenConfig(pod: PodTarget): Refusal[] {
     // strconv.ParseFloat takes NaN and ±Inf; encoding/json then cannot write them into the Agent config.
     const threshold = entryFor(pod, 'template-lease-renewal-threshold')
-    if (!threshold || goFloatError(threshold.value) !== undefined || effective(pod, 'agent-configmap') !== '') return []
-    const number = Number(threshold.value.replace(/^([+-]?)inf(inity)?$/i, '$1Infinity'))
-    if (Number.isFinite(number) && !/^[+-]?nan$/i.test(threshold.value)) return []
-    const shown = Number.isNaN(number) || /nan/i.test(threshold.value) ? 'NaN' : number > 0 ? '+Inf' : '-Inf'
+    const number = threshold === undefined ? undefined : goFloat(threshold.value)
+    if (threshold === undefined || typeof number !== 'number' || Number.isFinite(number) || effective(pod, 'agent-configmap') !== '') return []
+    const shown = Number.isNaN(number) ? 'NaN' : number > 0 ? '+Inf' : '-Inf'
     return [
       {
         message: `template-lease-renewal-threshold: ${JSON.stringify(threshold.value)} parses as ${shown}, which the Agent config cannot hold: the injector refuses the pod with "error creating patch for agent: json: unsupported value: ${shown}"`,
@@ -160,10 +159,11 @@ const parseJson = (text: string): unknown => {
 
 /** resource.ParseQuantity's value, for comparing requests with limits. */
 export function quantityValue(text: string): number | undefined {
-  const match = /^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$/.exec(text)
-  if (!match) return undefined
-  const number = Number(match[1])
-  const suffix = match[2] ?? ''
+  if (quantityError(text) !== undefined) return undefined
+  // parseQuantityString: an optional sign, digits and `.digits` (none at all is 0: "+", ".", "e3"), then the suffix.
+  const numeric = /^[+-]?\d*\.?\d*/.exec(text)![0]
+  const number = /\d/.test(numeric) ? Number(numeric.endsWith('.') ? numeric.slice(0, -1) : numeric) : 0
+  const suffix = text.slice(numeric.length)
   const binary: Record<string, number> = {Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60}
   const decimal: Record<string, number> = {'': 1, n: 1e-9, u: 1e-6, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18}
   if (suffix in binary) return number * binary[suffix]!
@@ -291,7 +291,8 @@ const TELEMETRY_TYPES: Readonly<Record<string, 'string' | 'number' | 'boolean' |
 function jsonTypeOk(expected: string, value: unknown): boolean {
   if (value === null) return true
   if (expected === 'strings') return Array.isArray(value) && value.every((item) => typeof item === 'string' || item === null)
-  if (expected === 'number') return typeof value === 'number' && Number.isInteger(value)
+  // an int field: json.Marshal writes the float64, the int decoder runs strconv.ParseInt(…, 64) on that text
+  if (expected === 'number') return typeof value === 'number' && Number.isInteger(value) && value >= -(2 ** 63) && value < 2 ** 63
   return typeof value === expected
 }
 

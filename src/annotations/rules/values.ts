@@ -1,7 +1,7 @@
 /** Rules about annotation values: YAML types the API server refuses, and values the injector or Agent refuses. */
 import {checkValue} from '../values.js'
 import {mayBeInjected} from './injected-pod.js'
-import {shortKey, specOf} from './pod.js'
+import {secretsOf, shortKey, specOf} from './pod.js'
 import type {AnnotationEntry, Finding, PodTarget} from './types.js'
 
 /** The Go type encoding/json names when a YAML value lands in `map[string]string`. */
@@ -55,9 +55,13 @@ function quoteHint(entry: AnnotationEntry): string {
 export function invalidValue(target: PodTarget): Finding[] {
   // agent-inject itself is parsed by ShouldInject for every pod; the other keys only when the pod is injected.
   const injected = mayBeInjected(target)
+  const secretNames = new Set(secretsOf(target).map((secret) => secret.rawName))
   return target.annotations.flatMap((entry) => {
     if (entry.nonStringType === 'map' || entry.nonStringType === 'sequence') return []
     const spec = specOf(entry)
+    // vault-k8s annotations.go secrets() reads a per-secret option only for a secret that exists (by its raw NAME):
+    // an orphan's value is never parsed (orphan-secret-option reports the key).
+    if (spec?.secretName !== undefined && !spec.createsSecret && !secretNames.has(spec.secretName)) return []
     const problem = spec && checkValue(spec.kind, entry.value)
     if (!problem) return []
     const rejected = problem.outcome === 'rejected'

@@ -2,7 +2,7 @@
  * The Vault Agent configuration the injector generates from a pod's annotations (vault-k8s agent-inject/agent:
  * annotations.go secrets(), config.go newConfig/newTemplateConfigs). It travels base64-encoded in VAULT_CONFIG.
  */
-import {parseBool} from './go.js'
+import {parseBool, parseFloat64} from './go.js'
 
 export const PREFIX = 'vault.hashicorp.com/'
 export const DEFAULT_VAULT_ADDR = 'http://vault.default.svc:8200'
@@ -38,6 +38,7 @@ export interface AgentConfig {
   template_config?: {exit_on_retry_failure: boolean; static_secret_render_interval?: string; max_connections_per_host?: number; lease_renewal_threshold?: number}
   disable_idle_connections?: string[]
   disable_keep_alives?: string[]
+  telemetry?: Record<string, unknown>
 }
 
 export interface InjectorDefaults {
@@ -58,14 +59,23 @@ export interface SecretSpec {
 
 const PER_SECRET = ['agent-inject-template-file-', 'agent-inject-template-', 'agent-inject-secret-'] as const
 
-function joinPath(dir: string, file: string): string {
+/**
+ * Go's path.Join (and filepath.Join on Linux): empty elements dropped, then path.Clean — a relative path stays
+ * relative ("secrets" + "db" is "secrets/db", "" + "token" is "token"), `..` beyond a relative start is kept.
+ */
+export function joinPath(...elements: string[]): string {
+  const joined = elements.filter((element) => element !== '').join('/')
+  if (joined === '') return ''
+  const rooted = joined.startsWith('/')
   const parts: string[] = []
-  for (const seg of `${dir}/${file}`.split('/')) {
+  for (const seg of joined.split('/')) {
     if (!seg || seg === '.') continue
-    if (seg === '..') parts.pop()
-    else parts.push(seg)
+    if (seg !== '..') parts.push(seg)
+    else if (parts.length && parts.at(-1) !== '..') parts.pop()
+    else if (!rooted) parts.push('..')
   }
-  return '/' + parts.join('/')
+  const cleaned = (rooted ? '/' : '') + parts.join('/')
+  return cleaned || (rooted ? '/' : '.')
 }
 
 export function collectSecrets(annotations: Record<string, string>): SecretSpec[] {
@@ -88,7 +98,8 @@ export function collectSecrets(annotations: Record<string, string>): SecretSpec[
       rawName,
       path: annotations[PREFIX + 'agent-inject-secret-' + rawName] ?? '',
       template: annotations[PREFIX + 'agent-inject-template-' + rawName] ?? '',
-      templateFile: annotations[PREFIX + 'agent-inject-template-file-' + rawName] ?? '',
+      // secrets(): TemplateFile is read only when the inline template is "" (an inline one wins, with no `source`)
+      templateFile: annotations[PREFIX + 'agent-inject-template-' + rawName] ? '' : (annotations[PREFIX + 'agent-inject-template-file-' + rawName] ?? ''),
       mountPath,
       destination: file ? joinPath(mountPath, file) : `${mountPath}/${name}`,
     })
@@ -155,8 +166,9 @@ export function buildAgentConfig(annotations: Record<string, string>, init: bool
     cache ??= {}
   }
   const maxConnections = Number(a('template-max-connections-per-host') ?? 0)
-  const leaseRenewal = a('template-lease-renewal-threshold') === undefined ? 0 : Number(a('template-lease-renewal-threshold'))
+  const leaseRenewal = a('template-lease-renewal-threshold') === undefined ? 0 : parseFloat64(a('template-lease-renewal-threshold')!)
   const list = (suffix: string) => (a(suffix) ? a(suffix)!.split(',') : undefined)
+  const telemetry = telemetryConfig(annotations)
   const sorted = (m: Record<string, string>) => Object.fromEntries(Object.keys(m).sort().map((k) => [k, m[k]]))
   return {
     auto_auth: {
@@ -197,7 +209,85 @@ export function buildAgentConfig(annotations: Record<string, string>, init: bool
     },
     ...(list('agent-disable-idle-connections') ? {disable_idle_connections: list('agent-disable-idle-connections')} : {}),
     ...(list('agent-disable-keep-alives') ? {disable_keep_alives: list('agent-disable-keep-alives')} : {}),
+    ...(telemetry ? {telemetry} : {}),
   }
+}
+
+/** config.go Telemetry, in struct-field order, with each field's Go type (every field is omitempty). */
+const TELEMETRY_FIELDS: Array<[string, 'string' | 'int' | 'bool' | '[]string']> = [
+  ['usage_gauge_period', 'string'],
+  ['maximum_gauge_cardinality', 'int'],
+  ['disable_hostname', 'bool'],
+  ['enable_hostname_label', 'bool'],
+  ['lease_metrics_epsilon', 'string'],
+  ['num_lease_metrics_buckets', 'int'],
+  ['add_lease_metrics_namespace_labels', 'bool'],
+  ['filter_default', 'bool'],
+  ['prefix_filter', '[]string'],
+  ['statsite_address', 'string'],
+  ['statsd_address', 'string'],
+  ['circonus_api_token', 'string'],
+  ['circonus_api_app', 'string'],
+  ['circonus_api_url', 'string'],
+  ['circonus_submission_interval', 'string'],
+  ['circonus_submission_url', 'string'],
+  ['circonus_check_id', 'string'],
+  ['circonus_check_force_metric_activation', 'bool'],
+  ['circonus_check_instance_id', 'string'],
+  ['circonus_check_search_tag', 'string'],
+  ['circonus_check_display_name', 'string'],
+  ['circonus_check_tags', 'string'],
+  ['circonus_broker_id', 'string'],
+  ['circonus_broker_select_tag', 'string'],
+  ['dogstatsd_addr', 'string'],
+  ['dogstatsd_tags', '[]string'],
+  ['prometheus_retention_time', 'string'],
+  ['stackdriver_project_id', 'string'],
+  ['stackdriver_location', 'string'],
+  ['stackdriver_namespace', 'string'],
+  ['stackdriver_debug_logs', 'bool'],
+]
+
+/** Whether a JSON value (as json.Unmarshal into interface{} made it) decodes into a Go field of this type. */
+function fitsGoType(value: unknown, type: (typeof TELEMETRY_FIELDS)[number][1]): boolean {
+  if (value === null) return true
+  if (type === 'string') return typeof value === 'string'
+  if (type === 'bool') return typeof value === 'boolean'
+  // json.Marshal writes a float64 integer below 1e21 without exponent; the int decoder then runs strconv.ParseInt.
+  if (type === 'int') return typeof value === 'number' && Number.isInteger(value) && value >= -(2 ** 63) && value < 2 ** 63
+  return Array.isArray(value) && value.every((item) => item === null || typeof item === 'string')
+}
+
+/**
+ * annotations.go telemetryConfig (each agent-telemetry-<param> value JSON-decoded, else kept as a string; dashes in
+ * the param become underscores) and config.go newTelemetryConfig: the map is marshalled (keys sorted) and unmarshalled
+ * into Telemetry — fields matched exactly or case-insensitively, unknown keys dropped, and any type mismatch makes
+ * the whole stanza nil. No agent-telemetry annotation: no stanza.
+ */
+function telemetryConfig(annotations: Record<string, string>): Record<string, unknown> | undefined {
+  const prefix = PREFIX + 'agent-telemetry-'
+  const params = new Map<string, unknown>()
+  for (const [key, text] of Object.entries(annotations)) {
+    if (!key.startsWith(prefix)) continue
+    let value: unknown
+    try {
+      value = JSON.parse(text)
+    } catch {
+      value = text
+    }
+    params.set(key.slice(prefix.length).replaceAll('-', '_'), value)
+  }
+  if (params.size === 0) return undefined
+  const fields = new Map<string, unknown>()
+  for (const param of [...params.keys()].sort()) {
+    const field = TELEMETRY_FIELDS.find(([name]) => name === param) ?? TELEMETRY_FIELDS.find(([name]) => name.toLowerCase() === param.toLowerCase())
+    if (!field) continue
+    const value = params.get(param)
+    if (!fitsGoType(value, field[1])) return undefined
+    if (value !== null) fields.set(field[0], Array.isArray(value) ? value.map((item) => item ?? '') : value)
+  }
+  const empty = (value: unknown) => value === '' || value === 0 || value === false || (Array.isArray(value) && value.length === 0)
+  return Object.fromEntries(TELEMETRY_FIELDS.filter(([name]) => fields.has(name) && !empty(fields.get(name))).map(([name]) => [name, fields.get(name)]))
 }
 
 export function decodeAgentConfig(env: Array<{name: string; value?: string}> | undefined): AgentConfig | undefined {

@@ -1,7 +1,7 @@
 import type {Container, KubeObject, PodSpec, Volume} from '../types.js'
 
-import {buildAgentConfig, collectSecrets, DEFAULT_SECRET_PATH, PREFIX, type InjectorDefaults} from './config.js'
-import {checkDuration, decodePatch, parseBool, parseFloat64, parseInt64, parseQuantity, parseUint64} from './go.js'
+import {buildAgentConfig, collectSecrets, DEFAULT_SECRET_PATH, joinPath, PREFIX, type InjectorDefaults} from './config.js'
+import {canonicalQuantity, checkDuration, decodePatch, parseBool, parseFloat64, parseInt64, parseQuantity, parseUint64} from './go.js'
 import {applyJsonPatch} from './json-patch.js'
 
 export type InjectionResult = {pod: KubeObject} | {skipped: true} | {denied: string}
@@ -151,7 +151,8 @@ function newAgent(annotations: Record<string, string>, spec: PodSpec): Agent {
   const a = (suffix: string): string | undefined => annotations[PREFIX + suffix]
   const bool = (suffix: string, fallback: boolean): boolean => (a(suffix) === undefined ? fallback : parseBool(a(suffix)!))
   const tokenMount = serviceAccount(a('agent-service-account-token-volume-name') ?? '', spec)
-  for (const [key, value] of Object.entries(annotations)) if (key.startsWith(PREFIX + 'error-on-missing-key-')) parseBool(value)
+  // annotations.go secrets(): error-on-missing-key-<raw NAME> is parsed for each secret; an orphan key is never read
+  for (const secret of collectSecrets(annotations)) parseBool(annotations[PREFIX + 'error-on-missing-key-' + secret.rawName] ?? '')
   const initFirst = bool('agent-init-first', false)
   const prePopulate = bool('agent-pre-populate', true)
   const prePopulateOnly = bool('agent-pre-populate-only', false)
@@ -256,7 +257,8 @@ function patch(pod: KubeObject, annotations: Record<string, string>, agent: Agen
   ]
   for (const c of spec.containers) if (agent.containers.includes(c.name)) c.volumeMounts = [...(c.volumeMounts ?? []), ...secretMounts]
 
-  const tokenPath = [agent.tokenMount.mountPath, agent.tokenMount.tokenPath].join('/').replace(/\/+/g, '/')
+  // annotations.go authConfig: path.Join(MountPath, TokenPath)
+  const tokenPath = joinPath(agent.tokenMount.mountPath, agent.tokenMount.tokenPath)
   const configMap = a('agent-configmap')
   /** container_env.go ContainerEnvVars, in its order: VAULT_CONFIG, or with a ConfigMap the VAULT_* client variables. */
   const envVars = (init: boolean): Array<{name: string; value?: string; valueFrom?: unknown}> => {
@@ -279,9 +281,10 @@ function patch(pod: KubeObject, annotations: Record<string, string>, agent: Agen
       ]
     }
     return [
-      {name: 'NAMESPACE', valueFrom: {fieldRef: {apiVersion: 'v1', fieldPath: 'metadata.namespace'}}},
-      {name: 'HOST_IP', valueFrom: {fieldRef: {apiVersion: 'v1', fieldPath: 'status.hostIP'}}},
-      {name: 'POD_IP', valueFrom: {fieldRef: {apiVersion: 'v1', fieldPath: 'status.podIP'}}},
+      // container_env.go baseContainerEnvVars: no fieldRef.apiVersion (the API server defaults it after the patch)
+      {name: 'NAMESPACE', valueFrom: {fieldRef: {fieldPath: 'metadata.namespace'}}},
+      {name: 'HOST_IP', valueFrom: {fieldRef: {fieldPath: 'status.hostIP'}}},
+      {name: 'POD_IP', valueFrom: {fieldRef: {fieldPath: 'status.podIP'}}},
       ...optional('GOMAXPROCS', a('go-max-procs')),
       ...optional('VAULT_CLIENT_TIMEOUT', a('client-timeout')),
       ...optional('VAULT_MAX_RETRIES', a('client-max-retries')),
@@ -302,6 +305,7 @@ function patch(pod: KubeObject, annotations: Record<string, string>, agent: Agen
     configMap ? `touch /home/vault/.vault-token && vault agent -config=/vault/configs/${init ? 'config-init.hcl' : 'config.hcl'}` : 'echo ${VAULT_CONFIG?} | base64 -d > /home/vault/config.json && vault agent -config=/home/vault/config.json'
   const build = (init: boolean): Container => {
     const env = envVars(init)
+    // container_sidecar.go parseResources: resource.Quantity values, written by the webhook in their marshalled form
     const resources = (kind: 'limits' | 'requests'): Record<string, string> =>
       Object.fromEntries(
         (
@@ -310,7 +314,7 @@ function patch(pod: KubeObject, annotations: Record<string, string>, agent: Agen
             ['memory', `agent-${kind}-mem`],
             ['ephemeral-storage', `agent-${kind}-ephemeral`],
           ] as const
-        ).flatMap(([name, suffix]) => (a(suffix) === '' ? [] : (parseQuantity(a(suffix)), [[name, a(suffix)]]))),
+        ).flatMap(([name, suffix]) => (a(suffix) === '' ? [] : (parseQuantity(a(suffix)), [[name, canonicalQuantity(a(suffix))]]))),
       )
     const limits = resources('limits')
     const requests = resources('requests')
@@ -370,10 +374,21 @@ function patch(pod: KubeObject, annotations: Record<string, string>, agent: Agen
 const goJson = (value: unknown): string =>
   JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
 
-/** The API server defaults the fields of the containers the patch added (pkg/apis/core/v1 defaults.go). */
+/**
+ * The API server defaults the fields of the containers the patch added (pkg/apis/core/v1 defaults.go, including
+ * SetDefaults_ObjectFieldSelector's fieldRef.apiVersion "v1").
+ */
 const withApiDefaults = (container: Container): Container => ({
   imagePullPolicy: 'IfNotPresent',
   terminationMessagePath: '/dev/termination-log',
   terminationMessagePolicy: 'File',
   ...container,
+  ...(container.env
+    ? {
+        env: container.env.map((env) => {
+          const fieldRef = (env.valueFrom as {fieldRef?: {apiVersion?: string; fieldPath: string}} | undefined)?.fieldRef
+          return fieldRef && !fieldRef.apiVersion ? {...env, valueFrom: {...(env.valueFrom as object), fieldRef: {apiVersion: 'v1', ...fieldRef}}} : env
+        }),
+      }
+    : {}),
 })

@@ -1,0 +1,111 @@
+/**
+ * What the emulated injector writes into a pod beyond the tutorial's annotations, each checked against
+ * hashicorp/vault-k8s v1.7.6 (agent-inject/agent: annotations.go, config.go, container_sidecar.go, container_env.go)
+ * and kubernetes/apimachinery v0.36.3 (pkg/api/resource/quantity.go), the versions the chart's injector is built from.
+ */
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import {startKubeEmulator, type KubeEmulator} from './index.js'
+
+interface CreatedPod {
+  status: number
+  body: {
+    message?: string
+    spec?: {containers: Array<{name: string; env?: Array<{name: string; value?: string; valueFrom?: unknown}>; resources?: unknown}>}
+  }
+}
+
+describe('the emulated injector follows vault-k8s 1.7.6 in what it writes', () => {
+  let kube: KubeEmulator
+  let count = 0
+
+  beforeAll(async () => {
+    kube = await startKubeEmulator({preset: 'tutorial', tls: false})
+  })
+  afterAll(() => kube?.stop())
+
+  const create = async (annotations: Record<string, string>): Promise<CreatedPod> => {
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name: `config-${++count}`,
+        annotations: Object.fromEntries(Object.entries({'agent-inject': 'true', role: 'app', ...annotations}).map(([k, v]) => [`vault.hashicorp.com/${k}`, v])),
+      },
+      spec: {containers: [{name: 'app', image: 'nginx'}]},
+    }
+    const response = await fetch(`${kube.url}/api/v1/namespaces/default/pods`, {
+      method: 'POST',
+      headers: {Authorization: `Bearer ${kube.adminToken}`, 'Content-Type': 'application/json'},
+      body: JSON.stringify(pod),
+    })
+    return {status: response.status, body: (await response.json()) as CreatedPod['body']}
+  }
+  const sidecar = (created: CreatedPod) => created.body.spec!.containers.find((container) => container.name === 'vault-agent')!
+  const agentConfig = (created: CreatedPod): string => Buffer.from(sidecar(created).env!.find((env) => env.name === 'VAULT_CONFIG')!.value!, 'base64').toString()
+
+  it('writes agent-telemetry-* into the telemetry stanza: JSON-decoded values, dashes as underscores, struct order, unknown keys dropped', async () => {
+    const created = await create({
+      'agent-telemetry-prometheus_retention_time': '30s',
+      'agent-telemetry-disable_hostname': 'true',
+      'agent-telemetry-dogstatsd-tags': '["team:a"]',
+      'agent-telemetry-Statsd_Address': '"statsd:8125"',
+      'agent-telemetry-no_such_field': '1',
+    })
+    expect(created.status).toBe(201)
+    // annotations.go:926 telemetryConfig; config.go:167 newTelemetryConfig (Marshal + Unmarshal into Telemetry, whose
+    // field matching is case-insensitive); config.go:37 Telemetry is the last field of Config
+    expect(agentConfig(created)).toMatch(
+      /,"template_config":\{"exit_on_retry_failure":true\},"telemetry":\{"disable_hostname":true,"statsd_address":"statsd:8125","dogstatsd_tags":\["team:a"\],"prometheus_retention_time":"30s"\}\}$/,
+    )
+  })
+
+  it('drops the whole telemetry stanza when one value has the wrong JSON type', async () => {
+    // "30" decodes as a number; prometheus_retention_time is a string field: json.Unmarshal fails, newTelemetryConfig returns nil
+    const created = await create({'agent-telemetry-prometheus_retention_time': '30', 'agent-telemetry-disable_hostname': 'true'})
+    expect(created.status).toBe(201)
+    expect(JSON.parse(agentConfig(created))).not.toHaveProperty('telemetry')
+  })
+
+  it('uses an inline template over agent-inject-template-file, without a source (secrets() reads TemplateFile only when Template is "")', async () => {
+    const created = await create({'agent-inject-template-db': '{{ with secret "kv/db" }}{{ .Data.password }}{{ end }}', 'agent-inject-template-file-db': '/vault/custom/db.tmpl'})
+    expect(JSON.parse(agentConfig(created)).template).toEqual([
+      {destination: '/vault/secrets/db', contents: '{{ with secret "kv/db" }}{{ .Data.password }}{{ end }}', left_delimiter: '{{', right_delimiter: '}}'},
+    ])
+  })
+
+  it('reads error-on-missing-key only for a secret that exists: an orphan key with a bad value is not parsed', async () => {
+    const orphan = await create({'agent-inject-secret-db': 'kv/db', 'error-on-missing-key-other': 'yes'})
+    expect(orphan.status).toBe(201)
+    const read = await create({'agent-inject-secret-db': 'kv/db', 'error-on-missing-key-db': 'yes'})
+    expect({status: read.status, message: read.body.message}).toEqual({
+      status: 400,
+      message: `admission webhook "vault.hashicorp.com" denied the request: error creating new agent sidecar: cannot parse '' as bool: strconv.ParseBool: parsing "yes": invalid syntax`,
+    })
+  })
+
+  it('writes resource quantities as resource.Quantity marshals them (canonical unless already so)', async () => {
+    const created = await create({'agent-limits-cpu': '0.5', 'agent-limits-mem': '1024Mi', 'agent-requests-cpu': '250m', 'agent-requests-mem': '0.5Gi'})
+    expect(created.status).toBe(201)
+    expect(sidecar(created).resources).toEqual({limits: {cpu: '500m', memory: '1Gi'}, requests: {cpu: '250m', memory: '512Mi'}})
+  })
+
+  it('applies agent-json-patch to the container as the webhook marshals it: no fieldRef.apiVersion yet, canonical quantities', async () => {
+    const patch = JSON.stringify([
+      {op: 'test', path: '/env/0/valueFrom/fieldRef', value: {fieldPath: 'metadata.namespace'}},
+      {op: 'test', path: '/resources/limits/cpu', value: '500m'},
+    ])
+    const created = await create({'agent-limits-cpu': '0.5', 'agent-json-patch': patch})
+    expect({status: created.status, message: created.body.message}).toEqual({status: 201, message: undefined})
+    // the API server then defaults fieldRef.apiVersion (pkg/apis/core/v1 SetDefaults_ObjectFieldSelector)
+    expect(sidecar(created).env![0]).toEqual({name: 'NAMESPACE', valueFrom: {fieldRef: {apiVersion: 'v1', fieldPath: 'metadata.namespace'}}})
+  })
+
+  it('puts the token sink where path.Join puts it for a relative secret-volume-path', async () => {
+    const created = await create({'agent-inject-token': 'true', 'secret-volume-path': 'secrets'})
+    expect(JSON.parse(agentConfig(created)).auto_auth.sink).toEqual([
+      {type: 'file', config: {path: '/home/vault/.vault-token'}},
+      {type: 'file', config: {path: 'secrets/token'}},
+    ])
+  })
+})
