@@ -310,7 +310,7 @@ export class Cluster {
   }
 
   /** The injector's flags, read from its Deployment's env as the chart sets them. */
-  private injectorDefaults(): {vaultAddress: string; authPath: string; image: string} {
+  private injectorDefaults(): {vaultAddress: string; authPath: string; image: string; env: Record<string, string>} {
     const deploy = this.store.list('deployments').find((d) => d.metadata.labels?.['app.kubernetes.io/name'] === 'vault-agent-injector')
     const env = (deploy?.spec?.template?.spec?.containers?.[0]?.env ?? []) as Array<{name: string; value?: string}>
     const get = (name: string) => env.find((e) => e.name === name)?.value
@@ -318,6 +318,7 @@ export class Cluster {
       vaultAddress: get('AGENT_INJECT_VAULT_ADDR') ?? 'http://vault.default.svc:8200',
       authPath: get('AGENT_INJECT_VAULT_AUTH_PATH') ?? 'auth/kubernetes',
       image: get('AGENT_INJECT_VAULT_IMAGE') ?? VAULT_IMAGE,
+      env: Object.fromEntries(env.flatMap((e) => (e.value === undefined ? [] : [[e.name, e.value]]))),
     }
   }
 

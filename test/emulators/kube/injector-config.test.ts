@@ -6,6 +6,8 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {startKubeEmulator, type KubeEmulator} from './index.js'
+import {injectPod} from './injector/inject.js'
+import type {Container, KubeObject, PodSpec} from './types.js'
 
 interface CreatedPod {
   status: number
@@ -107,5 +109,44 @@ describe('the emulated injector follows vault-k8s 1.7.6 in what it writes', () =
       {type: 'file', config: {path: '/home/vault/.vault-token'}},
       {type: 'file', config: {path: 'secrets/token'}},
     ])
+  })
+})
+
+describe("the emulated injector takes its defaults from the injector's AGENT_INJECT_* environment (flags.go parseEnvs)", () => {
+  const SA_MOUNT = '/var/run/secrets/kubernetes.io/serviceaccount'
+  const pod = (annotations: Record<string, string> = {}): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: 'app',
+      annotations: Object.fromEntries(
+        Object.entries({'agent-inject': 'true', role: 'app', 'agent-inject-secret-db': 'kv/db', ...annotations}).map(([k, v]) => [`vault.hashicorp.com/${k}`, v]),
+      ),
+    },
+    spec: {containers: [{name: 'app', image: 'nginx', volumeMounts: [{name: 'kube-api-access-x', mountPath: SA_MOUNT, readOnly: true}]}]},
+  })
+  const inject = (env: Record<string, string>, annotations?: Record<string, string>) => {
+    const result = injectPod(pod(annotations), 'default', {vaultAddress: 'http://vault.default.svc:8200', authPath: 'auth/kubernetes', image: 'hashicorp/vault:2.0.4', env})
+    if (!('pod' in result)) throw new Error(`not injected: ${JSON.stringify(result)}`)
+    return (result.pod.spec as PodSpec).containers.find((container) => container.name === 'vault-agent')!
+  }
+  const configOf = (container: Container) => JSON.parse(Buffer.from(container.env!.find((env) => env.name === 'VAULT_CONFIG')!.value!, 'base64').toString())
+
+  it('uses AGENT_INJECT_DEFAULT_TEMPLATE and the resource variables, and ignores variables set to ""', () => {
+    const container = inject({AGENT_INJECT_DEFAULT_TEMPLATE: 'json', AGENT_INJECT_CPU_LIMIT: '1', AGENT_INJECT_MEM_LIMIT: ''})
+    // config.go DefaultJSONTemplate
+    expect(configOf(container).template[0].contents).toBe('{{ with secret "kv/db" }}{{ .Data | toJSON }}\n{{ end }}')
+    expect(container.resources).toEqual({limits: {cpu: '1', memory: '128Mi'}, requests: {cpu: '250m', memory: '64Mi'}})
+  })
+
+  it('leaves out the security context when AGENT_INJECT_SET_SECURITY_CONTEXT is false, unless a run-as annotation turns it back on (Init)', () => {
+    expect(inject({AGENT_INJECT_SET_SECURITY_CONTEXT: 'false'}).securityContext).toBeUndefined()
+    expect(inject({AGENT_INJECT_SET_SECURITY_CONTEXT: 'false'}, {'agent-run-as-user': '2000'}).securityContext).toMatchObject({runAsUser: 2000, runAsGroup: 1000})
+  })
+
+  it('gives the agents VAULT_CACERT_BYTES from AGENT_INJECT_VAULT_CACERT_BYTES, base64-decoded when it decodes (container_env.go)', () => {
+    const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n'
+    expect(inject({AGENT_INJECT_VAULT_CACERT_BYTES: Buffer.from(pem).toString('base64')}).env!.at(-1)).toEqual({name: 'VAULT_CACERT_BYTES', value: pem})
+    expect(inject({AGENT_INJECT_VAULT_CACERT_BYTES: pem}).env!.at(-1)).toEqual({name: 'VAULT_CACERT_BYTES', value: pem})
   })
 })

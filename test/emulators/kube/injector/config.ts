@@ -45,6 +45,8 @@ export interface InjectorDefaults {
   vaultAddress: string
   authPath: string
   image: string
+  /** The injector container's AGENT_INJECT_* environment, as the chart sets it (subcommand/injector/flags.go parseEnvs). */
+  env?: Record<string, string>
 }
 
 /** A secret as secrets() collects it: raw name, lower-cased file name, Vault path, template, destination. */

@@ -62,50 +62,92 @@ function mutate(input: KubeObject, namespace: string, defaults: InjectorDefaults
       if (a('service') === '') throw new Error('no Vault address found')
     }
   })
-  return step('error creating patch for agent', () => patch(pod, annotations, agent))
+  return step('error creating patch for agent', () => patch(pod, annotations, agent, defaults))
+}
+
+/**
+ * The injector's flags (vault-k8s subcommand/injector/flags.go): each AGENT_INJECT_* variable that is not "" replaces
+ * the flag's default (parseEnvs); booleans through parseutil.ParseBool, written back by strconv.FormatBool.
+ */
+function injectorFlags(defaults: InjectorDefaults) {
+  const env = (name: string): string | undefined => defaults.env?.[`AGENT_INJECT_${name}`] || undefined
+  const bool = (name: string, fallback: boolean): string => String(env(name) === undefined ? fallback : parseBool(env(name)!))
+  return {
+    authType: env('VAULT_AUTH_TYPE') ?? 'kubernetes',
+    vaultNamespace: env('VAULT_NAMESPACE') ?? '',
+    proxyAddress: env('PROXY_ADDR') ?? '',
+    // flags.go: cpu-limit 500m, memory-limit 128Mi, cpu-request 250m, memory-request 64Mi (agent.Default*), ephemeral unset
+    limitsCpu: env('CPU_LIMIT') ?? '500m',
+    limitsMem: env('MEM_LIMIT') ?? '128Mi',
+    limitsEphemeral: env('EPHEMERAL_LIMIT') ?? '',
+    requestsCpu: env('CPU_REQUEST') ?? '250m',
+    requestsMem: env('MEM_REQUEST') ?? '64Mi',
+    requestsEphemeral: env('EPHEMERAL_REQUEST') ?? '',
+    revokeOnShutdown: bool('REVOKE_ON_SHUTDOWN', false),
+    setSecurityContext: bool('SET_SECURITY_CONTEXT', true),
+    runAsUser: env('RUN_AS_USER') ?? '100',
+    runAsSameUser: bool('RUN_AS_SAME_USER', false),
+    runAsGroup: env('RUN_AS_GROUP') ?? '1000',
+    defaultTemplate: env('DEFAULT_TEMPLATE') ?? 'map',
+    exitOnRetryFailure: bool('TEMPLATE_CONFIG_EXIT_ON_RETRY_FAILURE', true),
+    staticSecretRenderInterval: env('TEMPLATE_STATIC_SECRET_RENDER_INTERVAL') ?? '',
+    maxConnectionsPerHost: String(parseInt64(env('TEMPLATE_MAX_CONNECTIONS_PER_HOST') ?? '0')),
+    authMinBackoff: env('AUTH_MIN_BACKOFF') ?? '',
+    authMaxBackoff: env('AUTH_MAX_BACKOFF') ?? '',
+    disableIdleConnections: env('DISABLE_IDLE_CONNECTIONS') ?? '',
+    disableKeepAlives: env('DISABLE_KEEP_ALIVES') ?? '',
+  }
 }
 
 /** annotations.go Init: defaults only for absent keys (a present "" stays ""). */
 function init(given: Record<string, string>, spec: PodSpec, namespace: string, defaults: InjectorDefaults): Record<string, string> {
   const annotations = {...given}
+  const flags = injectorFlags(defaults)
   const fill: Record<string, string> = {
     service: defaults.vaultAddress,
-    'auth-type': 'kubernetes',
+    'auth-type': flags.authType,
     'auth-path': defaults.authPath,
-    namespace: '',
-    'proxy-address': '',
+    namespace: flags.vaultNamespace,
+    'proxy-address': flags.proxyAddress,
     'agent-image': defaults.image,
     'agent-request-namespace': namespace,
-    // Helm chart 0.34.1 injector.agentDefaults (AGENT_INJECT_CPU_LIMIT, …)
-    'agent-limits-cpu': '500m',
-    'agent-limits-mem': '128Mi',
-    'agent-limits-ephemeral': '',
-    'agent-requests-cpu': '250m',
-    'agent-requests-mem': '64Mi',
-    'agent-requests-ephemeral': '',
+    'agent-limits-cpu': flags.limitsCpu,
+    'agent-limits-mem': flags.limitsMem,
+    'agent-limits-ephemeral': flags.limitsEphemeral,
+    'agent-requests-cpu': flags.requestsCpu,
+    'agent-requests-mem': flags.requestsMem,
+    'agent-requests-ephemeral': flags.requestsEphemeral,
     'secret-volume-path': DEFAULT_SECRET_PATH,
-    'agent-revoke-on-shutdown': 'false',
+    'agent-revoke-on-shutdown': flags.revokeOnShutdown,
     'agent-revoke-grace': '5',
     'log-level': 'info',
     'log-format': 'standard',
     'agent-service-account-token-volume-name': '',
-    'agent-set-security-context': 'true',
-    'agent-run-as-user': '100',
-    'agent-run-as-same-user': 'false',
-    'agent-run-as-group': '1000',
+    'agent-set-security-context': flags.setSecurityContext,
+    'agent-run-as-user': flags.runAsUser,
+    'agent-run-as-same-user': flags.runAsSameUser,
+    'agent-run-as-group': flags.runAsGroup,
     'agent-cache-enable': 'false',
     'agent-cache-listener-port': '8200',
     'agent-cache-use-auto-auth-token': 'true',
     'agent-cache-exit-on-err': 'false',
     'agent-inject-containers': spec.containers.map((c) => c.name).join(','),
-    'agent-inject-default-template': 'map',
-    'template-config-exit-on-retry-failure': 'true',
-    'template-static-secret-render-interval': '',
-    'template-max-connections-per-host': '0',
-    'agent-disable-idle-connections': '',
-    'agent-disable-keep-alives': '',
+    'agent-inject-default-template': flags.defaultTemplate,
+    'template-config-exit-on-retry-failure': flags.exitOnRetryFailure,
+    'template-static-secret-render-interval': flags.staticSecretRenderInterval,
+    'template-max-connections-per-host': flags.maxConnectionsPerHost,
+    'agent-disable-idle-connections': flags.disableIdleConnections,
+    'agent-disable-keep-alives': flags.disableKeepAlives,
   }
   for (const [suffix, value] of Object.entries(fill)) annotations[PREFIX + suffix] ??= value
+  // Init: with set-security-context off by flag and not annotated, a run-as-* annotation turns it on
+  const present = (suffix: string) => given[PREFIX + suffix] !== undefined
+  if (flags.setSecurityContext === 'false' && !present('agent-set-security-context') && ['agent-run-as-user', 'agent-run-as-same-user', 'agent-run-as-group'].some(present)) {
+    annotations[PREFIX + 'agent-set-security-context'] = 'true'
+  }
+  // Init: the backoff flags fill only an absent annotation, and only when set
+  if (flags.authMinBackoff && !present('auth-min-backoff')) annotations[PREFIX + 'auth-min-backoff'] = flags.authMinBackoff
+  if (flags.authMaxBackoff && !present('auth-max-backoff')) annotations[PREFIX + 'auth-max-backoff'] = flags.authMaxBackoff
   for (const [suffix, name] of [['auth-min-backoff', 'min'], ['auth-max-backoff', 'max']] as const) {
     const value = annotations[PREFIX + suffix]
     if (value) {
@@ -233,7 +275,7 @@ function serviceAccount(volumeName: string, spec: PodSpec): Agent['tokenMount'] 
 }
 
 /** agent.go Patch with container_*.go: applied to the pod directly instead of returned as a JSON patch. */
-function patch(pod: KubeObject, annotations: Record<string, string>, agent: Agent): InjectionResult {
+function patch(pod: KubeObject, annotations: Record<string, string>, agent: Agent, defaults: InjectorDefaults): InjectionResult {
   const spec = pod.spec as PodSpec
   const a = (suffix: string): string => annotations[PREFIX + suffix] ?? ''
   const globalPath = a('secret-volume-path')
@@ -292,6 +334,8 @@ function patch(pod: KubeObject, annotations: Record<string, string>, agent: Agen
       ...optional('VAULT_LOG_FORMAT', a('log-format')),
       ...optional('HTTPS_PROXY', a('proxy-address')),
       ...tail,
+      // handler.go: Vault.CACertBytes = AGENT_INJECT_VAULT_CACERT_BYTES; container_env.go decodeIfBase64
+      ...optional('VAULT_CACERT_BYTES', decodeIfBase64(defaults.env?.AGENT_INJECT_VAULT_CACERT_BYTES ?? '')),
     ]
   }
   /** container_sidecar.go createLifecycle: revoke the token on shutdown with vaultCliFlags() plus -self. */
@@ -368,6 +412,13 @@ function patch(pod: KubeObject, annotations: Record<string, string>, agent: Agen
   if (!agent.prePopulateOnly) spec.containers = [...spec.containers, build(false)]
   pod.metadata.annotations = {...(pod.metadata.annotations ?? {}), [PREFIX + 'agent-inject-status']: 'injected'}
   return {pod}
+}
+
+/** container_env.go decodeIfBase64: base64.StdEncoding (padding required; \r and \n skipped), else the text as is. */
+function decodeIfBase64(text: string): string {
+  const compact = text.replace(/[\r\n]/g, '')
+  if (compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(compact)) return text
+  return Buffer.from(compact, 'base64').toString('utf8')
 }
 
 /** encoding/json.Marshal: like JSON.stringify, with <, >, & and U+2028/2029 escaped (HTMLEscape). */
