@@ -119,7 +119,7 @@ export function missingRole(target: PodTarget): Finding[] {
       injector: 'refuses',
       severity: patch ? 'warning' : 'error',
       message:
-        'no Vault role: the injector rejects the pod with "no Vault role found" (Kubernetes auth needs vault.hashicorp.com/role)' +
+        'no Vault role: the injector rejects the pod with "error validating agent configuration: no Vault role found" (Kubernetes auth needs vault.hashicorp.com/role)' +
         (patch ? ', unless the patched workload already has one' : ''),
       hint: `add ${ANNOTATION_PREFIX}role: "<the Vault Kubernetes auth role>"`,
       at: inject.keyAt,

@@ -103,6 +103,24 @@ describe('the emulated injector follows vault-k8s 1.7.6 in what it writes', () =
     expect(sidecar(created).env![0]).toEqual({name: 'NAMESPACE', valueFrom: {fieldRef: {apiVersion: 'v1', fieldPath: 'metadata.namespace'}}})
   })
 
+  it("names the pod in agent-service-account-token-volume-name's missing-volume denial (agent.go getProjectedTokenPath)", async () => {
+    const name = `config-${count + 1}`
+    const created = await fetch(`${kube.url}/api/v1/namespaces/default/pods`, {
+      method: 'POST',
+      headers: {Authorization: `Bearer ${kube.adminToken}`, 'Content-Type': 'application/json'},
+      body: JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: {name, annotations: {'vault.hashicorp.com/agent-inject': 'true', 'vault.hashicorp.com/role': 'app', 'vault.hashicorp.com/agent-service-account-token-volume-name': 'tok'}},
+        spec: {containers: [{name: 'app', image: 'nginx', volumeMounts: [{name: 'tok', mountPath: '/var/run/secrets/tokens'}]}]},
+      }),
+    })
+    count++
+    expect((await created.json()).message).toBe(
+      `admission webhook "vault.hashicorp.com" denied the request: error creating new agent sidecar: failed to find volume "tok" in Pod "${name}" volumes`,
+    )
+  })
+
   it('puts the token sink where path.Join puts it for a relative secret-volume-path', async () => {
     const created = await create({'agent-inject-token': 'true', 'secret-volume-path': 'secrets'})
     expect(JSON.parse(agentConfig(created)).auto_auth.sink).toEqual([

@@ -51,7 +51,7 @@ function mutate(input: KubeObject, namespace: string, defaults: InjectorDefaults
   const spec = pod.spec as PodSpec
   const annotations = step('error adding default annotations', () => init(given, spec, namespace, defaults))
   const a = (suffix: string): string | undefined => annotations[PREFIX + suffix]
-  const agent = step('error creating new agent sidecar', () => newAgent(annotations, spec))
+  const agent = step('error creating new agent sidecar', () => newAgent(annotations, spec, pod.metadata.name ?? ''))
   step('error validating agent configuration', () => {
     if (a('agent-request-namespace') === '') throw new Error('namespace missing from request')
     if (a('agent-image') === '') throw new Error('no Vault image found')
@@ -189,10 +189,10 @@ interface Agent {
 }
 
 /** agent.go New, in its order (the first parse error is the one the webhook reports). */
-function newAgent(annotations: Record<string, string>, spec: PodSpec): Agent {
+function newAgent(annotations: Record<string, string>, spec: PodSpec, podName: string): Agent {
   const a = (suffix: string): string | undefined => annotations[PREFIX + suffix]
   const bool = (suffix: string, fallback: boolean): boolean => (a(suffix) === undefined ? fallback : parseBool(a(suffix)!))
-  const tokenMount = serviceAccount(a('agent-service-account-token-volume-name') ?? '', spec)
+  const tokenMount = serviceAccount(a('agent-service-account-token-volume-name') ?? '', spec, podName)
   // annotations.go secrets(): error-on-missing-key-<raw NAME> is parsed for each secret; an orphan key is never read
   for (const secret of collectSecrets(annotations)) parseBool(annotations[PREFIX + 'error-on-missing-key-' + secret.rawName] ?? '')
   const initFirst = bool('agent-init-first', false)
@@ -251,7 +251,7 @@ function newAgent(annotations: Record<string, string>, spec: PodSpec): Agent {
 }
 
 /** agent.go serviceaccount(): the named projected volume, else the first app mount whose path says serviceaccount. */
-function serviceAccount(volumeName: string, spec: PodSpec): Agent['tokenMount'] {
+function serviceAccount(volumeName: string, spec: PodSpec, podName: string): Agent['tokenMount'] {
   const projectedPath = (volume: Volume | undefined, name: string): string => {
     const sources = (volume?.projected as {sources?: Array<{serviceAccountToken?: {path?: string}}>} | undefined)?.sources ?? []
     const path = sources.find((source) => source.serviceAccountToken?.path)?.serviceAccountToken?.path
@@ -263,7 +263,8 @@ function serviceAccount(volumeName: string, spec: PodSpec): Agent['tokenMount'] 
     const volume = (spec.volumes ?? []).find((v) => v.name === volumeName)
     const mount = mounts.find((m) => m.name === volumeName)
     if (mount) {
-      if (!volume) throw new Error(`failed to find volume "${volumeName}" in Pod "" volumes`)
+      // getProjectedTokenPath names pod.Name: "" for a pod a controller creates with generateName
+      if (!volume) throw new Error(`failed to find volume "${volumeName}" in Pod "${podName}" volumes`)
       return {name: volumeName, mountPath: mount.mountPath, tokenPath: projectedPath(volume, volumeName)}
     }
     if (volume) return {name: volumeName, mountPath: DEFAULT_SA_MOUNT, tokenPath: projectedPath(volume, volumeName)}
