@@ -19,7 +19,7 @@ import {
   nameOf,
   serviceAccountToken,
 } from './injected-pod.js'
-import {applyContainerPatch} from './json-patch.js'
+import {applyContainerPatch, containerTypeError} from './json-patch.js'
 import {entryFor, injectionOf, shortKey} from './pod.js'
 import type {AnnotationEntry, Finding, Location, PodTarget} from './types.js'
 
@@ -136,8 +136,18 @@ export function injectorRefuses(target: PodTarget): Finding[] {
       // A YAML list or map instead of a string is reported by non-string-value: the API server refuses it first.
       if (!built || !entry || entry.nonStringType || patch === undefined || !(patch === null || Array.isArray(patch))) return []
       const result = applyContainerPatch(agentContainerDocument(pod, base === 'agent-init-json-patch', tokenMountPath), patch)
-      if (!('error' in result)) return []
       const container = base === 'agent-init-json-patch' ? AGENT_INIT_CONTAINER : AGENT_CONTAINER
+      const typeError = 'error' in result ? undefined : containerTypeError(result.container)
+      if (typeError) {
+        return [
+          {
+            message: `${base} gives the ${container} container a value of the wrong type: the injector refuses the pod with "error creating patch for agent: ${typeError}"`,
+            hint: 'give the field the type the Kubernetes Container has (command and args are lists of strings)',
+            at: entry.valueAt,
+          },
+        ]
+      }
+      if (!('error' in result)) return []
       return [
         {
           message: `${base} cannot be applied to the ${container} container the injector builds: it refuses the pod with "error creating patch for agent: failed to apply JSON patch: ${result.error}"`,

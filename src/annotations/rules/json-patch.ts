@@ -97,3 +97,39 @@ export function applyContainerPatch(container: Record<string, Json>, patch: unkn
     return {error: message.split('\n')[0]!}
   }
 }
+
+const CONTAINER_FIELD_TYPES: Readonly<Record<string, 'string' | '[]string' | 'bool'>> = {
+  name: 'string',
+  image: 'string',
+  command: '[]string',
+  args: '[]string',
+  workingDir: 'string',
+  restartPolicy: 'string',
+  terminationMessagePath: 'string',
+  terminationMessagePolicy: 'string',
+  imagePullPolicy: 'string',
+  stdin: 'bool',
+  stdinOnce: 'bool',
+  tty: 'bool',
+}
+
+const goJsonKind = (value: Json): string =>
+  Array.isArray(value) ? 'array' : typeof value === 'object' ? 'object' : typeof value === 'boolean' ? 'bool' : typeof value === 'number' ? 'number' : 'string'
+
+/**
+ * vault-k8s container_sidecar.go json.Unmarshal's the patched container into corev1.Container: encoding/json's
+ * error for a scalar field of the wrong type (the fields a patch is likely to set), or undefined.
+ */
+export function containerTypeError(container: Record<string, Json>): string | undefined {
+  for (const [field, value] of Object.entries(container)) {
+    const type = CONTAINER_FIELD_TYPES[field]
+    if (type === undefined || value === null) continue
+    const error = (of: Json, goType: string) => `json: cannot unmarshal ${goJsonKind(of)} into Go struct field Container.${field} of type ${goType}`
+    if (type === '[]string') {
+      if (!Array.isArray(value)) return error(value, '[]string')
+      const item = value.find((element) => element !== null && typeof element !== 'string')
+      if (item !== undefined) return error(item, 'string')
+    } else if (typeof value !== (type === 'bool' ? 'boolean' : 'string')) return error(value, type)
+  }
+  return undefined
+}

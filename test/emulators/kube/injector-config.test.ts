@@ -116,8 +116,18 @@ describe('the emulated injector follows vault-k8s 1.7.6 in what it writes', () =
       }),
     })
     count++
-    expect((await created.json()).message).toBe(
+    expect(((await created.json()) as {message?: string}).message).toBe(
       `admission webhook "vault.hashicorp.com" denied the request: error creating new agent sidecar: failed to find volume "tok" in Pod "${name}" volumes`,
+    )
+  })
+
+  it('decodes the patched container into corev1.Container: unknown fields dropped, a wrong type fails the pod', async () => {
+    const dropped = await create({'agent-json-patch': '[{"op":"add","path":"/notAField","value":1}]'})
+    expect(dropped.status).toBe(201)
+    expect(sidecar(dropped)).not.toHaveProperty('notAField')
+    const wrongType = await create({'agent-json-patch': '[{"op":"replace","path":"/command","value":"sh"}]'})
+    expect(wrongType.body.message).toBe(
+      'admission webhook "vault.hashicorp.com" denied the request: error creating patch for agent: json: cannot unmarshal string into Go struct field Container.command of type []string',
     )
   })
 

@@ -3,6 +3,7 @@ import type {Container, KubeObject, PodSpec, Volume} from '../types.js'
 import {buildAgentConfig, collectSecrets, DEFAULT_SECRET_PATH, joinPath, PREFIX, type InjectorDefaults} from './config.js'
 import {canonicalQuantity, checkDuration, decodePatch, parseBool, parseFloat64, parseInt64, parseQuantity, parseUint64} from './go.js'
 import {applyJsonPatch} from './json-patch.js'
+import {decodeJson, pruneUnknown} from '../typed/decode.js'
 
 export type InjectionResult = {pod: KubeObject} | {skipped: true} | {denied: string}
 
@@ -397,11 +398,13 @@ function patch(pod: KubeObject, annotations: Record<string, string>, agent: Agen
     }
     const jsonPatch = annotations[PREFIX + (init ? 'agent-init-json-patch' : 'agent-json-patch')]
     if (jsonPatch === undefined) return withApiDefaults(container)
+    let patched: Container
     try {
-      return withApiDefaults(applyJsonPatch(container, decodePatch(jsonPatch)))
+      patched = applyJsonPatch(container, decodePatch(jsonPatch))
     } catch (error) {
       throw new Error(`failed to apply JSON patch: ${(error as Error).message}`)
     }
+    return withApiDefaults(unmarshalContainer(patched))
   }
   if (agent.prePopulate) {
     const init = build(true)
@@ -413,6 +416,19 @@ function patch(pod: KubeObject, annotations: Record<string, string>, agent: Agen
   if (!agent.prePopulateOnly) spec.containers = [...spec.containers, build(false)]
   pod.metadata.annotations = {...(pod.metadata.annotations ?? {}), [PREFIX + 'agent-inject-status']: 'injected'}
   return {pod}
+}
+
+/**
+ * container_sidecar.go: the patched JSON is json.Unmarshal'ed into a corev1.Container — a field of the wrong type
+ * fails the pod (the bare encoding/json error), a field Container does not have is dropped.
+ */
+function unmarshalContainer(patched: Container): Container {
+  const pod: unknown = {spec: {containers: [patched]}}
+  const {typeError} = decodeJson('Pod', pod)
+  // decodeJson names fields from the Pod; encoding/json's path starts at the Container it decodes into
+  if (typeError) throw new Error(typeError.replace(/(Go struct field \w+\.)spec\.containers\./, '$1'))
+  pruneUnknown('Pod', pod)
+  return (pod as unknown as {spec: {containers: Container[]}}).spec.containers[0]!
 }
 
 /** container_env.go decodeIfBase64: base64.StdEncoding (padding required; \r and \n skipped), else the text as is. */
