@@ -18,7 +18,7 @@ import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {parseArgs} from 'node:util'
 
-import {renderTemplate} from '../../src/go-template/index.js'
+import {parseTemplate, renderTemplate} from '../../src/go-template/index.js'
 import {startKubeEmulator} from './kube/index.js'
 import {startVaultEmulator} from './vault/index.js'
 import {followVaultPod} from './vault-pod.js'
@@ -58,7 +58,8 @@ const kubeconfig = join(dir, 'kubeconfig')
 
 // The emulated Vault Agent renders custom templates with vsi's Go-template engine (a port of consul-template's).
 const empty = flags.empty === true
-const kube = await startKubeEmulator({preset: empty ? 'empty' : 'tutorial', render: (template, secret) => renderTemplate(template, {secret})})
+const kube = await startKubeEmulator({preset: empty ? 'empty' : 'tutorial', render: (template, secret, {leftDelim, rightDelim, errorOnMissingKey}) =>
+    renderTemplate(parseTemplate(template, {leftDelim, rightDelim}), {secret, missingKey: errorOnMissingKey ? 'error' : 'zero'})})
 kube.writeKubeconfig(kubeconfig)
 
 // ── Vault ────────────────────────────────────────────────────────────────────────────────────────────────────────

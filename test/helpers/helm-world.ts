@@ -3,7 +3,7 @@ import {mkdirSync, mkdtempSync, symlinkSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 
-import {renderTemplate} from '../../src/go-template/index.js'
+import {parseTemplate, renderTemplate} from '../../src/go-template/index.js'
 import {startKubeEmulator, type KubeEmulator} from '../emulators/kube/index.js'
 import {startVaultEmulator, type VaultEmulator} from '../emulators/vault/index.js'
 import {projectRoot} from './cli.js'
@@ -33,7 +33,8 @@ const KINDS = ['namespaces', 'serviceaccounts', 'secrets', 'configmaps', 'servic
 /** A cluster with no Vault (`npm run emulators -- --empty`) and the helm test double on the PATH. */
 export async function startHelmWorld(options: {vault?: boolean} = {}): Promise<HelmWorld> {
   // As `npm run emulators` does: the emulated agent renders custom templates with vsi's port of consul-template.
-  const kube = await startKubeEmulator({preset: 'empty', render: (template, secret) => renderTemplate(template, {secret})})
+  const kube = await startKubeEmulator({preset: 'empty', render: (template, secret, {leftDelim, rightDelim, errorOnMissingKey}) =>
+      renderTemplate(parseTemplate(template, {leftDelim, rightDelim}), {secret, missingKey: errorOnMissingKey ? 'error' : 'zero'})})
   const vault = options.vault ? await attachVault(kube) : undefined
   const dir = mkdtempSync(path.join(tmpdir(), 'vsi-helm-'))
   const kubeconfig = path.join(dir, 'kubeconfig')

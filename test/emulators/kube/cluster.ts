@@ -18,7 +18,11 @@ import {validateMetadata, validateName, validatePodSpec, type Cause} from './val
 import {WorkQueue} from './work-queue.js'
 
 /** Renders a consul-template text; `secret(path)` returns the Vault secret as consul-template sees it ({Data, LeaseID, …}). */
-export type RenderFn = (template: string, secret: (path: string) => unknown) => string
+/**
+ * Renders one template stanza of the Agent config: its text, the secrets it reads, and the stanza's
+ * left_delimiter / right_delimiter / error_on_missing_key (consul-template's template options).
+ */
+export type RenderFn = (template: string, secret: (path: string) => unknown, options: {leftDelim: string; rightDelim: string; errorOnMissingKey: boolean}) => string
 
 export interface ClusterOptions {
   caPem: string

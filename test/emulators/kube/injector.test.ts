@@ -66,8 +66,11 @@ function fakeVault(kube: () => KubeEmulator): Server {
   })
 }
 
+const renderOptions: Array<{leftDelim: string; rightDelim: string; errorOnMissingKey: boolean}> = []
+
 /** A stand-in for the project's Go-template engine: handles the tutorial's template only. */
-function tutorialRender(template: string, secret: (path: string) => unknown): string {
+function tutorialRender(template: string, secret: (path: string) => unknown, options: (typeof renderOptions)[number]): string {
+  renderOptions.push(options)
   const s = secret('internal/data/database/config') as {Data: {data: {username: string; password: string}}}
   expect(template).toContain('{{- with secret "internal/data/database/config" -}}')
   return `postgresql://${s.Data.data.username}:${s.Data.data.password}@postgres:5432/wizard`
@@ -138,6 +141,26 @@ describe('the injector and the emulated Vault Agent', () => {
     expect(stdout).toBe('postgresql://db-readonly-username:db-secret-password@postgres:5432/wizard')
     expect(pod.metadata.annotations?.['vault.hashicorp.com/agent-inject-status']).toBe('injected')
     expect(kube.store.get('deployments', 'default', 'orgchart')!.spec.template.metadata.annotations['vault.hashicorp.com/agent-inject-status']).toBe('update')
+  })
+
+  it("hands the renderer each template stanza's delimiters and error_on_missing_key (consul-template's options)", async () => {
+    expect(renderOptions.at(-1)).toEqual({leftDelim: '{{', rightDelim: '}}', errorOnMissingKey: false})
+    const file = 'database-config.txt'
+    patchOrgchart({
+      spec: {
+        template: {
+          metadata: {
+            annotations: {
+              [`vault.hashicorp.com/agent-template-left-delim-${file}`]: '[[',
+              [`vault.hashicorp.com/agent-template-right-delim-${file}`]: ']]',
+              [`vault.hashicorp.com/error-on-missing-key-${file}`]: 'true',
+            },
+          },
+        },
+      },
+    } as never)
+    await kube.settle()
+    expect(renderOptions.at(-1)).toEqual({leftDelim: '[[', rightDelim: ']]', errorOnMissingKey: true})
   })
 
   it('admits pods without injection while the injector is not ready (failurePolicy: Ignore)', async () => {

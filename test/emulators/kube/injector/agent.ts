@@ -254,12 +254,14 @@ async function renderTemplates(cluster: Cluster, config: AgentConfig, vaultUrl: 
       secrets.set(path, result)
     }
     const lookup = (path: string) => secrets.get(path)
-    let output = renderDefaultTemplate(t.contents, lookup)
+    // the injector writes its default templates with {{ }} whatever the delimiters: only then are they actions
+    const defaultDelims = t.left_delimiter === '{{' && t.right_delimiter === '}}'
+    let output = defaultDelims ? renderDefaultTemplate(t.contents, lookup) : undefined
     if (output === undefined) {
       const render = cluster.options.render
       if (!render) return `template: (dynamic): the kube emulator was given no template renderer for this template`
       try {
-        output = render(t.contents, lookup)
+        output = render(t.contents, lookup, {leftDelim: t.left_delimiter, rightDelim: t.right_delimiter, errorOnMissingKey: t.error_on_missing_key === true})
       } catch (error) {
         return `(dynamic): execute: ${(error as Error).message}`
       }
