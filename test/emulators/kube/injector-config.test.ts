@@ -6,6 +6,7 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {startKubeEmulator, type KubeEmulator} from './index.js'
+import {canonicalQuantity, parseQuantity} from './injector/go.js'
 import {injectPod} from './injector/inject.js'
 import type {Container, KubeObject, PodSpec} from './types.js'
 
@@ -176,5 +177,27 @@ describe("the emulated injector takes its defaults from the injector's AGENT_INJ
     const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n'
     expect(inject({AGENT_INJECT_VAULT_CACERT_BYTES: Buffer.from(pem).toString('base64')}).env!.at(-1)).toEqual({name: 'VAULT_CACERT_BYTES', value: pem})
     expect(inject({AGENT_INJECT_VAULT_CACERT_BYTES: pem}).env!.at(-1)).toEqual({name: 'VAULT_CACERT_BYTES', value: pem})
+  })
+})
+
+describe('resource.Quantity as the injector parses and marshals it (apimachinery v0.36.3; each pair from `go run` of ParseQuantity + json.Marshal)', () => {
+  const MARSHALLED: Array<[string, string]> = [
+    ['500m', '500m'], ['128Mi', '128Mi'], ['0.5', '500m'], ['1024Mi', '1Gi'], ['1000m', '1'], ['+', '0'], ['+500m', '+500m'],
+    ['1.5Ki', '1536'], ['1.5', '1500m'], ['1e3', '1e3'], ['1e-10', '1e-9'], ['0.1n', '1n'], ['1000', '1k'], ['0500m', '0500m'],
+    ['1025Ki', '1025Ki'], ['-1.5', '-1500m'], ['1.', '1.'], ['.5', '500m'], ['e3', '0'], ['1.5Gi', '1536Mi'], ['0.0001Ki', '102400u'],
+    ['Mi', '0'], ['1000E', '1'],
+  ]
+  it.each(MARSHALLED)('%s marshals as %s', (given, marshalled) => {
+    expect(() => parseQuantity(given)).not.toThrow()
+    expect(canonicalQuantity(given)).toBe(marshalled)
+  })
+
+  it.each([
+    ['64MB', "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"],
+    ['1.5.5', "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"],
+    ['1mi', "unable to parse quantity's suffix"],
+    ['1e+', "unable to parse quantity's suffix"],
+  ])('%s is refused: %s', (given, error) => {
+    expect(() => parseQuantity(given)).toThrow(error)
   })
 })

@@ -4,6 +4,7 @@ import {
   goBool,
   goBoolError,
   goDurationError,
+  goFloat,
   goFloatError,
   goIntError,
   goUintError,
@@ -37,8 +38,13 @@ describe('the injector\'s Go parsers', () => {
   })
 
   it('strconv.ParseFloat', () => {
-    for (const value of ['0.9', '1', '.5', '5.', '1e3', '-2.5E-3', 'Inf', '-infinity', 'NaN', '0x1p-2', '0x_1.8p1']) expect(goFloatError(value)).toBeUndefined()
-    for (const value of ['', 'high', '1_000.5', '0x1', '1e', '.']) expect(goFloatError(value)).toMatch(/invalid syntax/)
+    // verdicts of Go's strconv.ParseFloat (go run): `_` between digits is accepted, a sign before NaN is not
+    for (const value of ['0.9', '1', '.5', '5.', '1e3', '-2.5E-3', 'Inf', '-infinity', 'NaN', '0x1p-2', '0x_1.8p1', '1_000.5', '1e1_0', '0x.8p1', '0x1.p1']) {
+      expect(goFloatError(value)).toBeUndefined()
+    }
+    for (const value of ['', 'high', '0x1', '1e', '.', '+NaN', '-nan', '1_e5', '0x1_p0', '_1', '1__0']) expect(goFloatError(value)).toMatch(/invalid syntax/)
+    expect(goFloat('0x1.ccp-1')).toBe(0.8984375)
+    expect(goFloat('1_000.5')).toBe(1000.5)
     expect(goFloatError('1e400')).toBe('strconv.ParseFloat: parsing "1e400": value out of range')
   })
 
@@ -52,10 +58,11 @@ describe('the injector\'s Go parsers', () => {
   })
 
   it('resource.ParseQuantity', () => {
-    for (const value of ['250m', '64Mi', '1', '0.5', '1e3', '1E-2', '2Gi', '+1k', '.5']) expect(quantityError(value)).toBeUndefined()
-    expect(quantityError('lots')).toMatch(/^quantities must match the regular expression/)
-    expect(quantityError('Mi')).toMatch(/^quantities must match/)
-    for (const value of ['64MB', '1mi', '1.5.5', '1e']) expect(quantityError(value)).toBe("unable to parse quantity's suffix")
+    // verdicts of apimachinery v0.36.3 resource.ParseQuantity (go run): the string is scanned, so a bare suffix, sign
+    // or dot is zero, and any character left over after the exponent is ErrFormatWrong
+    for (const value of ['250m', '64Mi', '1', '0.5', '1e3', '1E-2', '2Gi', '+1k', '.5', 'Mi', '+', '-', '.', 'e3', '1.']) expect(quantityError(value)).toBeUndefined()
+    for (const value of ['lots', '64MB', '1.5.5', '1.2.3']) expect(quantityError(value)).toMatch(/^quantities must match the regular expression/)
+    for (const value of ['1mi', '128mi', '1e', '1e+']) expect(quantityError(value)).toBe("unable to parse quantity's suffix")
   })
 
   it('jsonpatch.DecodePatch: a JSON array of objects, or null', () => {
