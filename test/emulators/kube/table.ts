@@ -1,19 +1,26 @@
 import type {KubeObject} from './types.js'
 
+import {SWAGGER_DOCS} from './table-docs.js'
+
 /** Server-side printing (meta.k8s.io/v1 Table) for `kubectl get` without -o, after pkg/printers/internalversion. */
 
 interface Column {
   name: string
   type: string
   format?: string
+  description: string
   priority?: number
-  description?: string
 }
-type Printer = {columns: Column[]; cells: (o: KubeObject) => unknown[]}
+type Printer = {columns: Column[]; cells: (o: KubeObject) => unknown[]; conditions?: (o: KubeObject) => unknown[] | undefined}
 
-const name: Column = {name: 'Name', type: 'string', format: 'name', description: 'Name must be unique within a namespace.'}
-const age: Column = {name: 'Age', type: 'string', description: 'CreationTimestamp is a timestamp representing the server time when this object was created.'}
-const col = (n: string, type = 'string', priority = 0): Column => ({name: n, type, priority, description: ''})
+// Column definitions as pkg/printers/internalversion/printers.go AddHandlers (kubernetes/kubernetes v1.32) declares
+// them; the descriptions are the types' SwaggerDoc() texts (table-docs.ts) or the literals printers.go writes.
+const doc = (key: string): string => SWAGGER_DOCS[key] ?? ''
+const column = (n: string, description: string, type = 'string', priority = 0): Column => ({name: n, type, description, priority})
+const name: Column = {name: 'Name', type: 'string', format: 'name', description: doc('meta.ObjectMeta.name')}
+const age: Column = column('Age', doc('meta.ObjectMeta.creationTimestamp'))
+const containersCol = column('Containers', 'Names of each container in the template.', 'string', 1)
+const imagesCol = column('Images', 'Images referenced by each container in the template.', 'string', 1)
 
 /** duration.HumanDuration */
 export function humanDuration(ms: number): string {
@@ -118,7 +125,14 @@ function bindingCells(o: KubeObject): unknown[] {
     of('ServiceAccount').map((s) => `${s.namespace ?? ''}:${s.name}`).join(', '),
   ]
 }
-const bindingColumns = (): Column[] => [name, col('Role'), age, col('Users', 'string', 1), col('Groups', 'string', 1), col('ServiceAccounts', 'string', 1)]
+const bindingColumns = (kind: 'RoleBinding' | 'ClusterRoleBinding', what: string): Column[] => [
+  name,
+  column('Role', doc(`rbacb.${kind}.roleRef`)),
+  age,
+  column('Users', `Users in the ${what}`, 'string', 1),
+  column('Groups', `Groups in the ${what}`, 'string', 1),
+  column('ServiceAccounts', `ServiceAccounts in the ${what}`, 'string', 1),
+]
 
 /** Node ROLES from node-role.kubernetes.io/<role> labels (findNodeRoles). */
 function nodeRoles(o: KubeObject): string {
@@ -131,10 +145,23 @@ const nodeAddress = (o: KubeObject, type: string) => ((o.status?.addresses ?? []
 
 const containerNames = (o: KubeObject) => ((o.spec?.template?.spec?.containers ?? []) as Array<{name: string}>).map((c) => c.name).join(',')
 const images = (o: KubeObject) => ((o.spec?.template?.spec?.containers ?? []) as Array<{image: string}>).map((c) => c.image).join(',')
-const selector = (o: KubeObject) =>
-  Object.entries((o.spec?.selector?.matchLabels ?? {}) as Record<string, string>)
-    .map(([k, v]) => `${k}=${v}`)
+/**
+ * metav1.LabelSelectorAsSelector(...).String() (apimachinery pkg/labels/selector.go): requirements sorted by key,
+ * `k=v`, `k in (a,b)`, `k notin (a,b)`, `k`, `!k`.
+ */
+const selector = (o: KubeObject) => {
+  const sel = (o.spec?.selector ?? {}) as {matchLabels?: Record<string, string>; matchExpressions?: Array<{key: string; operator: string; values?: string[]}>}
+  const reqs: Array<[string, string]> = Object.entries(sel.matchLabels ?? {}).map(([k, v]) => [k, `${k}=${v}`])
+  for (const e of sel.matchExpressions ?? []) {
+    const values = [...(e.values ?? [])].sort().join(',')
+    const text = ({In: `${e.key} in (${values})`, NotIn: `${e.key} notin (${values})`, Exists: e.key, DoesNotExist: `!${e.key}`} as Record<string, string>)[e.operator]
+    if (text) reqs.push([e.key, text])
+  }
+  return reqs
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .map(([, text]) => text)
     .join(',')
+}
 
 const hasJobCondition = (o: KubeObject, type: string) => ((o.status?.conditions ?? []) as Array<{type: string; status: string}>).some((c) => c.type === type && c.status === 'True')
 function jobStatus(o: KubeObject): string {
@@ -159,30 +186,98 @@ function jobDuration(o: KubeObject): string {
 
 const printers: Record<string, Printer> = {
   Pod: {
-    columns: [name, col('Ready'), col('Status'), col('Restarts'), age, col('IP', 'string', 1), col('Node', 'string', 1), col('Nominated Node', 'string', 1), col('Readiness Gates', 'string', 1)],
+    columns: [
+      name,
+      column('Ready', 'The aggregate readiness state of this pod for accepting traffic.'),
+      column('Status', 'The aggregate status of the containers in this pod.'),
+      column('Restarts', 'The number of times the containers in this pod have been restarted and when the last container in this pod has restarted.'),
+      age,
+      column('IP', doc('core.PodStatus.podIP'), 'string', 1),
+      column('Node', doc('core.PodSpec.nodeName'), 'string', 1),
+      column('Nominated Node', doc('core.PodStatus.nominatedNodeName'), 'string', 1),
+      column('Readiness Gates', doc('core.PodSpec.readinessGates'), 'string', 1),
+    ],
+    // printPod: a finished pod's row carries the Completed condition (podSuccessConditions / podFailedConditions)
+    conditions: (o) =>
+      o.status?.phase === 'Succeeded'
+        ? [{type: 'Completed', status: 'True', reason: 'Succeeded', message: 'The pod has completed successfully.'}]
+        : o.status?.phase === 'Failed'
+          ? [{type: 'Completed', status: 'True', reason: 'Failed', message: 'The pod failed.'}]
+          : undefined,
     cells: (o) => {
       const {ready, status, restarts} = podCells(o)
       return [o.metadata.name, ready, status, restarts, ageOf(o), o.status?.podIP ?? '<none>', o.spec?.nodeName ?? '<none>', '<none>', '<none>']
     },
   },
   Deployment: {
-    columns: [name, col('Ready'), col('Up-to-date', 'integer'), col('Available', 'integer'), age, col('Containers', 'string', 1), col('Images', 'string', 1), col('Selector', 'string', 1)],
+    columns: [
+      name,
+      column('Ready', 'Number of the pod with ready state'),
+      column('Up-to-date', doc('ext.DeploymentStatus.updatedReplicas')),
+      column('Available', doc('ext.DeploymentStatus.availableReplicas')),
+      age,
+      containersCol,
+      imagesCol,
+      column('Selector', doc('ext.DeploymentSpec.selector'), 'string', 1),
+    ],
     cells: (o) => [o.metadata.name, `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 0}`, o.status?.updatedReplicas ?? 0, o.status?.availableReplicas ?? 0, ageOf(o), containerNames(o), images(o), selector(o)],
   },
   ReplicaSet: {
-    columns: [name, col('Desired', 'integer'), col('Current', 'integer'), col('Ready', 'integer'), age, col('Containers', 'string', 1), col('Images', 'string', 1), col('Selector', 'string', 1)],
+    columns: [
+      name,
+      column('Desired', doc('ext.ReplicaSetSpec.replicas'), 'integer'),
+      column('Current', doc('ext.ReplicaSetStatus.replicas'), 'integer'),
+      column('Ready', doc('ext.ReplicaSetStatus.readyReplicas'), 'integer'),
+      age,
+      containersCol,
+      imagesCol,
+      column('Selector', doc('ext.ReplicaSetSpec.selector'), 'string', 1),
+    ],
     cells: (o) => [o.metadata.name, o.spec?.replicas ?? 0, o.status?.replicas ?? 0, o.status?.readyReplicas ?? 0, ageOf(o), containerNames(o), images(o), selector(o)],
   },
   StatefulSet: {
-    columns: [name, col('Ready'), age, col('Containers', 'string', 1), col('Images', 'string', 1)],
+    columns: [name, column('Ready', 'Number of the pod with ready state'), age, containersCol, imagesCol],
     cells: (o) => [o.metadata.name, `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 0}`, ageOf(o), containerNames(o), images(o)],
   },
   DaemonSet: {
-    columns: [name, col('Desired', 'integer'), col('Current', 'integer'), col('Ready', 'integer'), col('Up-to-date', 'integer'), col('Available', 'integer'), col('Node Selector'), age],
-    cells: (o) => [o.metadata.name, o.status?.desiredNumberScheduled ?? 0, o.status?.currentNumberScheduled ?? 0, o.status?.numberReady ?? 0, o.status?.updatedNumberScheduled ?? 0, o.status?.numberAvailable ?? 0, formatLabels(o.spec?.template?.spec?.nodeSelector), ageOf(o)],
+    columns: [
+      name,
+      column('Desired', doc('ext.DaemonSetStatus.desiredNumberScheduled'), 'integer'),
+      column('Current', doc('ext.DaemonSetStatus.currentNumberScheduled'), 'integer'),
+      column('Ready', doc('ext.DaemonSetStatus.numberReady'), 'integer'),
+      column('Up-to-date', doc('ext.DaemonSetStatus.updatedNumberScheduled'), 'integer'),
+      column('Available', doc('ext.DaemonSetStatus.numberAvailable'), 'integer'),
+      column('Node Selector', doc('core.PodSpec.nodeSelector')),
+      age,
+      containersCol,
+      imagesCol,
+      column('Selector', doc('ext.DaemonSetSpec.selector'), 'string', 1),
+    ],
+    // printDaemonSet; the wide cells use metav1.FormatLabelSelector (`<none>` when empty)
+    cells: (o) => [
+      o.metadata.name,
+      o.status?.desiredNumberScheduled ?? 0,
+      o.status?.currentNumberScheduled ?? 0,
+      o.status?.numberReady ?? 0,
+      o.status?.updatedNumberScheduled ?? 0,
+      o.status?.numberAvailable ?? 0,
+      formatLabels(o.spec?.template?.spec?.nodeSelector),
+      ageOf(o),
+      containerNames(o),
+      images(o),
+      selector(o) || '<none>',
+    ],
   },
   Service: {
-    columns: [name, col('Type'), col('Cluster-IP'), col('External-IP'), col('Port(s)'), age, col('Selector', 'string', 1)],
+    columns: [
+      name,
+      column('Type', doc('core.ServiceSpec.type')),
+      column('Cluster-IP', doc('core.ServiceSpec.clusterIP')),
+      column('External-IP', doc('core.ServiceSpec.externalIPs')),
+      column('Port(s)', doc('core.ServiceSpec.ports')),
+      age,
+      column('Selector', doc('core.ServiceSpec.selector'), 'string', 1),
+    ],
     cells: (o) => [
       o.metadata.name,
       o.spec?.type ?? 'ClusterIP',
@@ -195,11 +290,31 @@ const printers: Record<string, Printer> = {
   },
   // printJob / printCronJob
   Job: {
-    columns: [name, col('Status'), col('Completions'), col('Duration'), age, col('Containers', 'string', 1), col('Images', 'string', 1), col('Selector', 'string', 1)],
+    columns: [
+      name,
+      column('Status', 'Status of the job.'),
+      column('Completions', doc('batch.JobStatus.succeeded')),
+      column('Duration', 'Time required to complete the job.'),
+      age,
+      containersCol,
+      imagesCol,
+      column('Selector', doc('batch.JobSpec.selector'), 'string', 1),
+    ],
     cells: (o) => [o.metadata.name, jobStatus(o), jobCompletions(o), jobDuration(o), ageOf(o), containerNames(o), images(o), selector(o)],
   },
   CronJob: {
-    columns: [name, col('Schedule'), col('Timezone'), col('Suspend', 'boolean'), col('Active', 'integer'), col('Last Schedule'), age, col('Containers', 'string', 1), col('Images', 'string', 1), col('Selector', 'string', 1)],
+    columns: [
+      name,
+      column('Schedule', doc('batchb.CronJobSpec.schedule')),
+      column('Timezone', doc('batchb.CronJobSpec.timeZone')),
+      column('Suspend', doc('batchb.CronJobSpec.suspend'), 'boolean'),
+      column('Active', doc('batchb.CronJobStatus.active'), 'integer'),
+      column('Last Schedule', doc('batchb.CronJobStatus.lastScheduleTime')),
+      age,
+      containersCol,
+      imagesCol,
+      column('Selector', doc('batch.JobSpec.selector'), 'string', 1),
+    ],
     cells: (o) => {
       const template = {spec: o.spec?.jobTemplate?.spec} as unknown as KubeObject
       return [
@@ -217,12 +332,27 @@ const printers: Record<string, Printer> = {
       ]
     },
   },
-  ServiceAccount: {columns: [name, col('Secrets', 'string'), age], cells: (o) => [o.metadata.name, (o.secrets ?? []).length, ageOf(o)]},
-  Secret: {columns: [name, col('Type'), col('Data'), age], cells: (o) => [o.metadata.name, o.type, Object.keys(o.data ?? {}).length, ageOf(o)]},
-  ConfigMap: {columns: [name, col('Data'), age], cells: (o) => [o.metadata.name, Object.keys(o.data ?? {}).length, ageOf(o)]},
-  Namespace: {columns: [name, col('Status'), age], cells: (o) => [o.metadata.name, o.status?.phase ?? 'Active', ageOf(o)]},
+  ServiceAccount: {columns: [name, column('Secrets', doc('core.ServiceAccount.secrets')), age], cells: (o) => [o.metadata.name, (o.secrets ?? []).length, ageOf(o)]},
+  Secret: {columns: [name, column('Type', doc('core.Secret.type')), column('Data', doc('core.Secret.data')), age], cells: (o) => [o.metadata.name, o.type, Object.keys(o.data ?? {}).length, ageOf(o)]},
+  // printConfigMap counts data and binaryData
+  ConfigMap: {
+    columns: [name, column('Data', doc('core.ConfigMap.data')), age],
+    cells: (o) => [o.metadata.name, Object.keys(o.data ?? {}).length + Object.keys(o.binaryData ?? {}).length, ageOf(o)],
+  },
+  Namespace: {columns: [name, column('Status', 'The status of the namespace'), age], cells: (o) => [o.metadata.name, o.status?.phase ?? 'Active', ageOf(o)]},
   Node: {
-    columns: [name, col('Status'), col('Roles'), age, col('Version'), col('Internal-IP', 'string', 1), col('External-IP', 'string', 1), col('OS-Image', 'string', 1), col('Kernel-Version', 'string', 1), col('Container-Runtime', 'string', 1)],
+    columns: [
+      name,
+      column('Status', 'The status of the node'),
+      column('Roles', 'The roles of the node'),
+      age,
+      column('Version', doc('core.NodeSystemInfo.kubeletVersion')),
+      column('Internal-IP', doc('core.NodeStatus.addresses'), 'string', 1),
+      column('External-IP', doc('core.NodeStatus.addresses'), 'string', 1),
+      column('OS-Image', doc('core.NodeSystemInfo.osImage'), 'string', 1),
+      column('Kernel-Version', doc('core.NodeSystemInfo.kernelVersion'), 'string', 1),
+      column('Container-Runtime', doc('core.NodeSystemInfo.containerRuntimeVersion'), 'string', 1),
+    ],
     cells: (o) => [
       o.metadata.name,
       ((o.status?.conditions ?? []) as Array<{type: string; status: string}>).find((c) => c.type === 'Ready')?.status === 'False' ? 'NotReady' : 'Ready',
@@ -236,22 +366,51 @@ const printers: Record<string, Printer> = {
       o.status?.nodeInfo?.containerRuntimeVersion ?? '<unknown>',
     ],
   },
-  Endpoints: {columns: [name, col('Endpoints'), age], cells: (o) => [o.metadata.name, formatEndpoints(o), ageOf(o)]},
-  ClusterRoleBinding: {columns: bindingColumns(), cells: bindingCells},
-  RoleBinding: {columns: bindingColumns(), cells: bindingCells},
+  Endpoints: {columns: [name, column('Endpoints', doc('core.Endpoints.subsets')), age], cells: (o) => [o.metadata.name, formatEndpoints(o), ageOf(o)]},
+  ClusterRoleBinding: {columns: bindingColumns('ClusterRoleBinding', 'clusterRoleBinding'), cells: bindingCells},
+  RoleBinding: {columns: bindingColumns('RoleBinding', 'roleBinding'), cells: bindingCells},
+  // printEvent with GenerateOptions{Wide: true} (the server's TableConvertor, pkg/printers/storage/storage.go):
+  // all ten cells; kubectl hides the priority-1 columns without -o wide.
   Event: {
-    columns: [col('Last Seen'), col('Type'), col('Reason'), col('Object'), col('Message')],
-    cells: (o) => [
-      humanDuration(Date.now() - Date.parse(o.lastTimestamp ?? o.metadata.creationTimestamp)),
-      o.type,
-      o.reason,
-      `${String(o.involvedObject?.kind ?? '').toLowerCase()}/${o.involvedObject?.name}`,
-      o.message,
+    columns: [
+      column('Last Seen', doc('core.Event.lastTimestamp')),
+      column('Type', doc('core.Event.type')),
+      column('Reason', doc('core.Event.reason')),
+      column('Object', doc('core.Event.involvedObject')),
+      column('Subobject', doc('core.ObjectReference.fieldPath'), 'string', 1),
+      column('Source', doc('core.Event.source'), 'string', 1),
+      column('Message', doc('core.Event.message')),
+      column('First Seen', doc('core.Event.firstTimestamp'), 'string', 1),
+      column('Count', doc('core.Event.count'), 'string', 1),
+      {name: 'Name', type: 'string', format: 'name', description: doc('meta.ObjectMeta.name'), priority: 1},
     ],
+    cells: eventCells,
   },
 }
 
-const fallback: Printer = {columns: [name, {name: 'Created At', type: 'date', description: 'CreationTimestamp'}], cells: (o) => [o.metadata.name, o.metadata.creationTimestamp]}
+/** The default table convertor (apiserver pkg/registry/rest/table.go): Name and Created At (RFC 3339). */
+const fallback: Printer = {columns: [name, column('Created At', doc('meta.ObjectMeta.creationTimestamp'), 'date')], cells: (o) => [o.metadata.name, o.metadata.creationTimestamp]}
+
+const since = (t: string | undefined | null) => (t ? humanDuration(Date.now() - Date.parse(t)) : '<unknown>')
+
+/** printEvent's wide cells: timestamps fall back to eventTime, a series' last observation wins, count 0 prints 1. */
+function eventCells(o: KubeObject): unknown[] {
+  const first = o.firstTimestamp ? since(o.firstTimestamp) : since(o.eventTime)
+  let last = o.lastTimestamp ? since(o.lastTimestamp) : first
+  let count = o.count ?? 0
+  if (o.series) {
+    last = since(o.series.lastObservedTime)
+    count = o.series.count ?? 0
+  } else if (!count) count = 1
+  const involved = o.involvedObject ?? {}
+  const kind = String(involved.kind ?? '').toLowerCase()
+  const target = involved.name ? `${kind}/${involved.name}` : kind
+  // formatEventSource: component (else reportingController), then ", host" (else reportingInstance) when set
+  const component = o.source?.component || o.reportingComponent || ''
+  const host = o.source?.host || o.reportingInstance || ''
+  const source = host ? `${component}, ${host}` : component
+  return [last, o.type ?? '', o.reason ?? '', target, involved.fieldPath ?? '', source, String(o.message ?? '').trim(), first, count, o.metadata.name]
+}
 
 /** A meta.k8s.io/v1 Table; noHeaders (TableOptions.NoHeaders, set on watch events after the first) sends `columnDefinitions: null`. */
 export function toTable(kind: string, objects: KubeObject[], resourceVersion: string, includeObject: string | null, noHeaders = false) {
@@ -260,16 +419,23 @@ export function toTable(kind: string, objects: KubeObject[], resourceVersion: st
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',
     metadata: {resourceVersion},
-    columnDefinitions: noHeaders ? null : printer.columns.map((c) => ({priority: 0, description: '', ...c})),
-    rows: objects.map((o) => ({
-      cells: printer.cells(o),
-      object:
-        includeObject === 'Object'
-          ? o
-          : includeObject === 'None'
-            ? undefined
-            : {kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata},
-    })),
+    // metav1.TableColumnDefinition's JSON: name, type, format, description, priority, none omitted
+    columnDefinitions: noHeaders ? null : printer.columns.map((c) => ({name: c.name, type: c.type, format: c.format ?? '', description: c.description, priority: c.priority ?? 0})),
+    // TableRow: cells, conditions (omitempty), object; includeObject=None leaves an empty RawExtension, encoded null
+    // (apiserver endpoints/handlers/response.go asTable)
+    rows: objects.map((o) => {
+      const conditions = printer.conditions?.(o)
+      return {
+        cells: printer.cells(o),
+        ...(conditions ? {conditions} : {}),
+        object:
+          includeObject === 'Object'
+            ? o
+            : includeObject === 'None'
+              ? null
+              : {kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata},
+      }
+    }),
   }
 }
 
