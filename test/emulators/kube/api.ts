@@ -2,6 +2,8 @@ import type {UserInfo} from './auth.js'
 import type {Cluster} from './cluster.js'
 import type {KubeObject} from './types.js'
 
+import {posix} from 'node:path'
+
 import {parse as parseYaml} from 'yaml'
 
 import {ISSUER} from './auth.js'
@@ -12,6 +14,7 @@ import {apiVersionOf, type ResourceType} from './resources.js'
 import {matchesFieldRequirements, matchesLabelSelector, parseFieldSelector, selectorString} from './selectors.js'
 import {decodeJson, duplicateFields, fromUnstructured, goValue, hasSchema, pruneUnknown} from './typed/decode.js'
 import {pathString, recordUpdate, serverSideApply, type Conflict} from './ssa.js'
+import {deleteOptions, validateListOptions, validateWriteOptions} from './options.js'
 import {fieldError} from './validation.js'
 
 export interface ResourceRequest {
@@ -49,6 +52,9 @@ export function handleResource(cluster: Cluster, req: ResourceRequest): ApiResul
   if (type.resource === 'selfsubjectrulesreviews') return selfSubjectRulesReview(cluster, req)
   if (subresource && subresource !== 'status') throw notFoundPath()
   if (isEventsV1(type)) return eventsV1(cluster, req)
+  // the options are validated before the body is read (handlers/create.go, update.go, patch.go, delete.go, get.go)
+  if (verb === 'list') validateListOptions(req.query, false)
+  validateWriteOptions(verb, req.query, req.contentType, req.body)
   switch (verb) {
     case 'get':
       return {status: 200, body: mustGet(cluster, req)}
@@ -70,7 +76,10 @@ export function handleResource(cluster: Cluster, req: ResourceRequest): ApiResul
     case 'delete':
       return remove(cluster, req)
     case 'deletecollection': {
-      const items = list(cluster, type, req.namespace, req.query).items
+      const all = new URLSearchParams(req.query)
+      all.delete('limit')
+      all.delete('continue')
+      const items = list(cluster, type, req.namespace, all).items
       for (const item of items) cluster.store.delete(type, item.metadata.namespace, item.metadata.name)
       return {status: 200, body: {kind: `${type.kind}List`, apiVersion: apiVersionOf(type), metadata: {resourceVersion: cluster.store.resourceVersion}, items}}
     }
@@ -85,14 +94,69 @@ function mustGet(cluster: Cluster, req: ResourceRequest): KubeObject {
   return obj
 }
 
+/**
+ * A list as the registry answers it from etcd (apiserver pkg/storage/etcd3/store.go GetList): items in key order
+ * (`<namespace>/<name>` byte-wise across namespaces), label and field selectors applied, and with `limit` a page of
+ * that many items whose ListMeta carries `continue` (storage.EncodeContinue: base64url of {"v","rv","start"}, the
+ * start key being the last item's key plus "\x00") and, when no selector is set, `remainingItemCount`. A continued
+ * page reads from the token's start key and reports the token's resourceVersion. `resourceVersion=0` is served from
+ * the watch cache, which ignores `limit` (storage/cacher shouldDelegateList).
+ */
 export function list(cluster: Cluster, type: ResourceType, namespace: string | undefined, query: URLSearchParams) {
   const labelSelector = query.get('labelSelector') ?? undefined
-  const fields = parseFieldSelector(query.get('fieldSelector') ?? undefined, type.kind, type.group)
-  const items = cluster.store
+  const fieldSelector = query.get('fieldSelector') ?? undefined
+  const fields = parseFieldSelector(fieldSelector, type.kind, type.group)
+  const keyOf = (o: KubeObject) => (type.namespaced && namespace === undefined ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name)
+  const page = listPage(query)
+  if (page.continueFrom !== undefined && query.get('resourceVersion') && query.get('resourceVersion') !== '0') {
+    throw errors.badRequest('specifying resource version is not allowed when using continue')
+  }
+  const matching = cluster.store
     .list(type, namespace)
     .filter((o) => matchesLabelSelector(o.metadata.labels, labelSelector) && matchesFieldRequirements(o, fields))
     .map(({apiVersion: _a, kind: _k, ...rest}) => rest as KubeObject)
-  return {kind: `${type.kind}List`, apiVersion: apiVersionOf(type), metadata: {resourceVersion: cluster.store.resourceVersion}, items}
+    .sort((a, b) => byteCompare(keyOf(a), keyOf(b)))
+    .filter((o) => page.continueFrom === undefined || byteCompare(keyOf(o), page.continueFrom) >= 0)
+  const resourceVersion = page.resourceVersion ?? cluster.store.resourceVersion
+  const limited = page.limit > 0 && query.get('resourceVersion') !== '0' && matching.length > page.limit
+  const items = limited ? matching.slice(0, page.limit) : matching
+  const metadata: {resourceVersion: string; continue?: string; remainingItemCount?: number} = {resourceVersion}
+  if (limited) {
+    metadata.continue = encodeContinue(`${keyOf(items.at(-1)!)}\x00`, Number(resourceVersion))
+    if (!labelSelector && !fieldSelector) metadata.remainingItemCount = matching.length - items.length
+  }
+  return {kind: `${type.kind}List`, apiVersion: apiVersionOf(type), metadata, items}
+}
+
+const byteCompare = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b))
+
+/** storage.EncodeContinue (apiserver pkg/storage/continue.go): json.Marshal escapes the NUL as \u0000, as JSON.stringify does. */
+function encodeContinue(startKey: string, resourceVersion: number): string {
+  return Buffer.from(JSON.stringify({v: 'meta.k8s.io/v1', rv: resourceVersion, start: startKey})).toString('base64url')
+}
+
+/** limit and continue of a list request; a bad token is the 400 GetList returns ("invalid continue token: …"). */
+function listPage(query: URLSearchParams): {limit: number; continueFrom?: string; resourceVersion?: string} {
+  const limit = Number(query.get('limit') ?? 0) || 0
+  const token = query.get('continue')
+  if (!token) return {limit}
+  const invalid = (detail: string) => errors.badRequest(`invalid continue token: ${detail}`)
+  // storage.DecodeContinue: base64.RawURLEncoding, then the token's fields
+  const bad = token.search(/[^A-Za-z0-9_-]/)
+  if (bad >= 0 || token.length % 4 === 1) throw invalid(`continue key is not valid: illegal base64 data at input byte ${bad >= 0 ? bad : token.length - 1}`)
+  let decoded: {v?: unknown; rv?: unknown; start?: unknown}
+  try {
+    decoded = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as typeof decoded
+  } catch (error) {
+    throw invalid(`continue key is not valid: ${(error as Error).message}`)
+  }
+  if (decoded.v !== 'meta.k8s.io/v1') throw invalid(`continue key is not valid: server does not recognize this encoded version ${String(decoded.v ?? '')}`)
+  if (!decoded.rv) throw invalid('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)')
+  if (typeof decoded.start !== 'string' || !decoded.start) throw invalid('continue key is not valid: encoded start key empty (version meta.k8s.io/v1)')
+  const key = decoded.start.startsWith('/') ? decoded.start : `/${decoded.start}`
+  if (posix.normalize(key).replace(/(.)\/$/, '$1') !== key) throw invalid(`continue key is not valid: ${decoded.start}`)
+  // rv -1 (a token handed out after compaction) continues at the latest revision
+  return {limit, continueFrom: key.slice(1), ...(Number(decoded.rv) > 0 ? {resourceVersion: String(decoded.rv)} : {})}
 }
 
 function bodyObject(req: ResourceRequest): KubeObject {
@@ -260,11 +324,11 @@ function patch(cluster: Cluster, req: ResourceRequest, warnings: string[]): Kube
 
 function remove(cluster: Cluster, req: ResourceRequest): ApiResult {
   const obj = mustGet(cluster, req)
-  const options = (req.body ?? {}) as {preconditions?: {uid?: string; resourceVersion?: string}; gracePeriodSeconds?: number}
-  const preconditions = options.preconditions
-  if (preconditions?.resourceVersion && preconditions.resourceVersion !== obj.metadata.resourceVersion) throw errors.conflict(req.type, req.name!)
-  if (req.type.kind === 'Pod') return removePod(cluster, req, obj, options.gracePeriodSeconds)
-  if (dryRun(req)) return {status: 200, body: obj}
+  const options = deleteOptions(req.query, req.body)
+  checkPreconditions(req, obj, options.preconditions)
+  const dry = options.dryRun.includes('All')
+  if (req.type.kind === 'Pod') return removePod(cluster, req, obj, options.gracePeriodSeconds, dry)
+  if (dry) return {status: 200, body: obj}
   cluster.store.delete(req.type, req.namespace, req.name!)
   return {
     status: 200,
@@ -278,6 +342,23 @@ function remove(cluster: Cluster, req: ResourceRequest): ApiResult {
   }
 }
 
+/**
+ * Delete preconditions (apiserver pkg/storage/etcd3/store.go checkPreconditions): a mismatch is a StorageError
+ * InvalidObj that storeerr.InterpretDeleteError turns into a Conflict quoting the storage error.
+ */
+function checkPreconditions(req: ResourceRequest, obj: KubeObject, preconditions: {uid?: string; resourceVersion?: string} | undefined): void {
+  let failed: string | undefined
+  if (preconditions?.uid && preconditions.uid !== obj.metadata.uid) failed = `Precondition failed: UID in precondition: ${preconditions.uid}, UID in object meta: ${obj.metadata.uid}`
+  else if (preconditions?.resourceVersion && preconditions.resourceVersion !== obj.metadata.resourceVersion) {
+    failed = `Precondition failed: ResourceVersion in precondition: ${preconditions.resourceVersion}, ResourceVersion in object meta: ${obj.metadata.resourceVersion}`
+  }
+  if (!failed) return
+  // the etcd key: /registry/<resource>/[<namespace>/]<name> (services live under services/specs, nodes under minions)
+  const resource = ({services: 'services/specs', nodes: 'minions'} as Record<string, string>)[req.type.group ? '' : req.type.resource] ?? req.type.resource
+  const key = `/registry/${resource}/${req.type.namespaced ? `${req.namespace}/` : ''}${req.name}`
+  throw errors.conflictBecause(req.type, req.name!, `StorageError: invalid object, Code: 4, Key: ${key}, ResourceVersion: 0, AdditionalErrorMsg: ${failed}`)
+}
+
 /** How long the emulated kubelet takes to stop a pod's containers after SIGTERM (they all honour it). */
 const KUBELET_STOP_MS = 1000
 
@@ -288,15 +369,14 @@ const KUBELET_STOP_MS = 1000
  * deletionGracePeriodSeconds; a second delete may only shorten it). The pod stays, Terminating, until the kubelet has
  * stopped its containers and deletes it with grace 0; the ReplicaSet controller no longer counts it meanwhile.
  */
-function removePod(cluster: Cluster, req: ResourceRequest, pod: KubeObject, requested: number | undefined): ApiResult {
-  const queryGrace = req.query.get('gracePeriodSeconds')
-  let grace = queryGrace !== null ? Number(queryGrace) : (requested ?? pod.spec.terminationGracePeriodSeconds ?? 30)
+function removePod(cluster: Cluster, req: ResourceRequest, pod: KubeObject, requested: number | undefined, dry: boolean): ApiResult {
+  let grace = requested ?? pod.spec.terminationGracePeriodSeconds ?? 30
   if (!pod.spec.nodeName || ['Succeeded', 'Failed'].includes(pod.status?.phase)) grace = 0
   grace = Math.max(grace, 0)
   const current = pod.metadata.deletionGracePeriodSeconds as number | undefined
   if (current !== undefined && grace >= current && grace !== 0) return {status: 200, body: pod}
   const deleting: KubeObject = {...pod, metadata: {...pod.metadata, deletionTimestamp: timestampIn(grace), deletionGracePeriodSeconds: grace}}
-  if (dryRun(req)) return {status: 200, body: deleting}
+  if (dry) return {status: 200, body: deleting}
   if (grace === 0) {
     cluster.store.delete(req.type, req.namespace, req.name!)
     return {status: 200, body: deleting}

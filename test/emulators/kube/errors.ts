@@ -48,6 +48,9 @@ export const errors = {
       `Operation cannot be fulfilled on ${qualified(type.resource, type.group)} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
       details(type, name),
     ),
+  /** NewConflict(qualifiedResource, name, err): `Operation cannot be fulfilled on <resource> "<name>": <err>`. */
+  conflictBecause: (type: ResourceType, name: string, reason: string) =>
+    failure(409, 'Conflict', `Operation cannot be fulfilled on ${qualified(type.resource, type.group)} "${name}": ${reason}`, details(type, name)),
   /** errors.NewApplyConflict (fieldmanager/internal/conflict.go NewConflictError): 409 with one cause per field. */
   applyConflict: (message: string, causes: Array<{message: string; field: string}>) =>
     failure(409, 'Conflict', message, {causes: causes.map((c) => ({reason: 'FieldManagerConflict', ...c}))}),
@@ -63,7 +66,8 @@ export const errors = {
       422,
       'Invalid',
       `${kindQualified(type)} "${name}" is invalid: ${causes.length === 1 ? `${causes[0].field}: ${causes[0].message}` : `[${causes.map((c) => `${c.field}: ${c.message}`).join(', ')}]`}`,
-      {name, ...(type.group ? {group: type.group} : {}), kind: type.kind, causes},
+      // StatusDetails' fields are omitempty: an empty name (options, reviews) is left out
+      {...(name ? {name} : {}), ...(type.group ? {group: type.group} : {}), kind: type.kind, causes},
     ),
   badRequest: (message: string) => failure(400, 'BadRequest', message),
   /**

@@ -16,6 +16,8 @@ import {findByPath, type ResourceType} from './resources.js'
 import {servePodLog} from './runtime/logs.js'
 import {matchesFieldRequirements, matchesLabelSelector, parseFieldSelector} from './selectors.js'
 import {toTable} from './table.js'
+import {bookmarkObject, nextBookmarkDelay} from './watch-bookmark.js'
+import {validateListOptions} from './options.js'
 
 export interface RequestRecord {
   method: string
@@ -242,12 +244,14 @@ export class ApiServer {
       const result = handleResource(this.cluster, request)
       const accept = req.headers.accept ?? ''
       if ((verb === 'get' || verb === 'list') && !parsed.subresource && accept.includes('as=Table')) {
+        checkTableOptions(url.searchParams)
         // the table's resourceVersion is the list's, or the single object's (printers tablegenerator.go GenerateTable)
         const tableType = isEventsV1(parsed.type) ? findByPath('', 'v1', 'events')! : parsed.type
         const listed = verb === 'list' ? list(this.cluster, tableType, parsed.namespace, url.searchParams) : undefined
         const objects = listed ? listed.items : [result.body as KubeObject]
         const rv = listed ? listed.metadata.resourceVersion : ((result.body as KubeObject).metadata.resourceVersion ?? '')
-        return send(result.status, toTable(parsed.type.kind, objects, rv, url.searchParams.get('includeObject')))
+        const {resourceVersion: _rv, ...page} = listed?.metadata ?? {}
+        return send(result.status, toTable(parsed.type.kind, objects, rv, url.searchParams.get('includeObject'), false, page))
       }
       return send(result.status, result.body, 'application/json', result.warnings)
     } catch (error) {
@@ -281,14 +285,29 @@ export class ApiServer {
     return send(200, doc)
   }
 
-  /** A watch: replay from resourceVersion (or the current state), then stream live events as JSON lines. */
+  /**
+   * A watch (apiserver storage/cacher): replay from resourceVersion, or the current state as ADDED events, then live
+   * events as JSON lines. Each event is filtered as cacheWatcher.convertToWatchEvent does: an object that starts
+   * matching the selectors arrives as ADDED, one that stops matching as DELETED. A resourceVersion older than the
+   * history is an ERROR event carrying 410 Expired; allowWatchBookmarks adds BOOKMARK events (every minute and 2 s
+   * before timeoutSeconds runs out); sendInitialEvents=true (WatchList, beta in 1.32) ends the initial events with an
+   * annotated BOOKMARK.
+   */
   private watch(parsed: ParsedPath, query: URLSearchParams, req: IncomingMessage, res: ServerResponse, entry: RequestRecord): void {
     const {namespace} = parsed
+    validateListOptions(query, true)
+    const asTable = (req.headers.accept ?? '').includes('as=Table')
+    if (asTable) checkTableOptions(query)
     // events.k8s.io/v1 watches the core events' storage, converted
     const type = isEventsV1(parsed.type) ? findByPath('', 'v1', 'events')! : parsed.type
     const view = (o: KubeObject) => (isEventsV1(parsed.type) ? toEventsV1(o) : o)
-    const rv = query.get('resourceVersion')
-    const replay = rv && rv !== '0' ? this.cluster.store.since(rv) : undefined
+    const rv = query.get('resourceVersion') ?? ''
+    const sendInitialEvents = query.get('sendInitialEvents')
+    const bookmarks = ['true', '1'].includes(query.get('allowWatchBookmarks') ?? '')
+    // sendInitialEvents=false with no (or "0") resourceVersion starts at the current revision without a replay
+    const fromNow = sendInitialEvents === 'false' && (rv === '' || rv === '0')
+    const initialState = !fromNow && (sendInitialEvents === 'true' || rv === '' || rv === '0')
+    const replay = initialState || fromNow ? undefined : this.cluster.store.since(rv)
     const fields = parseFieldSelector(query.get('fieldSelector') ?? undefined, type.kind, type.group)
     const matches = (o: KubeObject) =>
       (!namespace || o.metadata.namespace === namespace) &&
@@ -300,7 +319,6 @@ export class ApiServer {
     res.flushHeaders()
     // A watch asked for as=Table sends each object as a one-row Table; only the first carries the column definitions
     // (apiserver endpoints/handlers/response.go watchEmbeddedEncoder: tableOptions.NoHeaders after the first event).
-    const asTable = (req.headers.accept ?? '').includes('as=Table')
     let headersSent = false
     const transform = (object: KubeObject) => {
       if (!asTable) return object
@@ -308,29 +326,71 @@ export class ApiServer {
       headersSent = true
       return table
     }
-    const write = (event: string, object: unknown) => res.write(JSON.stringify({type: event, object: event === 'ERROR' ? object : transform(view(object as KubeObject))}) + '\n')
-    if (rv && rv !== '0' && !replay) {
-      // a compacted resourceVersion is reported inside the watch, as an ERROR event carrying 410 Expired
-      const message = `too old resource version: ${rv} (${this.cluster.store.resourceVersion})`
+    const write = (event: string, object: unknown) =>
+      res.write(JSON.stringify({type: event, object: event === 'ERROR' || event === 'BOOKMARK' ? object : transform(view(object as KubeObject))}) + '\n')
+    if (!initialState && !fromNow && !replay) {
+      // watch_cache.go getAllEventsSinceLocked: "too old resource version: <rv> (<oldest-1>)", sent inside the watch
+      const message = `too old resource version: ${rv} (${this.cluster.store.oldestReplayable})`
       write('ERROR', {kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: 'Expired', code: 410})
       res.end()
       return
     }
+    // which objects this watcher last saw passing its filter (convertToWatchEvent's oldObjPasses)
+    const keyOf = (o: KubeObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`
+    const passing = new Set<string>()
+    const seen = new Set<string>()
+    const deliver = (e: {type: string; object: KubeObject}) => {
+      const key = keyOf(e.object)
+      const cur = e.type !== 'DELETED' && matches(e.object)
+      // a key first met in a replay: its state at the starting resourceVersion is unknown, assume it passed as it does now
+      const old = e.type === 'ADDED' ? false : seen.has(key) ? passing.has(key) : e.type === 'DELETED' ? matches(e.object) : cur
+      seen.add(key)
+      if (cur) passing.add(key)
+      else passing.delete(key)
+      if (cur || old) write(cur && !old ? 'ADDED' : cur ? 'MODIFIED' : 'DELETED', e.object)
+    }
+    const current = this.cluster.store.list(type, namespace)
     if (replay) {
-      for (const e of replay) if (e.resource === type && matches(e.object)) write(e.type, e.object)
+      const replayed = new Set(replay.filter((e) => e.resource === type).map((e) => keyOf(e.object)))
+      for (const o of current) {
+        if (replayed.has(keyOf(o))) continue
+        seen.add(keyOf(o))
+        if (matches(o)) passing.add(keyOf(o))
+      }
+      for (const e of replay) if (e.resource === type) deliver(e)
     } else {
-      for (const o of this.cluster.store.list(type, namespace)) if (matches(o)) write('ADDED', o)
+      for (const o of current) {
+        if (initialState) deliver({type: 'ADDED', object: o})
+        else {
+          seen.add(keyOf(o))
+          if (matches(o)) passing.add(keyOf(o))
+        }
+      }
+      if (sendInitialEvents === 'true' && bookmarks) write('BOOKMARK', bookmarkObject(type, this.cluster.store.resourceVersion, true))
     }
     const unsubscribe = this.cluster.store.subscribe((e) => {
-      if (e.resource === type && matches(e.object)) write(e.type, e.object)
+      if (e.resource === type) deliver(e)
     })
     this.watches.add(res)
     const timeout = Number(query.get('timeoutSeconds') ?? 0)
-    const timer = timeout > 0 ? setTimeout(() => res.end(), timeout * 1000) : undefined
+    const deadline = timeout > 0 ? Date.now() + timeout * 1000 : undefined
+    const timer = deadline !== undefined ? setTimeout(() => res.end(), timeout * 1000) : undefined
     timer?.unref()
+    let bookmarkTimer: NodeJS.Timeout | undefined
+    const scheduleBookmark = () => {
+      const delay = bookmarks ? nextBookmarkDelay(Date.now(), deadline) : undefined
+      if (delay === undefined) return
+      bookmarkTimer = setTimeout(() => {
+        write('BOOKMARK', bookmarkObject(type, this.cluster.store.resourceVersion))
+        scheduleBookmark()
+      }, delay)
+      bookmarkTimer.unref()
+    }
+    scheduleBookmark()
     const cleanup = () => {
       unsubscribe()
       clearTimeout(timer)
+      clearTimeout(bookmarkTimer)
       this.watches.delete(res)
     }
     res.on('close', cleanup)
@@ -377,6 +437,14 @@ export class ApiServer {
       console.error('kube emulator: upgrade failed', error)
       reject(errors.internal(String(error)))
     }
+  }
+}
+
+/** handlers/response.go optionsForTransform: ValidateTableOptions' error as a 400. */
+function checkTableOptions(query: URLSearchParams): void {
+  const include = query.get('includeObject') ?? ''
+  if (!['', 'Metadata', 'None', 'Object'].includes(include)) {
+    throw errors.badRequest(`Unable to convert to Table as requested: includeObject: Invalid value: ${JSON.stringify(include)}: must be 'Metadata', 'Object', 'None', or empty`)
   }
 }
 

@@ -155,6 +155,11 @@ export class ObjectStore {
     return this.history.filter((h) => h.revision > rv).map((h) => ({...h.event, object: structuredClone(h.event.object)}))
   }
 
+  /** The resourceVersion before the oldest event still replayable: the "(N)" of the watch cache's 410. */
+  get oldestReplayable(): string {
+    return String(this.history.length ? this.history[0].revision - 1 : this.revision)
+  }
+
   subscribe(listener: (event: StoreEvent) => void): () => void {
     this.listeners.add(listener)
     return () => this.listeners.delete(listener)

@@ -413,12 +413,20 @@ function eventCells(o: KubeObject): unknown[] {
 }
 
 /** A meta.k8s.io/v1 Table; noHeaders (TableOptions.NoHeaders, set on watch events after the first) sends `columnDefinitions: null`. */
-export function toTable(kind: string, objects: KubeObject[], resourceVersion: string, includeObject: string | null, noHeaders = false) {
+export function toTable(
+  kind: string,
+  objects: KubeObject[],
+  resourceVersion: string,
+  includeObject: string | null,
+  noHeaders = false,
+  page: {continue?: string; remainingItemCount?: number} = {},
+) {
   const printer = printers[kind] ?? fallback
   return {
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',
-    metadata: {resourceVersion},
+    // GenerateTable copies the list's ListMeta: resourceVersion, continue, remainingItemCount
+    metadata: {resourceVersion, ...page},
     // metav1.TableColumnDefinition's JSON: name, type, format, description, priority, none omitted
     columnDefinitions: noHeaders ? null : printer.columns.map((c) => ({name: c.name, type: c.type, format: c.format ?? '', description: c.description, priority: c.priority ?? 0})),
     // TableRow: cells, conditions (omitempty), object; includeObject=None leaves an empty RawExtension, encoded null

@@ -14,6 +14,13 @@ export const fieldError = {
   required: (field: string, detail = ''): Cause => ({reason: 'FieldValueRequired', message: `Required value${detail ? `: ${detail}` : ''}`, field}),
   invalid: (field: string, value: unknown, detail: string): Cause => ({reason: 'FieldValueInvalid', message: `Invalid value: ${quote(value)}: ${detail}`, field}),
   duplicate: (field: string, value: unknown): Cause => ({reason: 'FieldValueDuplicate', message: `Duplicate value: ${quote(value)}`, field}),
+  forbidden: (field: string, detail: string): Cause => ({reason: 'FieldValueForbidden', message: `Forbidden: ${detail}`, field}),
+  /** field.NotSupported; `shown` is the bad value as ErrorBody prints it (%q for a string, %#v for a slice) */
+  notSupported: (field: string, shown: string, valid: string[]): Cause => ({
+    reason: 'FieldValueNotSupported',
+    message: `Unsupported value: ${shown}${valid.length ? `: supported values: ${valid.map((v) => JSON.stringify(v)).join(', ')}` : ''}`,
+    field,
+  }),
 }
 
 const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/
