@@ -11,7 +11,7 @@ import {applyDefaults} from './defaults.js'
 import {errors, notFoundPath} from './errors.js'
 import {applyPatch, PATCH_TYPES, PatchApplyError, PatchError, type PatchType} from './patch/index.js'
 import {apiVersionOf, type ResourceType} from './resources.js'
-import {matchesFieldRequirements, matchesLabelSelector, parseFieldSelector, selectorString} from './selectors.js'
+import {matchesFieldRequirements, matchesRequirements, parseFieldSelector, parseLabelSelector, selectorString} from './selectors.js'
 import {decodeJson, duplicateFields, fromUnstructured, goValue, hasSchema, pruneUnknown} from './typed/decode.js'
 import {pathString, recordUpdate, serverSideApply, type Conflict} from './ssa.js'
 import {deleteOptions, validateListOptions, validateWriteOptions} from './options.js'
@@ -105,6 +105,8 @@ function mustGet(cluster: Cluster, req: ResourceRequest): KubeObject {
 export function list(cluster: Cluster, type: ResourceType, namespace: string | undefined, query: URLSearchParams) {
   const labelSelector = query.get('labelSelector') ?? undefined
   const fieldSelector = query.get('fieldSelector') ?? undefined
+  // both selectors are parsed while the query is decoded, before any object is looked at
+  const labels = parseLabelSelector(labelSelector ?? '')
   const fields = parseFieldSelector(fieldSelector, type.kind, type.group)
   const keyOf = (o: KubeObject) => (type.namespaced && namespace === undefined ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name)
   const page = listPage(query)
@@ -113,7 +115,7 @@ export function list(cluster: Cluster, type: ResourceType, namespace: string | u
   }
   const matching = cluster.store
     .list(type, namespace)
-    .filter((o) => matchesLabelSelector(o.metadata.labels, labelSelector) && matchesFieldRequirements(o, fields))
+    .filter((o) => matchesRequirements(o.metadata.labels, labels) && matchesFieldRequirements(o, fields))
     .map(({apiVersion: _a, kind: _k, ...rest}) => rest as KubeObject)
     .sort((a, b) => byteCompare(keyOf(a), keyOf(b)))
     .filter((o) => page.continueFrom === undefined || byteCompare(keyOf(o), page.continueFrom) >= 0)

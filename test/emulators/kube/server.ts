@@ -14,7 +14,7 @@ import {errors, notFoundPath, StatusError} from './errors.js'
 import {decodeProtobufObject} from './protobuf.js'
 import {findByPath, type ResourceType} from './resources.js'
 import {servePodLog} from './runtime/logs.js'
-import {matchesFieldRequirements, matchesLabelSelector, parseFieldSelector} from './selectors.js'
+import {matchesFieldRequirements, matchesRequirements, parseFieldSelector, parseLabelSelector} from './selectors.js'
 import {toTable} from './table.js'
 import {bookmarkObject, nextBookmarkDelay} from './watch-bookmark.js'
 import {validateListOptions} from './options.js'
@@ -308,11 +308,10 @@ export class ApiServer {
     const fromNow = sendInitialEvents === 'false' && (rv === '' || rv === '0')
     const initialState = !fromNow && (sendInitialEvents === 'true' || rv === '' || rv === '0')
     const replay = initialState || fromNow ? undefined : this.cluster.store.since(rv)
+    const labels = parseLabelSelector(query.get('labelSelector') ?? '')
     const fields = parseFieldSelector(query.get('fieldSelector') ?? undefined, type.kind, type.group)
     const matches = (o: KubeObject) =>
-      (!namespace || o.metadata.namespace === namespace) &&
-      matchesLabelSelector(o.metadata.labels, query.get('labelSelector') ?? undefined) &&
-      matchesFieldRequirements(o, fields)
+      (!namespace || o.metadata.namespace === namespace) && matchesRequirements(o.metadata.labels, labels) && matchesFieldRequirements(o, fields)
     entry.status = 200
     this.record(entry)
     res.writeHead(200, {'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private'})

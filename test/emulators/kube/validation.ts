@@ -23,7 +23,7 @@ export const fieldError = {
   }),
 }
 
-const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/
+export const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/
 
@@ -31,7 +31,7 @@ const QUALIFIED_NAME_MSG =
   "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"
 
 /** validation.IsQualifiedName, as used for label and annotation keys. */
-function qualifiedNameErrors(key: string): string[] {
+export function qualifiedNameErrors(key: string): string[] {
   const parts = key.split('/')
   let name = key
   const errs: string[] = []
