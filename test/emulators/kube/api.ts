@@ -487,10 +487,13 @@ function accessReview(cluster: Cluster, req: ResourceRequest): ApiResult {
     req.type.resource === 'selfsubjectaccessreviews' ? req.user : {username: String(spec.user ?? ''), groups: (spec.groups as string[] | undefined) ?? []}
   const res = spec.resourceAttributes as {namespace?: string; verb: string; group?: string; resource: string; subresource?: string; name?: string} | undefined
   const nonRes = spec.nonResourceAttributes as {path: string; verb: string} | undefined
-  const denied = cluster.authz.authorize(user, undefined, res ? {...res} : {verb: nonRes?.verb ?? 'get', path: nonRes?.path ?? '/'})
+  const attrs = res ? {...res} : {verb: nonRes?.verb ?? 'get', path: nonRes?.path ?? '/'}
+  const denied = cluster.authz.authorize(user, undefined, attrs)
+  // pkg/registry/authorization/subjectaccessreview/rest.go: allowed, and the authorizer's reason (omitempty)
+  const reason = denied ? undefined : cluster.authz.allowReason(user, attrs)
   return {
     status: 201,
-    body: {kind: req.type.kind, apiVersion: 'authorization.k8s.io/v1', metadata: {creationTimestamp: null}, spec, status: {allowed: !denied}},
+    body: {kind: req.type.kind, apiVersion: 'authorization.k8s.io/v1', metadata: {creationTimestamp: null}, spec, status: {allowed: !denied, ...(reason ? {reason} : {})}},
   }
 }
 

@@ -134,7 +134,10 @@ export class Cluster {
     if (type.kind === 'Pod' && subresource !== 'status') this.checkPodUpdate(current, obj)
     this.validate(type, obj)
     if (opts.dryRun) return {...obj, metadata: {...obj.metadata, resourceVersion: current.metadata.resourceVersion}}
-    return this.store.update(type, obj)
+    // pkg/registry/apps/deployment/strategy.go PrepareForUpdate: annotation changes bump a Deployment's generation too,
+    // since they are copied to its ReplicaSets (the status subresource's strategy never bumps it)
+    const bumpGeneration = type.kind === 'Deployment' && type.group === 'apps' && subresource !== 'status' && !sameMap(current.metadata.annotations, obj.metadata.annotations)
+    return this.store.update(type, obj, {bumpGeneration})
   }
 
   /** The kubelet's and controllers' status writes: no validation, no conflicts. */
@@ -382,4 +385,10 @@ function goMap(m: Record<string, string>): string {
     .sort()
     .map((k) => `${JSON.stringify(k)}:${JSON.stringify(m[k])}`)
     .join(', ')}}`
+}
+
+/** apiequality.Semantic.DeepEqual of two string maps: nil and empty are equal, order does not matter. */
+function sameMap(a: Record<string, string> | undefined | null, b: Record<string, string> | undefined | null): boolean {
+  const ea = Object.entries(a ?? {})
+  return ea.length === Object.keys(b ?? {}).length && ea.every(([k, v]) => (b ?? {})[k] === v)
 }

@@ -74,6 +74,30 @@ export class Authorizer {
   }
 
   /**
+   * The reason the authorizer union gives for an allowed request (pkg/kubeapiserver/authorizer/config.go): the
+   * privileged-group authorizer allows system:masters without one; RBAC (plugin/pkg/auth/authorizer/rbac/rbac.go
+   * authorizingVisitor) names the first binding whose rules allow it, as clusterRoleBindingDescriber /
+   * roleBindingDescriber print it. Undefined when RBAC does not allow the request.
+   */
+  allowReason(user: UserInfo, attrs: RequestAttributes): string | undefined {
+    if (user.groups.includes('system:masters')) return ''
+    const roleRules = (ref: {kind: string; name: string}, ns?: string): PolicyRule[] =>
+      (this.store.get(ref.kind === 'Role' ? 'roles' : 'clusterroles', ns, ref.name)?.rules as PolicyRule[] | undefined) ?? []
+    const bindings = [
+      ...this.store.list('clusterrolebindings').map((b) => ({b, ns: undefined as string | undefined})),
+      ...(attrs.namespace ? this.store.list('rolebindings', attrs.namespace).map((b) => ({b, ns: attrs.namespace})) : []),
+    ]
+    for (const {b, ns} of bindings) {
+      const subject = subjectFor(b, user)
+      if (!subject || !roleRules(b.roleRef, ns).some((rule) => ruleAllows(rule, attrs))) continue
+      const who = subject.kind === 'ServiceAccount' ? `${subject.name}/${subject.namespace || (b.metadata.namespace ?? '')}` : subject.name
+      const binding = ns ? `RoleBinding ${JSON.stringify(`${b.metadata.name}/${ns}`)}` : `ClusterRoleBinding ${JSON.stringify(b.metadata.name)}`
+      return `RBAC: allowed by ${binding} of ${b.roleRef.kind} ${JSON.stringify(b.roleRef.name)} to ${subject.kind} ${JSON.stringify(who)}`
+    }
+    return undefined
+  }
+
+  /**
    * RuleResolver.RulesFor of the kube-apiserver's authorizer union (pkg/kubeapiserver/authorizer/config.go): the
    * privileged-group authorizer's `*` rules for system:masters, then RBAC's (rbac.go RulesFor: cluster role bindings,
    * then the namespace's role bindings; a rule lands in both lists when it has resources and URLs).
@@ -122,6 +146,12 @@ export class Authorizer {
 }
 
 const RBAC_GROUP = 'rbac.authorization.k8s.io'
+
+/** The binding's first subject that applies to the user (pkg/registry/rbac/validation/rule.go appliesTo). */
+function subjectFor(binding: KubeObject, user: UserInfo): {kind: string; name: string; namespace?: string} | undefined {
+  const subjects = (binding.subjects ?? []) as Array<{kind: string; name: string; namespace?: string}>
+  return subjects.find((s) => bindsUser({...binding, subjects: [s]}, user))
+}
 
 function bindsUser(binding: KubeObject, user: UserInfo): boolean {
   const subjects = (binding.subjects ?? []) as Array<{kind: string; name: string; namespace?: string}>

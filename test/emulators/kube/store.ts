@@ -106,7 +106,7 @@ export class ObjectStore {
   }
 
   /** Replaces an existing object, keeping server-owned metadata and bumping generation when the spec changed. */
-  update(ref: TypeRef | undefined, input: KubeObject): KubeObject {
+  update(ref: TypeRef | undefined, input: KubeObject, opts: {bumpGeneration?: boolean} = {}): KubeObject {
     const type = typeOf(ref ?? `${input.apiVersion}/${input.kind}`)
     const key = keyOf(type, input.metadata.namespace, input.metadata.name)
     const old = this.objects.get(key)
@@ -118,7 +118,7 @@ export class ObjectStore {
     obj.metadata.creationTimestamp = old.metadata.creationTimestamp
     if (!type.namespaced) delete obj.metadata.namespace
     if (GENERATION_GROUPS.has(type.group)) {
-      obj.metadata.generation = (old.metadata.generation ?? 1) + (specOf(old) === specOf(obj) ? 0 : 1)
+      obj.metadata.generation = (old.metadata.generation ?? 1) + (specOf(old) === specOf(obj) && !opts.bumpGeneration ? 0 : 1)
     }
     if (JSON.stringify({...old, metadata: {...old.metadata, resourceVersion: ''}}) === JSON.stringify({...obj, metadata: {...obj.metadata, resourceVersion: ''}})) {
       return structuredClone(old) // a no-op write does not bump resourceVersion, as in the real registry

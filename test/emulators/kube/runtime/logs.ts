@@ -54,17 +54,21 @@ type ContainerStatus = {
   lastState?: {terminated?: {containerID?: string}}
 }
 
-/** Picks the container an exec or log request addresses, with the API server's errors (pod/strategy.go). */
+/**
+ * Picks the container an exec or log request addresses, with the API server's errors (pkg/registry/core/pod/strategy.go
+ * validateContainer): with no container named, a pod with one container uses it, one with several lists every
+ * container podutil.VisitContainers visits (init containers, containers, ephemeral containers) as Go prints a []string.
+ */
 export function selectContainer(pod: KubeObject, requested: string | null): string {
   const containers = (pod.spec.containers as Array<{name: string}>).map((c) => c.name)
   const inits = ((pod.spec.initContainers ?? []) as Array<{name: string}>).map((c) => c.name)
   const ephemeral = ((pod.spec.ephemeralContainers ?? []) as Array<{name: string}>).map((c) => c.name)
   if (!requested) {
     if (containers.length === 1) return containers[0]
-    const initPart = inits.length ? ` or one of the init containers: [${inits.join(' ')}]` : ''
-    throw errors.badRequest(`a container name must be specified for pod ${pod.metadata.name}, choose one of: [${containers.join(' ')}]${initPart}`)
+    if (!containers.length) throw errors.badRequest(`a container name must be specified for pod ${pod.metadata.name}`)
+    throw errors.badRequest(`a container name must be specified for pod ${pod.metadata.name}, choose one of: [${[...inits, ...containers, ...ephemeral].join(' ')}]`)
   }
-  if (![...containers, ...inits, ...ephemeral].includes(requested)) throw errors.badRequest(`container ${requested} is not valid for pod ${pod.metadata.name}`)
+  if (![...inits, ...containers, ...ephemeral].includes(requested)) throw errors.badRequest(`container ${requested} is not valid for pod ${pod.metadata.name}`)
   return requested
 }
 
@@ -129,7 +133,13 @@ function logOptions(query: URLSearchParams): LogOptions {
  */
 export function servePodLog(cluster: Cluster, pod: KubeObject, query: URLSearchParams, res: ServerResponse, onStatus: (status: number) => void): void {
   const container = selectContainer(pod, query.get('container'))
-  if (!pod.spec.nodeName) throw errors.badRequest(`pod ${pod.metadata.name} does not have a host assigned`)
+  if (!pod.spec.nodeName) {
+    // LogLocation gives no location for an unscheduled pod; the stream handler answers 204 No Content
+    // (apiserver endpoints/handlers/responsewriters/writers.go StreamObject: no output)
+    onStatus(204)
+    res.writeHead(204, {'Cache-Control': 'no-cache, private'})
+    return void res.end()
+  }
   const which = instanceToServe(pod, container, query.get('previous') === 'true')
   const opts = logOptions(query)
   const rt = cluster.runtimes.get(pod.metadata.uid!)
