@@ -27,6 +27,10 @@ function failure(code: number, reason: string, message: string, details?: Status
   return new StatusError(status)
 }
 
+export const PATCH_MEDIA_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/apply-patch+yaml']
+/** The media types the built-in kinds' serializers read (CodecFactory.SupportedMediaTypes: JSON, YAML, protobuf). */
+export const BODY_MEDIA_TYPES = ['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf']
+
 /** `deployments.apps`, or `pods` for the core group: GroupResource.String(). */
 export function qualified(resource: string, group: string): string {
   return group ? `${resource}.${group}` : resource
@@ -86,12 +90,12 @@ export const errors = {
     delete (status.status as Partial<Status>).reason
     return status
   },
-  unsupportedMediaType: () =>
-    failure(
-      415,
-      'UnsupportedMediaType',
-      'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json',
-    ),
+  /**
+   * negotiation.NewUnsupportedMediaTypeError: a patch lists the handler's patch types in installer.go's order (JSON
+   * patch, merge patch, strategic merge patch, apply YAML); a body the serializer cannot read lists its media types.
+   */
+  unsupportedMediaType: (accepted: string[] = PATCH_MEDIA_TYPES) =>
+    failure(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`),
   methodNotSupported: (type: ResourceType, verb: string) =>
     failure(405, 'MethodNotAllowed', `${verb} is not supported on resources of kind "${qualified(type.resource, type.group)}"`, {
       ...(type.group ? {group: type.group} : {}),

@@ -8,7 +8,7 @@ import {request} from 'node:https'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {startKubeEmulator, type KubeEmulator} from './index.js'
-import {hasKubectl, kubectlFor} from './test-support.js'
+import {execCapture, hasKubectl, kubectlFor} from './test-support.js'
 
 interface Answer {
   status: number
@@ -304,6 +304,23 @@ describe.skipIf(!hasKubectl)('the kube emulator compared with the v1.32 API serv
       await w.until((e) => e.type === 'DELETED')
       w.stop()
       expect(w.events.map((e) => `${e.type} ${e.object.metadata.labels?.stage}`)).toEqual(['ADDED test', 'DELETED prod'])
+    })
+  })
+
+  describe('exec (kubelet streaming server, cri-dockerd)', () => {
+    it('ends with the status on channel 3: Success, or NonZeroExitCode with the docker runtime’s message and the code as a cause', async () => {
+      const ok = await execCapture(kubectl.kubeconfig, 'default', 'vault-0', 'vault', ['sh', '-c', 'echo fine'])
+      expect(ok).toEqual({status: {metadata: {}, status: 'Success'}, stdout: 'fine\n', stderr: ''})
+      const failed = await execCapture(kubectl.kubeconfig, 'default', 'vault-0', 'vault', ['sh', '-c', 'exit 3'])
+      expect(failed.status).toEqual({
+        metadata: {},
+        status: 'Failure',
+        message: 'command terminated with non-zero exit code: Error executing in Docker Container: 3',
+        reason: 'NonZeroExitCode',
+        details: {causes: [{reason: 'ExitCode', message: '3'}]},
+      })
+      // kubectl prints its own line from the cause
+      expect((await kubectl(['exec', 'vault-0', '--', 'sh', '-c', 'exit 3'])).stderr).toBe('command terminated with exit code 3\n')
     })
   })
 

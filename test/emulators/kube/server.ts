@@ -10,7 +10,7 @@ import type {KubeObject} from './types.js'
 import {handleResource, isEventsV1, list, toEventsV1, type ResourceRequest} from './api.js'
 import {ANONYMOUS, ISSUER} from './auth.js'
 import {discovery, openapiV3, VERSION} from './discovery.js'
-import {errors, notFoundPath, StatusError} from './errors.js'
+import {BODY_MEDIA_TYPES, errors, notFoundPath, StatusError} from './errors.js'
 import {decodeProtobufObject} from './protobuf.js'
 import {findByPath, type ResourceType} from './resources.js'
 import {servePodLog} from './runtime/logs.js'
@@ -227,7 +227,11 @@ export class ApiServer {
         throw errors.badRequest('Upgrade request required')
       }
       if (verb === 'watch') return this.watch(parsed, url.searchParams, req, res, entry)
-      if (Buffer.isBuffer(body)) throw errors.unsupportedMediaType()
+      // create and update read the body through the negotiated serializer (handlers/rest.go NegotiateInputSerializer)
+      if ((verb === 'create' || verb === 'update') && raw.length && contentType && !BODY_MEDIA_TYPES.includes(contentType.split(';')[0].trim())) {
+        throw errors.unsupportedMediaType(BODY_MEDIA_TYPES)
+      }
+      if (Buffer.isBuffer(body)) throw errors.unsupportedMediaType(BODY_MEDIA_TYPES)
       const request: ResourceRequest = {
         verb,
         type: parsed.type,

@@ -165,11 +165,17 @@ function writeDevRootToken(fs: PodFilesystem, container: string, spec: Container
   if (dev && !fs.stat(container, path)) fs.write(container, path, env.VAULT_DEV_ROOT_TOKEN_ID ?? 'root')
 }
 
+/**
+ * The kubelet's streaming server (kubelet/pkg/cri/streaming/remotecommand/exec.go ServeExec) reports a command that
+ * exited non-zero as `command terminated with non-zero exit code: <the runtime's ExitError>`; minikube's runtime is
+ * docker, whose cri-dockerd exec handler's dockerExitError reads `Error executing in Docker Container: <code>`
+ * (Mirantis/cri-dockerd core/exec.go).
+ */
 function exitStatus(code: number) {
   return {
     metadata: {},
     status: 'Failure',
-    message: `command terminated with non-zero exit code: command terminated with exit code ${code}`,
+    message: `command terminated with non-zero exit code: Error executing in Docker Container: ${code}`,
     reason: 'NonZeroExitCode',
     details: {causes: [{reason: 'ExitCode', message: String(code)}]},
   }
