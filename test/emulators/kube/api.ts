@@ -245,7 +245,9 @@ function track(req: ResourceRequest, before: KubeObject | undefined, obj: KubeOb
   after.metadata = {...after.metadata, managedFields: undefined}
   applyDefaults(after)
   recordUpdate(before, after, manager, apiVersionOf(req.type))
-  obj.metadata.managedFields = after.metadata.managedFields
+  // ObjectMeta.managedFields is omitempty: a write whose managers own no field leaves none
+  if ((after.metadata.managedFields as unknown[] | undefined)?.length) obj.metadata.managedFields = after.metadata.managedFields
+  else delete obj.metadata.managedFields
 }
 
 /**

@@ -101,6 +101,8 @@ export const errors = {
       ...(type.group ? {group: type.group} : {}),
       kind: type.resource,
     }),
+  /** NewGenericServerResponse(405, "", {}, "", …): no resource named, empty details. */
+  methodNotAllowedRoute: () => failure(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {}),
   unauthorized: () => failure(401, 'Unauthorized', 'Unauthorized'),
   internal: (message: string) =>
     failure(500, 'InternalError', `Internal error occurred: ${message}`, {causes: [{message}]}),

@@ -267,6 +267,35 @@ describe.skipIf(!hasKubectl)('the kube emulator compared with the v1.32 API serv
     })
   })
 
+  describe('routing (apiserver pkg/server/handler.go, pkg/endpoints/installer.go)', () => {
+    it('answers 405 to POST on an object and PUT/PATCH on a collection, and 415 with the patch types in installer order', async () => {
+      const notAllowed = status(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {})
+      const post = await call(kube, 'POST', '/api/v1/namespaces/default/configmaps/routed', {body: {metadata: {name: 'routed'}}})
+      expect(JSON.parse(post.body)).toEqual(notAllowed)
+      expect(JSON.parse((await call(kube, 'GET', '/api/v1/namespaces/default/configmaps/routed')).body).reason).toBe('NotFound')
+      expect(JSON.parse((await call(kube, 'PUT', '/api/v1/namespaces/default/configmaps', {body: {metadata: {name: 'routed'}}})).body)).toEqual(notAllowed)
+      const patch = await call(kube, 'PATCH', '/api/v1/namespaces/default/serviceaccounts/default', {body: '{}', contentType: 'text/plain'})
+      expect(JSON.parse(patch.body)).toEqual(
+        status(
+          415,
+          'UnsupportedMediaType',
+          'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json, application/apply-patch+yaml',
+        ),
+      )
+      const create = await call(kube, 'POST', '/api/v1/namespaces/default/configmaps', {body: '{"metadata":{"name":"y"}}', contentType: 'text/plain'})
+      expect(JSON.parse(create.body).message).toBe('the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf')
+    })
+
+    it('leaves managedFields out when the writer owns no field', async () => {
+      const created = JSON.parse((await call(kube, 'POST', '/api/v1/namespaces/default/configmaps', {body: {metadata: {name: 'bare'}}})).body)
+      expect(created.metadata.managedFields).toBeUndefined()
+      const withData = JSON.parse((await call(kube, 'POST', '/api/v1/namespaces/default/configmaps?fieldManager=tester', {body: {metadata: {name: 'full'}, data: {a: '1'}}})).body)
+      expect(withData.metadata.managedFields).toEqual([
+        {manager: 'tester', operation: 'Update', apiVersion: 'v1', time: expect.any(String), fieldsType: 'FieldsV1', fieldsV1: {'f:data': {'.': {}, 'f:a': {}}}},
+      ])
+    })
+  })
+
   describe('watch (apiserver pkg/storage/cacher)', () => {
     it('reports a compacted resourceVersion inside the watch as 410 Expired naming the oldest replayable version', async () => {
       const w = watch(kube, '/api/v1/namespaces/default/pods?watch=1&resourceVersion=5')

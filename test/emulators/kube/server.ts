@@ -215,6 +215,11 @@ export class ApiServer {
       if (parsed === undefined || parsed === 'discovery') return this.nonResource(url.pathname, auth, send, fail)
       const verb = verbOf(entry.method, parsed, url.searchParams)
       this.authorize(auth, parsed, verb)
+      // go-restful has no route for POST on an object or PUT/PATCH on a collection: the generic server's
+      // serviceErrorHandler answers NewGenericServerResponse(405) (apiserver pkg/server/handler.go)
+      if ((entry.method === 'POST' && parsed.name && !parsed.subresource) || ((entry.method === 'PUT' || entry.method === 'PATCH') && !parsed.name)) {
+        throw errors.methodNotAllowedRoute()
+      }
       if (parsed.subresource === 'log') {
         const pod = this.cluster.store.get('pods', parsed.namespace, parsed.name!)
         if (!pod) throw errors.notFound(parsed.type, parsed.name!)
