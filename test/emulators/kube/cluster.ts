@@ -133,10 +133,17 @@ export class Cluster {
     applyDefaults(obj)
     if (type.kind === 'Pod' && subresource !== 'status') this.checkPodUpdate(current, obj)
     this.validate(type, obj)
-    if (opts.dryRun) return {...obj, metadata: {...obj.metadata, resourceVersion: current.metadata.resourceVersion}}
     // pkg/registry/apps/deployment/strategy.go PrepareForUpdate: annotation changes bump a Deployment's generation too,
     // since they are copied to its ReplicaSets (the status subresource's strategy never bumps it)
     const bumpGeneration = type.kind === 'Deployment' && type.group === 'apps' && subresource !== 'status' && !sameMap(current.metadata.annotations, obj.metadata.annotations)
+    if (opts.dryRun) {
+      // a dry run goes through PrepareForUpdate too: the answer shows the generation the write would store
+      const {metadata: _m, status: _s, apiVersion: _a, kind: _k, ...spec} = obj
+      const {metadata: _cm, status: _cs, apiVersion: _ca, kind: _ck, ...currentSpec} = current
+      const changed = bumpGeneration || JSON.stringify(spec) !== JSON.stringify(currentSpec)
+      const generation = current.metadata.generation === undefined ? undefined : current.metadata.generation + (changed && subresource !== 'status' ? 1 : 0)
+      return {...obj, metadata: {...obj.metadata, ...(generation === undefined ? {} : {generation}), resourceVersion: current.metadata.resourceVersion}}
+    }
     return this.store.update(type, obj, {bumpGeneration})
   }
 

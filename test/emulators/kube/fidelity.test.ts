@@ -403,6 +403,10 @@ describe.skipIf(!hasKubectl)('the kube emulator compared with the v1.32 API serv
       const after = JSON.parse((await kubectl(['get', 'deploy', 'orgchart', '-o', 'json'])).stdout)
       expect(after.metadata.generation).toBe(before + 1)
       expect(after.status.observedGeneration).toBe(before + 1)
+      // a server-side dry run answers with the generation the write would store, and stores nothing
+      const dry = await kubectl(['patch', 'deploy', 'orgchart', '-p', '{"spec":{"replicas":3}}', '--dry-run=server', '-o', 'jsonpath={.metadata.generation} {.spec.replicas}'])
+      expect(dry.stdout).toBe(`${before + 2} 3`)
+      expect((await kubectl(['get', 'deploy', 'orgchart', '-o', 'jsonpath={.metadata.generation} {.spec.replicas}'])).stdout).toBe(`${before + 1} 1`)
     })
   })
 })
