@@ -1,6 +1,7 @@
 // Typed request fields as Vault's sdk/framework FieldData converts them, with the same
 // conversion errors ("error converting input <v> for field \"<name>\": …").
 import {DurationError, goQuote, parseDurationSecond} from './go-strconv.js'
+import {GoJsonNumber} from './go-json.js'
 
 export type FieldType = 'string' | 'lowerString' | 'bool' | 'int' | 'duration' | 'commaStrings' | 'strings' | 'map' | 'kvPairs' | 'commaInts'
 
@@ -33,8 +34,10 @@ function goTypeName(value: unknown): string {
   return typeof value
 }
 
-function toStringWeak(value: unknown): string {
+/** mapstructure.WeakDecode into a string (json.Number as written, bools as "1"/"0"); throws on maps and lists. */
+export function toStringWeak(value: unknown): string {
   if (typeof value === 'string') return value
+  if (value instanceof GoJsonNumber) return value.text
   if (typeof value === 'number') return String(value)
   if (typeof value === 'boolean') return value ? '1' : '0'
   throw new ConversionError(`'' expected type 'string', got unconvertible type '${goTypeName(value)}', value: '${goValue(value)}'`)

@@ -95,7 +95,9 @@ export function render(ctx: RenderContext, reply: Reply): WireResponse {
       return {status: 200, headers: JSON_HEADERS, body: goEncode(body)}
     }
     case 'raw':
-      // RespondWithStatusCode marshals with json.Marshal (no newline) and has no mount_type.
+      // RespondWithStatusCode marshals with json.Marshal (no newline) and has no mount_type; without a response the
+      // body is empty (hashicorp/vault http/logical.go respondRaw: no HTTPRawBody → WRITE_RESPONSE with no body).
+      if (reply.response === undefined) return {status: reply.status, headers: JSON_HEADERS, body: ''}
       return {status: reply.status, headers: JSON_HEADERS, body: goMarshal(envelope(reply.response, ''))}
     case 'errorResponse':
       return errorBody(reply.status, [reply.message])

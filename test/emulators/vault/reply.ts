@@ -52,11 +52,14 @@ export interface GoErrorReply {
   reason?: string
 }
 
-/** logical.RespondWithStatusCode: the whole envelope with a chosen status (KV soft-delete 404s). */
+/**
+ * logical.RespondWithStatusCode: the whole envelope with a chosen status (KV soft-delete 404s). Without a response
+ * (RespondWithStatusCode(nil, …)) there is no HTTPRawBody and http/logical.go respondRaw writes the status alone.
+ */
 export interface RawReply {
   kind: 'raw'
   status: number
-  response: ResponseReply
+  response?: ResponseReply
 }
 
 export type Reply = ResponseReply | NilReply | ErrorResponseReply | GoErrorReply | RawReply
@@ -65,7 +68,7 @@ export const ok = (data: Record<string, unknown> | null, warnings: string[] = []
 export const nil = (): NilReply => ({kind: 'nil'})
 export const errorResponse = (message: string, status: 400 | 403 | 404 = 400): ErrorResponseReply => ({kind: 'errorResponse', message, status})
 export const goError = (message: string, status?: number, reason?: string): GoErrorReply => ({kind: 'goError', message, status, reason})
-export const withStatus = (status: number, response: ResponseReply): RawReply => ({kind: 'raw', status, response})
+export const withStatus = (status: number, response?: ResponseReply): RawReply => ({kind: 'raw', status, response})
 export const listOf = (keys: string[]): ResponseReply => ok({keys})
 
 export const PERMISSION_DENIED = 'permission denied'

@@ -8,6 +8,7 @@ import type {TokenEntry} from '../tokens.js'
 import {parseDurationSecond} from '../go-strconv.js'
 import type {Backend, HandlerRequest, Route} from '../framework.js'
 import {errorResponse, listOf, nil, ok, withStatus, type Reply} from '../reply.js'
+import {customMetadataProblem, parseCustomMetadata, weakDecodeInt} from './kv-checks.js'
 
 /** Immediate children of a prefix; sub-folders end in "/". */
 export function listChildren(keys: Iterable<string>, prefix: string): string[] {
@@ -135,6 +136,11 @@ export class KvV2Store {
 }
 
 const DEFAULT_MAX_VERSIONS = 10
+/** delete_version_after.go: the mount config's "disabled" value, -1s. */
+const DELETE_VERSION_AFTER_DISABLED = -1
+
+/** FieldData.GetOk: a field counts as given when the request has it, even as null (it then decodes to its zero value). */
+const given = (req: HandlerRequest, name: string): boolean => name in req.fields.raw
 const UPGRADING =
   'Upgrading from non-versioned to versioned data. This backend will be unavailable for a brief period and will resume service shortly.'
 
@@ -167,12 +173,14 @@ export function kvV2Backend(store: KvV2Store, {clock, upgradingUntilMs}: KvV2Opt
     version,
   })
 
-  /** validateCheckAndSetOption */
+  /** path_data.go validateCheckAndSetOption: `cas` is WeakDecoded into an int (json.Number, "0x1", true, null all count). */
   const casError = (req: HandlerRequest, key: KvKey): string | undefined => {
     const options = req.fields.get<Record<string, unknown>>('options')
     if ('cas' in options) {
-      const cas = typeof options['cas'] === 'string' ? Number(options['cas']) : options['cas']
-      if (typeof cas !== 'number' || !Number.isInteger(cas)) return 'error parsing check-and-set parameter'
+      const exact = req.exactData?.['options']
+      const raw = exact !== null && typeof exact === 'object' && 'cas' in exact ? (exact as Record<string, unknown>)['cas'] : options['cas']
+      const cas = weakDecodeInt(raw)
+      if (cas === undefined) return 'error parsing check-and-set parameter'
       if (cas !== key.currentVersion) return 'check-and-set parameter did not match the current version'
     } else if (store.config.casRequired || key.casRequired) {
       return 'check-and-set parameter required for this call'
@@ -180,33 +188,36 @@ export function kvV2Backend(store: KvV2Store, {clock, upgradingUntilMs}: KvV2Opt
     return undefined
   }
 
-  const effectiveMaxVersions = (key: KvKey): number => {
-    const configured = store.config.maxVersions
-    if (key.maxVersions !== 0 && (configured === 0 || key.maxVersions < configured)) return key.maxVersions
-    return configured !== 0 ? configured : DEFAULT_MAX_VERSIONS
+  /**
+   * delete_version_after.go deletionTime: the shorter of the mount's and the key's delete_version_after (either may be
+   * unset), none when the mount's is disabled (-1s, path_config.go turns any negative value into that).
+   */
+  const deletionFor = (fromMs: number, key: KvKey): Stamp | null => {
+    const mount = store.config.deleteVersionAfter
+    const meta = key.deleteVersionAfter
+    if (mount === DELETE_VERSION_AFTER_DISABLED || (mount === 0 && meta === 0)) return null
+    const after = meta !== 0 && (mount === 0 || meta <= mount) ? meta : mount
+    return clock.stampAt(fromMs + after * 1000)
   }
 
-  /** path_data.go: LastUpdatedBy is set first, and AddVersion copies it into the new version's CreatedBy. */
+  /**
+   * path_data.go: LastUpdatedBy is set first, and AddVersion copies it into the new version's CreatedBy. AddVersion
+   * keeps max(key max_versions, mount max_versions) versions (10 when both are 0), and moves oldest_version as soon
+   * as current − oldest reaches that number (so after the 10th write of a new key oldest_version is 1).
+   */
   const addVersion = (key: KvKey, data: Record<string, unknown>, by: Attribution): number => {
     const created = clock.stamp()
-    const after = key.deleteVersionAfter || store.config.deleteVersionAfter
     key.lastUpdatedBy = by
     key.currentVersion++
-    key.versions.set(key.currentVersion, {
-      data,
-      created,
-      deletion: after > 0 ? clock.stampAt(created.ms + after * 1000) : null,
-      destroyed: false,
-      createdBy: by,
-      deletedBy: null,
-    })
+    key.versions.set(key.currentVersion, {data, created, deletion: deletionFor(created.ms, key), destroyed: false, createdBy: by, deletedBy: null})
     key.updated = created
     key.created ??= created
-    const max = effectiveMaxVersions(key)
-    if (key.versions.size > max) {
-      const newestToDrop = key.currentVersion - max
-      for (let v = key.oldestVersion; v <= newestToDrop; v++) key.versions.delete(v)
-      key.oldestVersion = newestToDrop + 1
+    const larger = Math.max(key.maxVersions, store.config.maxVersions)
+    const max = larger > 0 ? larger : DEFAULT_MAX_VERSIONS
+    if (key.currentVersion - key.oldestVersion >= max) {
+      const versionToDelete = key.currentVersion - max
+      for (let v = key.oldestVersion; v < versionToDelete + 1; v++) key.versions.delete(v)
+      key.oldestVersion = versionToDelete + 1
     }
     return key.currentVersion
   }
@@ -253,11 +264,12 @@ export function kvV2Backend(store: KvV2Store, {clock, upgradingUntilMs}: KvV2Opt
   const patchData = (req: HandlerRequest): Reply => {
     if (!req.fields.has('data')) return errorResponse('no data provided')
     const key = store.keys.get(req.captures['path']!)
-    if (key === undefined) return withStatus(404, ok(null))
+    // path_data.go pathDataPatch: RespondWithStatusCode(nil, req, 404), a 404 with an empty body.
+    if (key === undefined) return withStatus(404)
     const problem = casError(req, key)
     if (problem !== undefined) return errorResponse(problem)
     const current = key.versions.get(key.currentVersion)
-    if (current === undefined) return withStatus(404, ok(null))
+    if (current === undefined) return withStatus(404)
     if (isDeleted(current) || current.destroyed) return withStatus(404, ok(dataMetadata(key, key.currentVersion)))
     const merged = mergePatch(current.data ?? {}, exactData(req) ?? req.fields.get<Record<string, unknown>>('data'))
     return ok(dataMetadata(key, addVersion(key, merged, attributionOf(req.token, req.op))))
@@ -277,7 +289,7 @@ export function kvV2Backend(store: KvV2Store, {clock, upgradingUntilMs}: KvV2Opt
    * path_delete.go and path_destroy.go: `attributed` names the operation recorded as the key's LastUpdatedBy, even when
    * no listed version changed (delete: the request's, undelete: "undelete"; destroy records none).
    */
-  const forVersions = (change: (v: KvVersion, by: Attribution) => void, attributed?: (req: HandlerRequest) => string) => (req: HandlerRequest): Reply => {
+  const forVersions = (change: (v: KvVersion, by: Attribution, key: KvKey) => void, attributed?: (req: HandlerRequest) => string) => (req: HandlerRequest): Reply => {
     const versions = req.fields.get<number[]>('versions')
     // path_delete.go capitalises this message, path_destroy.go does not.
     if (versions.length === 0) return errorResponse(attributed === undefined ? 'no version number provided' : 'No version number provided')
@@ -286,7 +298,7 @@ export function kvV2Backend(store: KvV2Store, {clock, upgradingUntilMs}: KvV2Opt
     const by = attributionOf(req.token, attributed?.(req) ?? req.op)
     for (const n of versions) {
       const v = key.versions.get(n)
-      if (v !== undefined) change(v, by)
+      if (v !== undefined) change(v, by, key)
     }
     if (attributed !== undefined) key.lastUpdatedBy = by
     return nil()
@@ -309,21 +321,98 @@ export function kvV2Backend(store: KvV2Store, {clock, upgradingUntilMs}: KvV2Opt
     })
   }
 
+  /** custom_metadata as sent (json.Number kept), parsed and validated; a string is Vault's error text. */
+  const customMetadataOf = (req: HandlerRequest, filterNils: boolean): Record<string, string | null> | string => {
+    const exact = req.exactData?.['custom_metadata']
+    const raw = exact !== null && typeof exact === 'object' && !Array.isArray(exact) ? (exact as Record<string, unknown>) : req.fields.get<Record<string, unknown>>('custom_metadata')
+    const parsed = parseCustomMetadata(raw, filterNils)
+    if (typeof parsed === 'string') return parsed
+    return customMetadataProblem(parsed) ?? parsed
+  }
+
+  /** path_metadata.go pathMetadataWrite and pathMetadataPatch both warn when the mount mandates cas. */
+  const casWarning = (req: HandlerRequest): string[] =>
+    given(req, 'cas_required') && store.config.casRequired && !req.fields.get<boolean>('cas_required')
+      ? ['"cas_required" set to false, but is mandated by backend config. This value will be ignored.']
+      : []
+
+  /** A KeyMetadata's protobuf map comes back from storage as nil when empty: it reads as null. */
+  const storedMap = (map: Record<string, string>): Record<string, string> | null => (Object.keys(map).length > 0 ? map : null)
+
+  /**
+   * path_metadata.go pathMetadataWrite: "missing path"; a write with none of the four settings changes nothing
+   * (not even creating the key); created_time and updated_time are set only when the key is new.
+   */
   const writeMetadata = (req: HandlerRequest): Reply => {
     const path = req.captures['path']!
+    if (path === '') return errorResponse('missing path')
+    const settings = ['max_versions', 'cas_required', 'delete_version_after', 'custom_metadata'] as const
+    if (!settings.some((name) => given(req, name))) return nil()
+    let custom: Record<string, string | null> | undefined
+    if (given(req, 'custom_metadata')) {
+      const checked = customMetadataOf(req, false)
+      if (typeof checked === 'string') return errorResponse(checked)
+      custom = checked
+    }
+    const warnings = casWarning(req)
     let key = store.keys.get(path)
     if (key === undefined) {
       key = newKey()
       key.created = clock.stamp()
+      key.updated = key.created
       store.keys.set(path, key)
     }
     const f = req.fields
-    if (f.has('max_versions')) key.maxVersions = f.get('max_versions')
-    if (f.has('cas_required')) key.casRequired = f.get('cas_required')
-    if (f.has('delete_version_after')) key.deleteVersionAfter = f.get('delete_version_after')
-    if (f.has('custom_metadata')) key.customMetadata = f.get('custom_metadata')
-    key.updated = clock.stamp()
-    return nil()
+    if (given(req, 'max_versions')) key.maxVersions = f.get('max_versions')
+    if (given(req, 'cas_required')) key.casRequired = f.get('cas_required')
+    if (given(req, 'delete_version_after')) key.deleteVersionAfter = f.get('delete_version_after')
+    if (custom !== undefined) key.customMetadata = storedMap(custom as Record<string, string>)
+    return warnings.length > 0 ? ok(null, warnings) : nil()
+  }
+
+  /**
+   * path_metadata.go pathMetadataPatch: a JSON merge patch of the key's metadata (framework.HandlePatchOperation):
+   * custom_metadata keys are merged and a null removes one; a key without metadata is a 404 with an empty body.
+   */
+  const patchMetadata = (req: HandlerRequest): Reply => {
+    const path = req.captures['path']!
+    if (path === '') return errorResponse('missing path')
+    let custom: Record<string, string | null> | undefined
+    if (given(req, 'custom_metadata')) {
+      const checked = customMetadataOf(req, true)
+      if (typeof checked === 'string') return errorResponse(checked)
+      custom = checked
+    }
+    const key = store.keys.get(path)
+    if (key === undefined) return withStatus(404)
+    const warnings = casWarning(req)
+    const f = req.fields
+    if (given(req, 'max_versions')) key.maxVersions = f.get('max_versions')
+    if (given(req, 'cas_required')) key.casRequired = f.get('cas_required')
+    if (given(req, 'delete_version_after')) key.deleteVersionAfter = f.get('delete_version_after')
+    if (custom !== undefined) {
+      const merged: Record<string, string> = {...key.customMetadata}
+      for (const [k, v] of Object.entries(custom)) {
+        if (v === null) delete merged[k]
+        else merged[k] = v
+      }
+      key.customMetadata = storedMap(merged)
+    }
+    return warnings.length > 0 ? ok(null, warnings) : nil()
+  }
+
+  /** path_metadata.go pathMetadataList: exclude_deleted leaves out keys whose current version has a deletion_time. */
+  const listMetadata = (req: HandlerRequest): Reply => {
+    const prefix = req.captures['path']!
+    let children = listChildren(store.keys.keys(), prefix)
+    if (req.fields.get<boolean>('exclude_deleted')) {
+      children = children.filter((child) => {
+        if (child.endsWith('/')) return true
+        const key = store.keys.get(prefix + child)
+        return key?.versions.get(key.currentVersion)?.deletion == null
+      })
+    }
+    return listOf(children)
   }
 
   const pathField = {path: 'string'} as const
@@ -342,7 +431,11 @@ export function kvV2Backend(store: KvV2Store, {clock, upgradingUntilMs}: KvV2Opt
           const f = req.fields
           if (f.has('max_versions')) store.config.maxVersions = f.get('max_versions')
           if (f.has('cas_required')) store.config.casRequired = f.get('cas_required')
-          if (f.has('delete_version_after')) store.config.deleteVersionAfter = f.get('delete_version_after')
+          if (f.has('delete_version_after')) {
+            const after = f.get<number>('delete_version_after')
+            // path_config.go: a negative value disables delete_version_after (stored as -1s), 0 clears it.
+            store.config.deleteVersionAfter = after < 0 ? DELETE_VERSION_AFTER_DISABLED : after
+          }
           return nil()
         },
       },
@@ -361,18 +454,18 @@ export function kvV2Backend(store: KvV2Store, {clock, upgradingUntilMs}: KvV2Opt
     },
     {
       pattern: 'metadata/(?<path>.*)',
-      fields: {...pathField, max_versions: 'int', cas_required: 'bool', delete_version_after: 'duration', custom_metadata: 'kvPairs'},
+      fields: {...pathField, exclude_deleted: 'bool', max_versions: 'int', cas_required: 'bool', delete_version_after: 'duration', custom_metadata: 'map'},
       existenceCheck: (req) => store.keys.has(req.captures['path']!),
       operations: {
         read: upgradeCheck(readMetadata),
         create: upgradeCheck(writeMetadata),
         update: upgradeCheck(writeMetadata),
-        patch: upgradeCheck(writeMetadata),
+        patch: upgradeCheck(patchMetadata),
         delete: upgradeCheck((req) => {
           store.keys.delete(req.captures['path']!)
           return nil()
         }),
-        list: upgradeCheck((req) => listOf(listChildren(store.keys.keys(), req.captures['path']!))),
+        list: upgradeCheck(listMetadata),
       },
     },
     {
@@ -409,9 +502,10 @@ export function kvV2Backend(store: KvV2Store, {clock, upgradingUntilMs}: KvV2Opt
       operations: {
         update: upgradeCheck(
           forVersions(
-            (v) => {
+            (v, _by, key) => {
               if (v.destroyed) return
-              v.deletion = null
+              // path_delete.go pathUndeleteWrite: the version gets a new deletion_time from now when one applies.
+              v.deletion = deletionFor(clock.nowMs(), key)
               v.deletedBy = null
             },
             () => 'undelete',
