@@ -57,7 +57,7 @@ export class VaultCore implements SysCore, SealCore {
   private readonly clusterId = randomUUID()
 
   constructor(private readonly options: CoreOptions) {
-    this.tokens.createRoot(options.rootToken)
+    this.tokens.createRoot(options.rootToken, options.devMode)
     const defaults = (description: string, extra: Partial<MountConfig> = {}) => ({description, config: {default_lease_ttl: 0, max_lease_ttl: 0, force_no_cache: false, ...extra}})
     this.addMount('secret', 'cubbyhole/', 'cubbyhole', {...defaults('per-token private secret storage'), options: null, local: true})
     this.addMount('secret', 'identity/', 'identity', {...defaults('identity store', {passthrough_request_headers: ['Authorization']}), options: null})

@@ -91,7 +91,7 @@ describe('KV v2 metadata and listing', () => {
     const res = await call(vault, 'GET', '/v1/internal/metadata/app/one')
     expect(res.body.data).toMatchObject({cas_required: false, current_version: 1, custom_metadata: null, delete_version_after: '0s', max_versions: 0, oldest_version: 0})
     expect(res.body.data.versions['1']).toEqual({
-      created_by: {actor: 'root', operation: 'create', client_id: createHash('sha256').update('root\x00root').digest('base64')},
+      created_by: {actor: 'token', operation: 'create', client_id: createHash('sha256').update('root\x00root').digest('base64')},
       created_time: res.body.data.created_time,
       deleted_by: null,
       deletion_time: '',
@@ -158,7 +158,8 @@ describe('KV v1', () => {
 describe('KV v2 attribution (kv v0.25.0 and later)', () => {
   // The root token has no entity: its client ID hashes its sorted policies and the root namespace.
   const ROOT_CLIENT_ID = createHash('sha256').update('root\x00root').digest('base64')
-  const root = (operation: string) => ({actor: 'root', operation, client_id: ROOT_CLIENT_ID})
+  // The dev root token's display name is "token": vault server -dev creates it through auth/token/create.
+  const root = (operation: string) => ({actor: 'token', operation, client_id: ROOT_CLIENT_ID})
   const metadata = async (path: string) => (await call(vault, 'GET', `/v1/internal/metadata/${path}`)).body.data
 
   it('reads last_updated_by and created_by null for a key only its metadata was written for', async () => {
@@ -180,7 +181,7 @@ describe('KV v2 attribution (kv v0.25.0 and later)', () => {
     expect(meta.versions['2'].created_by).toEqual({actor: 'token', operation: 'update', client_id: tokenClient})
     expect(meta.last_updated_by).toEqual(meta.versions['2'].created_by)
     const raw = (await call(vault, 'GET', '/v1/internal/metadata/attr/app')).text
-    expect(raw).toContain(`"created_by":{"actor":"root","operation":"create","client_id":"${ROOT_CLIENT_ID}"}`)
+    expect(raw).toContain(`"created_by":{"actor":"token","operation":"create","client_id":"${ROOT_CLIENT_ID}"}`)
   })
 
   it('records deleted_by on delete, clears it on undelete (operation "undelete"), and a patch creates with "patch"', async () => {

@@ -30,10 +30,28 @@ describe('tokens', () => {
     expect(lookup.body.data.expire_time).toMatch(/Z$/)
   })
 
-  it('shows the dev root token like vault server -dev', async () => {
+  // vault server -dev -dev-root-token-id=root makes its root token through auth/token/create (command/server.go
+  // "dev-gen-root"), so it has that path, the display name "token" and a lease entry (issue_time, renewable false).
+  it('shows the dev root token like vault server -dev -dev-root-token-id=root', async () => {
     const lookup = await call(vault, 'GET', '/v1/auth/token/lookup-self')
-    expect(lookup.body.data).toMatchObject({id: 'root', policies: ['root'], path: 'auth/token/root', ttl: 0, expire_time: null, orphan: true, display_name: 'root', meta: null})
-    expect(lookup.body.data).not.toHaveProperty('issue_time')
+    expect(lookup.body.data).toMatchObject({id: 'root', policies: ['root'], path: 'auth/token/create', ttl: 0, expire_time: null, orphan: true, display_name: 'token', meta: null, renewable: false})
+    expect(lookup.body.data.issue_time).toMatch(/Z$/)
+  })
+
+  it('shows the root token of a non-dev server as vault operator init made it (auth/token/root, no lease)', async () => {
+    const server = await startVaultEmulator({devMode: false})
+    try {
+      const lookup = await call(server, 'GET', '/v1/auth/token/lookup-self')
+      expect(lookup.body.data).toMatchObject({path: 'auth/token/root', display_name: 'root'})
+      expect(lookup.body.data).not.toHaveProperty('issue_time')
+      expect(await call(server, 'POST', '/v1/auth/token/renew-self', {body: {}})).toMatchObject({status: 400, body: {errors: ['invalid lease ID']}})
+    } finally {
+      await server.stop()
+    }
+  })
+
+  it('refuses to renew the dev root token: its lease is not renewable (vault/expiration.go leaseEntry.renewable)', async () => {
+    expect(await call(vault, 'POST', '/v1/auth/token/renew-self', {body: {}})).toMatchObject({status: 400, body: {errors: ['lease is not renewable']}})
   })
 
   it('makes a root token when root asks for no policies, and refuses escalation from a non-root parent', async () => {

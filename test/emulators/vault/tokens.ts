@@ -52,14 +52,21 @@ export class TokenStore {
 
   constructor(private readonly clock: Clock) {}
 
-  createRoot(id: string): TokenEntry {
+  /**
+   * The root token. `vault operator init` makes one at auth/token/root (display name "root", no lease). `vault server
+   * -dev -dev-root-token-id=root` (what the Helm chart's dev mode runs) then creates the token it prints through
+   * auth/token/create with {id, policies: [root], no_parent, no_default_policy} and revokes the first
+   * (hashicorp/vault command/server.go "dev-gen-root"): that one reads back with path auth/token/create, display
+   * name "token" and, having a lease entry, issue_time and renewable false.
+   */
+  createRoot(id: string, devMode: boolean): TokenEntry {
     return this.add({
       id,
       accessor: randomBase62(24),
       policies: ['root'],
-      path: 'auth/token/root',
+      path: devMode ? 'auth/token/create' : 'auth/token/root',
       meta: null,
-      displayName: 'root',
+      displayName: devMode ? 'token' : 'root',
       numUses: 0,
       orphan: true,
       creationMs: this.clock.nowMs(),

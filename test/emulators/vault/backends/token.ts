@@ -85,7 +85,10 @@ export function tokenBackend(tokens: TokenStore): Backend {
         operations: {
           update: (req) => {
             const entry = req.token!
-            if (!entry.renewable) return errorResponse('invalid lease ID')
+            // vault/expiration.go RenewToken: a token without a lease entry (the root token of `vault operator init`) is
+            // "invalid lease ID"; one with a lease that is not renewable (the dev root token, renewable=false) is
+            // leaseEntry.renewable()'s "lease is not renewable".
+            if (!entry.renewable) return errorResponse(entry.path === 'auth/token/root' ? 'invalid lease ID' : 'lease is not renewable')
             const granted = tokens.renew(entry, req.fields.get('increment'))
             return {...ok(null), auth: {...tokens.authBlock(entry), lease_duration: granted}}
           },
