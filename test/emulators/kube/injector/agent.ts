@@ -86,10 +86,11 @@ export async function runAgent(cluster: Cluster, pod: KubeObject, container: Con
     finish(log, config)
     return 'rendered'
   }
-  const token = await login(config, vault.url, rt, container, log, attempt)
-  if (!token) return 'auth-failed'
+  const auth = await login(config, vault.url, rt, container, log, attempt)
+  if (!auth) return 'auth-failed'
+  const token = auth.client_token
   writeSinks(rt, container, config, token)
-  logAuthenticated(log)
+  logAuthenticated(log, await renewSelf(config, vault.url, token, auth.renewable))
   const error = await renderTemplates(cluster, config, vault.url, token, rt, container, log)
   if (error) {
     log(logLine('ERROR', 'agent.template.server', 'template server error', {error}))
@@ -117,14 +118,31 @@ function writeSinks(rt: PodRuntime, container: Container, config: AgentConfig | 
   for (const sink of config?.auto_auth.sink ?? []) if (sink.type === 'file') rt.fs.write(container.name, sink.config.path, token)
 }
 
-function logAuthenticated(log: (t: string) => void): void {
+function logAuthenticated(log: (t: string) => void, renewed = true): void {
   log(logLine('INFO', 'agent.auth.handler', 'authentication successful, sending token to sinks'))
   log(logLine('INFO', 'agent.auth.handler', 'starting renewal process'))
   log(logLine('INFO', 'agent.sink.file', 'token written', {path: '/home/vault/.vault-token'}))
   log(logLine('INFO', 'agent.template.server', 'template server received new token'))
   log(logLine('INFO', '', '(runner) creating watcher'))
   log(logLine('INFO', '', '(runner) starting'))
-  log(logLine('INFO', 'agent.auth.handler', 'renewed auth token'))
+  if (renewed) log(logLine('INFO', 'agent.auth.handler', 'renewed auth token'))
+}
+
+/**
+ * The auth handler's lifetime watcher (hashicorp/vault api/lifetime_watcher.go doRenewWithOptions, started by
+ * command/agentproxyshared/auth/auth.go right after a login): a renewable token is renewed at once with
+ * `PUT auth/token/renew-self {"increment": 0}` (api/auth_token.go RenewTokenAsSelf; the agent sets no Increment),
+ * and "renewed auth token" is logged when that succeeds. A token that is not renewable is never renewed.
+ */
+async function renewSelf(config: AgentConfig, vaultUrl: string, token: string, renewable: boolean): Promise<boolean> {
+  if (!renewable) return false
+  try {
+    const res = await fetch(`${vaultUrl.replace(/\/+$/, '')}/v1/auth/token/renew-self`, {method: 'PUT', headers: headers(config, token), body: JSON.stringify({increment: 0})})
+    await res.arrayBuffer()
+    return res.ok
+  } catch {
+    return false
+  }
 }
 
 function finish(log: (t: string) => void, config: AgentConfig | undefined): void {
@@ -149,7 +167,14 @@ function headers(config: AgentConfig, token?: string): Record<string, string> {
   }
 }
 
-async function login(config: AgentConfig, vaultUrl: string, rt: PodRuntime, container: Container, log: (t: string) => void, attempt: number): Promise<string | undefined> {
+async function login(
+  config: AgentConfig,
+  vaultUrl: string,
+  rt: PodRuntime,
+  container: Container,
+  log: (t: string) => void,
+  attempt: number,
+): Promise<{client_token: string; renewable: boolean} | undefined> {
   const method = config.auto_auth.method
   const tokenPath = method.config.token_path
   const jwtFile = rt.fs.stat(container.name, tokenPath)
@@ -170,9 +195,13 @@ async function login(config: AgentConfig, vaultUrl: string, rt: PodRuntime, cont
       log(logLine('ERROR', 'agent.auth.handler', 'error authenticating', {error: responseError('PUT', shownUrl, res.status, text), backoff: backoff(attempt)}))
       return undefined
     }
-    const token = (JSON.parse(text) as {auth?: {client_token?: string}}).auth?.client_token
-    if (!token) log(logLine('ERROR', 'agent.auth.handler', 'error authenticating', {error: 'authentication returned nil auth info', backoff: backoff(attempt)}))
-    return token
+    const auth = (JSON.parse(text) as {auth?: {client_token?: string; renewable?: boolean} | null}).auth
+    // command/agentproxyshared/auth/auth.go: a nil auth block and an empty client token are two messages.
+    if (!auth?.client_token) {
+      log(logLine('ERROR', 'agent.auth.handler', auth ? 'authentication returned empty client token' : 'authentication returned nil auth info', {backoff: backoff(attempt)}))
+      return undefined
+    }
+    return {client_token: auth.client_token, renewable: auth.renewable === true}
   } catch (error) {
     log(logLine('ERROR', 'agent.auth.handler', 'error authenticating', {error: `Put "${shownUrl}": ${describeNetworkError(error)}`, backoff: backoff(attempt)}))
     return undefined
