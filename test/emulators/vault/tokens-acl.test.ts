@@ -50,6 +50,12 @@ describe('tokens', () => {
     }
   })
 
+  it('names a created token "token-" + display_name with [^a-zA-Z0-9-] turned into "-", case kept, one trailing "-" trimmed (token_store.go)', async () => {
+    const created = await call(vault, 'POST', '/v1/auth/token/create', {body: {display_name: 'My App.v2!', policies: ['default']}})
+    const lookup = await call(vault, 'GET', '/v1/auth/token/lookup-self', {token: created.body.auth.client_token})
+    expect(lookup.body.data.display_name).toBe('token-My-App-v2')
+  })
+
   it('refuses to renew the dev root token: its lease is not renewable (vault/expiration.go leaseEntry.renewable)', async () => {
     expect(await call(vault, 'POST', '/v1/auth/token/renew-self', {body: {}})).toMatchObject({status: 400, body: {errors: ['lease is not renewable']}})
   })

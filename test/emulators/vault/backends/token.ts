@@ -46,12 +46,15 @@ export function tokenBackend(tokens: TokenStore): Backend {
     const ttl = f.get<number>('ttl')
     if (ttl < 0) return errorResponse('ttl must be positive')
     const isRoot = policies.includes('root')
-    const name = f.get<string>('display_name').trim().toLowerCase().replace(/[^a-z0-9-]/g, '-')
+    // vault/token_store.go handleCreateCommon: "token-" + display_name, displayNameSanitize ([^a-zA-Z0-9-] → "-", case
+    // kept), then strings.TrimSuffix of one "-".
+    const given = f.get<string>('display_name')
+    const display = given === '' ? 'token' : `token-${given}`.replace(/[^a-zA-Z0-9-]/g, '-').replace(/-$/, '')
     const entry = tokens.issue({
       policies,
       path: orphan ? 'auth/token/create-orphan' : 'auth/token/create',
       ttl: ttl > 0 ? Math.min(ttl, SYSTEM_TTL) : isRoot ? 0 : SYSTEM_TTL,
-      displayName: name === '' ? 'token' : `token-${name}`,
+      displayName: display,
       meta: f.has('meta') ? f.get('meta') : null,
       numUses,
       orphan: orphan || f.get<boolean>('no_parent'),
