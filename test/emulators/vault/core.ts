@@ -250,7 +250,8 @@ export class VaultCore implements SysCore, SealCore {
     if ('status' in logical) return {response: errorBody(logical.status, logical.errors)}
     if (this.sealed) return {response: errorBody(503, ['Vault is sealed'])}
     const ctx = {op: logical.op as string, urlPath: url.pathname, mountType: '', login: false}
-    if ((logical.op === 'update' || logical.op === 'create') && logical.path.endsWith('/')) {
+    // vault/request_handling.go handleCancelableRequest: update, create and patch may not end in "/".
+    if ((logical.op === 'update' || logical.op === 'create' || logical.op === 'patch') && logical.path.endsWith('/')) {
       return {response: render(ctx, errorResponse("cannot write to a path ending in '/'"))}
     }
 

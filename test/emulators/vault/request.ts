@@ -83,8 +83,10 @@ export function buildLogicalRequest(req: WireRequest, path: string, query: URLSe
       if (list === null || list === '') return {op: 'read', path, data, token}
       const asBool = parseBool(list)
       if (asBool === undefined) return {status: 400, errors: []}
+      if (!asBool) return {op: 'read', path, data, token}
+      // http/logical.go deletes "list" from the query only when it is true; list=false stays in the request data.
       delete data['list']
-      return asBool ? {op: 'list', path: withSlash(path), data, token} : {op: 'read', path, data, token}
+      return {op: 'list', path: withSlash(path), data, token}
     }
     case 'LIST':
       return {op: 'list', path: withSlash(path), data: queryData(query), token}

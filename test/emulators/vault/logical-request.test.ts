@@ -1,0 +1,28 @@
+// From HTTP to a logical request and the core's first checks, as hashicorp/vault http/logical.go
+// buildLogicalRequestNoAuth and vault/request_handling.go handleCancelableRequest do them.
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {startVaultEmulator, type VaultEmulator} from './index.js'
+import {call} from './testing.js'
+
+let vault: VaultEmulator
+
+beforeAll(async () => {
+  vault = await startVaultEmulator()
+})
+afterAll(() => vault.stop())
+
+describe('logical requests', () => {
+  it('keeps list=false in the request data (only list=true is removed), so a route with fields warns about it', async () => {
+    await call(vault, 'POST', '/v1/secret/data/lr/k', {body: {data: {a: 'b'}}})
+    const read = await call(vault, 'GET', '/v1/secret/data/lr/k?list=false')
+    expect(read.status).toBe(200)
+    expect(read.body.warnings).toEqual(['Endpoint ignored these unrecognized parameters: [list]'])
+    const listed = await call(vault, 'GET', '/v1/secret/metadata/lr?list=true')
+    expect(listed.body).toMatchObject({data: {keys: ['k']}, warnings: null})
+  })
+
+  it('refuses a PATCH to a path ending in "/" like an update (400, ErrorResponse text)', async () => {
+    const res = await call(vault, 'PATCH', '/v1/secret/data/lr/', {body: {data: {a: 'c'}}, headers: {'Content-Type': 'application/merge-patch+json'}})
+    expect(res).toMatchObject({status: 400, body: {errors: ["cannot write to a path ending in '/'"]}})
+  })
+})
