@@ -221,6 +221,17 @@ export class VaultCore implements SysCore, SealCore {
   }
 
   async handle(req: WireRequest): Promise<Handled> {
+    const handled = await this.handleV1(req)
+    // hashicorp/vault http/handler.go wrapGenericHandler: a /v1/ request's X-Vault-Namespace is set on the answer
+    // ("to be included in the error message"); Vault Community serves it from the root namespace all the same.
+    const namespace = req.headers['x-vault-namespace']
+    if (namespace && new URL(req.target, 'http://vault').pathname.startsWith('/v1/')) {
+      handled.response = {...handled.response, headers: {...handled.response.headers, 'X-Vault-Namespace': namespace}}
+    }
+    return handled
+  }
+
+  private async handleV1(req: WireRequest): Promise<Handled> {
     const url = new URL(req.target, 'http://vault')
     const redirect = canonicalRedirect(req.method, url)
     if (redirect !== undefined) return {response: redirect}

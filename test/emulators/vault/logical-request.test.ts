@@ -25,4 +25,14 @@ describe('logical requests', () => {
     const res = await call(vault, 'PATCH', '/v1/secret/data/lr/', {body: {data: {a: 'c'}}, headers: {'Content-Type': 'application/merge-patch+json'}})
     expect(res).toMatchObject({status: 400, body: {errors: ["cannot write to a path ending in '/'"]}})
   })
+
+  it('echoes X-Vault-Namespace on the answer to a /v1/ request, errors included (http/handler.go wrapGenericHandler)', async () => {
+    const ok = await call(vault, 'GET', '/v1/sys/mounts', {headers: {'X-Vault-Namespace': 'team-a'}})
+    expect(ok.status).toBe(200)
+    expect(ok.headers['x-vault-namespace']).toBe('team-a')
+    const denied = await call(vault, 'GET', '/v1/sys/mounts', {token: 'nope', headers: {'X-Vault-Namespace': 'team-a/'}})
+    expect(denied).toMatchObject({status: 403, headers: {'x-vault-namespace': 'team-a/'}})
+    expect((await call(vault, 'GET', '/v1/sys/mounts')).headers).not.toHaveProperty('x-vault-namespace')
+    expect((await call(vault, 'GET', '/nope', {headers: {'X-Vault-Namespace': 'team-a'}})).headers).not.toHaveProperty('x-vault-namespace')
+  })
 })
