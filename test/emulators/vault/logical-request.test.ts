@@ -35,4 +35,19 @@ describe('logical requests', () => {
     expect((await call(vault, 'GET', '/v1/sys/mounts')).headers).not.toHaveProperty('x-vault-namespace')
     expect((await call(vault, 'GET', '/nope', {headers: {'X-Vault-Namespace': 'team-a'}})).headers).not.toHaveProperty('x-vault-namespace')
   })
+
+  it('joins repeated form fields with "," (http/handler.go parseFormRequest)', async () => {
+    const res = await call(vault, 'POST', '/v1/sys/policies/acl/form-joined', {
+      body: 'policy=path+%22a%2F*%22+%7B+capabilities+%3D+%5B%22read%22%5D+%7D&policy=x',
+      headers: {'Content-Type': 'application/x-www-form-urlencoded'},
+    })
+    // Both values reach the handler as one string: 'path "a/*" { capabilities = ["read"] },x' does not parse.
+    expect(res.status).toBe(400)
+    expect(res.body.errors[0]).toMatch(/^failed to parse policy: /)
+    const single = await call(vault, 'POST', '/v1/sys/policies/acl/form-single', {
+      body: 'policy=path+%22a%2F*%22+%7B+capabilities+%3D+%5B%22read%22%5D+%7D',
+      headers: {'Content-Type': 'application/x-www-form-urlencoded'},
+    })
+    expect(single.status).toBe(204)
+  })
 })

@@ -32,6 +32,13 @@ function queryData(query: URLSearchParams): Record<string, unknown> {
   return data
 }
 
+/** http/handler.go parseFormRequest: several values of one key are joined with "," (and `help` is an ordinary key). */
+function formData(form: URLSearchParams): Record<string, unknown> {
+  const data: Record<string, unknown> = {}
+  for (const key of new Set(form.keys())) data[key] = form.getAll(key).join(',')
+  return data
+}
+
 function parseBool(text: string): boolean | undefined {
   if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(text)) return true
   if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(text)) return false
@@ -43,7 +50,7 @@ function parseBody(req: WireRequest): Record<string, unknown> | undefined {
   const text = req.body.toString('utf8')
   const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()
   const looksJson = /^\s*[{[]/.test(text)
-  if (contentType === 'application/x-www-form-urlencoded' && !looksJson) return queryData(new URLSearchParams(text))
+  if (contentType === 'application/x-www-form-urlencoded' && !looksJson) return formData(new URLSearchParams(text))
   if (text.trim() === '') return {}
   try {
     const parsed: unknown = JSON.parse(text)
