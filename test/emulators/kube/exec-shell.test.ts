@@ -76,11 +76,13 @@ EOF
     expect(r).toMatchObject({code: 127, stderr: '/bin/sh: frobnicate: not found\ncommand terminated with exit code 127\n'})
   })
 
+  // The dev root token is made by `vault server -dev -dev-root-token-id=root` through auth/token/create (hashicorp/vault
+  // command/server.go): display name "token", that path, and a lease entry (issue_time, renewable false).
   it("looks the dev root token up with `vault token lookup`, the CLI's table", async () => {
     const r = await kubectl(['exec', '-it', 'vault-0', '--', '/bin/sh'], 'vault token lookup\n')
     expect(r.stderr).toBe(TTY_NOTICE)
     expect(r.stdout).toMatch(
-      /^Key {17}Value\n--- {17}-----\naccessor {12}\S+\ncreation_time {7}\d+\ncreation_ttl {8}0s\ndisplay_name {8}root\nentity_id {11}n\/a\nexpire_time {9}<nil>\nexplicit_max_ttl {4}0s\nid {18}root\nmeta {16}<nil>\nnum_uses {12}0\norphan {14}true\npath {16}auth\/token\/root\npolicies {12}\[root\]\nttl {17}0s\ntype {16}service\n$/,
+      /^Key {17}Value\n--- {17}-----\naccessor {12}\S+\ncreation_time {7}\d+\ncreation_ttl {8}0s\ndisplay_name {8}token\nentity_id {11}n\/a\nexpire_time {9}<nil>\nexplicit_max_ttl {4}0s\nid {18}root\nissue_time {10}\d{4}-\d\d-\d\dT\S+Z\nmeta {16}<nil>\nnum_uses {12}0\norphan {14}true\npath {16}auth\/token\/create\npolicies {12}\[root\]\nrenewable {11}false\nttl {17}0s\ntype {16}service\n$/,
     )
   })
 
