@@ -1,12 +1,13 @@
 /**
  * `vsi patch` and `vsi --help` must start fast: they must not load the Kubernetes client, the Vault client or the
- * prompt library. A preload records every module a real run loads (ES modules by a resolve hook, CommonJS from
+ * prompt library, and plain `vsi patch` loads vsi's code as one bundle (bin/bundle.js), not a file per module. A preload records every module a real run loads (ES modules by a resolve hook, CommonJS from
  * require.cache).
  */
 import {execa} from 'execa'
 import {mkdtempSync, readFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
+import {pathToFileURL} from 'node:url'
 import {describe, expect, it} from 'vitest'
 
 import {isolatedHome, projectRoot, seedDir} from '../helpers/cli.js'
@@ -46,5 +47,14 @@ describe('what vsi patch loads', () => {
     expect(heavyIn(plain)).toEqual([])
     expect(heavyIn(batch)).toEqual([])
     expect(heavyIn(help)).toEqual([])
+  })
+
+  it("plain vsi patch loads vsi's code as its command's bundle (no file per source module) and not node:crypto", async () => {
+    const plain = await modulesLoadedBy([runJs, ...TUTORIAL])
+    const own = plain.filter((module) => module.startsWith(pathToFileURL(path.join(projectRoot, 'dist')).href))
+    expect(own).toContain(pathToFileURL(path.join(projectRoot, 'dist/commands/patch.js')).href)
+    expect(own.filter((module) => !/\/dist\/(commands\/patch|chunks\/[^/]+)\.js$/.test(module))).toEqual([])
+    expect(new Set(own).size).toBeLessThanOrEqual(15)
+    expect(plain).not.toContain('node:crypto')
   })
 })
