@@ -26,7 +26,9 @@ export function parseDurationSecond(input: unknown): number {
 
 /** Go's time.ParseDuration; returns nanoseconds. */
 export function parseGoDuration(text: string): number {
-  const quoted = goQuote(text)
+  // Quoted only for an error: goQuote's first call compiles a Unicode-class regexp, which every `vsi patch` paid for
+  // its --timeout default.
+  const quoted = (): string => goQuote(text)
   let rest = text
   let sign = 1
   if (rest.startsWith('-') || rest.startsWith('+')) {
@@ -34,16 +36,16 @@ export function parseGoDuration(text: string): number {
     rest = rest.slice(1)
   }
   if (rest === '0') return 0
-  if (rest === '') throw new DurationError(`time: invalid duration ${quoted}`)
+  if (rest === '') throw new DurationError(`time: invalid duration ${quoted()}`)
   let total = 0
   while (rest !== '') {
     const number = /^(\d*)(\.\d*)?/.exec(rest)!
-    if (number[0] === '' || number[0] === '.') throw new DurationError(`time: invalid duration ${quoted}`)
+    if (number[0] === '' || number[0] === '.') throw new DurationError(`time: invalid duration ${quoted()}`)
     rest = rest.slice(number[0].length)
     const unit = /^[^\d.]*/.exec(rest)![0]
-    if (unit === '') throw new DurationError(`time: missing unit in duration ${quoted}`)
+    if (unit === '') throw new DurationError(`time: missing unit in duration ${quoted()}`)
     const scale = UNIT_NS[unit]
-    if (scale === undefined) throw new DurationError(`time: unknown unit ${goQuote(unit)} in duration ${quoted}`)
+    if (scale === undefined) throw new DurationError(`time: unknown unit ${goQuote(unit)} in duration ${quoted()}`)
     total += Number(number[0]) * scale
     rest = rest.slice(unit.length)
   }
