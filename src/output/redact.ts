@@ -5,6 +5,9 @@
 export const REDACTED = '[redacted]'
 
 const knownSecrets = new Set<string>()
+/** knownSecrets longest first, sorted once per registration rather than once per redacted string (`--json` of a
+ * 50-app verify redacts about 3,000 strings against about 100 registered file contents). */
+let longestFirst: string[] | undefined
 
 /** Values shorter than this are too likely to occur by chance in ordinary text to be masked safely. */
 const MIN_SECRET_LENGTH = 4
@@ -20,13 +23,16 @@ const credentialPatterns: RegExp[] = [
 const headerPatterns: RegExp[] = [/(authorization:\s*bearer\s+)\S+/gi, /(x-vault-token["']?\s*[:=]\s*["']?)[^\s"',}]+/gi]
 
 export function registerSecret(value: string | undefined): void {
-  if (value !== undefined && value.length >= MIN_SECRET_LENGTH) knownSecrets.add(value)
+  if (value === undefined || value.length < MIN_SECRET_LENGTH || knownSecrets.has(value)) return
+  knownSecrets.add(value)
+  longestFirst = undefined
 }
 
 export function redact(text: string): string {
   let out = text
   // Longest first, so a secret that contains another is masked whole.
-  for (const secret of [...knownSecrets].sort((a, b) => b.length - a.length)) out = out.split(secret).join(REDACTED)
+  longestFirst ??= [...knownSecrets].sort((a, b) => b.length - a.length)
+  for (const secret of longestFirst) if (out.includes(secret)) out = out.split(secret).join(REDACTED)
   for (const pattern of credentialPatterns) out = out.replace(pattern, REDACTED)
   for (const pattern of headerPatterns) out = out.replace(pattern, `$1${REDACTED}`)
   return out
