@@ -425,7 +425,7 @@ export class ApiServer {
       const handler = parsed && parsed !== 'discovery' && parsed.type.resource === 'pods' && parsed.name ? this.upgrades[parsed.subresource ?? ''] : undefined
       if (!handler || parsed === undefined || parsed === 'discovery') return reject(notFoundPath())
       this.authorize(auth, parsed, 'create')
-      if (!this.cluster.store.get('pods', parsed.namespace, parsed.name!)) throw errors.notFound(parsed.type, parsed.name!)
+      if (!this.cluster.store.has('pods', parsed.namespace, parsed.name!)) throw errors.notFound(parsed.type, parsed.name!)
       handler({
         req,
         socket,

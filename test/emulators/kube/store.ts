@@ -24,8 +24,11 @@ function typeOf(ref: TypeRef): ResourceType {
 }
 
 function keyOf(type: ResourceType, namespace: string | undefined, name: string): string {
-  return `${type.group}/${type.resource}/${type.namespaced ? (namespace ?? '') : ''}/${name}`
+  return `${type.group}/${type.resource}/${scopeOf(type, namespace)}/${name}`
 }
+
+const typeKeyOf = (type: ResourceType) => `${type.group}/${type.resource}`
+const scopeOf = (type: ResourceType, namespace: string | undefined) => (type.namespaced ? (namespace ?? '') : '')
 
 function specOf(obj: KubeObject): string {
   const {metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest} = obj
@@ -46,6 +49,12 @@ export function randomSuffix(length = 5): string {
  */
 export class ObjectStore {
   private readonly objects = new Map<string, KubeObject>()
+  /**
+   * The same objects by type, then namespace ('' for cluster-scoped ones), then name: a list reads its own type (and
+   * namespace) instead of scanning every stored pod, event and ReplicaSet, as etcd reads one key prefix
+   * (/registry/<resource>/<namespace>/, staging/src/k8s.io/apiserver/pkg/storage/etcd3/store.go GetList).
+   */
+  private readonly byType = new Map<string, Map<string, Map<string, KubeObject>>>()
   private readonly listeners = new Set<(event: StoreEvent) => void>()
   private readonly history: Array<{revision: number; event: StoreEvent}> = []
   private revision = 1000
@@ -59,12 +68,18 @@ export class ObjectStore {
     return found && structuredClone(found)
   }
 
+  /** Whether the object exists, without copying it. */
+  has(ref: TypeRef, namespace: string | undefined, name: string): boolean {
+    return this.objects.has(keyOf(typeOf(ref), namespace, name))
+  }
+
   list(ref: TypeRef, namespace?: string): KubeObject[] {
     const type = typeOf(ref)
-    const prefix = `${type.group}/${type.resource}/${type.namespaced && namespace ? `${namespace}/` : ''}`
-    return [...this.objects.entries()]
-      .filter(([key]) => key.startsWith(prefix))
-      .map(([, obj]) => structuredClone(obj))
+    const scopes = this.byType.get(typeKeyOf(type))
+    if (!scopes) return []
+    const found = type.namespaced && namespace ? [...(scopes.get(namespace)?.values() ?? [])] : [...scopes.values()].flatMap((names) => [...names.values()])
+    return found
+      .map((obj) => structuredClone(obj))
       .sort((a, b) => `${a.metadata.namespace ?? ''}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace ?? ''}/${b.metadata.name}`))
   }
 
@@ -139,6 +154,10 @@ export class ObjectStore {
     const old = this.objects.get(key)
     if (!old) return undefined
     this.objects.delete(key)
+    const scopes = this.byType.get(typeKeyOf(type))
+    const names = scopes?.get(scopeOf(type, namespace))
+    names?.delete(name)
+    if (names?.size === 0) scopes!.delete(scopeOf(type, namespace))
     this.revision++
     const gone = {...structuredClone(old), metadata: {...structuredClone(old.metadata), resourceVersion: String(this.revision)}}
     this.emit({type: 'DELETED', resource: type, object: gone})
@@ -169,6 +188,10 @@ export class ObjectStore {
     this.revision++
     obj.metadata.resourceVersion = String(this.revision)
     this.objects.set(key, obj)
+    const scopes = this.byType.get(typeKeyOf(type)) ?? this.byType.set(typeKeyOf(type), new Map()).get(typeKeyOf(type))!
+    const scope = scopeOf(type, obj.metadata.namespace)
+    const names = scopes.get(scope) ?? scopes.set(scope, new Map()).get(scope)!
+    names.set(obj.metadata.name, obj)
     this.emit({type: event, resource: type, object: structuredClone(obj)})
   }
 
