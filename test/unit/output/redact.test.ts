@@ -26,6 +26,14 @@ describe('redact', () => {
     expect(redact('password is db-secret-password, a secret')).toBe(`password is ${REDACTED}, a ${REDACTED}`)
   })
 
+  it('masks secrets holding pattern characters and line breaks, and one registered after an earlier redaction', () => {
+    registerSecret('p[a]ss.w*rd(1)|+?^$\\')
+    expect(redact('value p[a]ss.w*rd(1)|+?^$\\ end; not pXass')).toBe(`value ${REDACTED} end; not pXass`)
+    expect(redact('{"user": "u-10",\n "password": "p-10"}')).toBe('{"user": "u-10",\n "password": "p-10"}')
+    registerSecret('{"user": "u-10",\n "password": "p-10"}')
+    expect(redact('file: {"user": "u-10",\n "password": "p-10"}')).toBe(`file: ${REDACTED}`)
+  })
+
   it('ignores values too short to mask safely', () => {
     registerSecret('ab')
     expect(redact('a tab b')).toBe('a tab b')
@@ -39,5 +47,12 @@ describe('redact', () => {
       ok: true,
       nested: {t: REDACTED},
     })
+  })
+
+  it('keeps a "__proto__" key of parsed JSON as an own property', () => {
+    registerSecret('hunter33')
+    const out = redactDeep(JSON.parse('{"__proto__": {"a": "hunter33"}, "b": ["hunter33"]}') as object)
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype)
+    expect(JSON.stringify(out)).toBe(`{"__proto__":{"a":"${REDACTED}"},"b":["${REDACTED}"]}`)
   })
 })
