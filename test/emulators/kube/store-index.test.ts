@@ -70,6 +70,21 @@ describe('the object store lists by type and namespace', () => {
   })
 })
 
+describe('peek, the exec handler\'s read without a copy', () => {
+  it('sees the stored object; a write replaces it instead of changing what an earlier peek returned', () => {
+    const store = new ObjectStore()
+    store.create(undefined, configMap('a', 'one', {k: 'v1'}))
+    const before = store.peek('configmaps', 'a', 'one')!
+    expect(before).toEqual(store.get('configmaps', 'a', 'one'))
+    store.update(undefined, configMap('a', 'one', {k: 'v2'}))
+    expect(before.data).toEqual({k: 'v1'})
+    expect(store.peek('configmaps', 'a', 'one')!.data).toEqual({k: 'v2'})
+    store.delete('configmaps', 'a', 'one')
+    expect(store.peek('configmaps', 'a', 'one')).toBeUndefined()
+    expect(before.data).toEqual({k: 'v1'})
+  })
+})
+
 describe.skipIf(!hasKubectl)('kubectl lists after writes in other namespaces', () => {
   let kube: KubeEmulator
   let kubectl: ReturnType<typeof kubectlFor>

@@ -47,7 +47,8 @@ export class ExecHandler {
   }
 
   handle = (ctx: UpgradeContext): void => {
-    const pod = this.cluster.store.get('pods', ctx.namespace, ctx.pod)!
+    // read-only below: the stored pod, not a copy
+    const pod = this.cluster.store.peek('pods', ctx.namespace, ctx.pod)!
     const q = ctx.url.searchParams
     const container = selectContainer(pod, q.get('container'))
     const command = q.getAll('command')
@@ -132,7 +133,7 @@ export class ExecHandler {
   }
 
   private async execute(pod: KubeObject, name: string, argv: string[], stdin: string): Promise<CommandResult | {status: object}> {
-    const current = this.cluster.store.get('pods', pod.metadata.namespace, pod.metadata.name)
+    const current = this.cluster.store.peek('pods', pod.metadata.namespace, pod.metadata.name)
     const statuses = [...((current?.status?.containerStatuses ?? []) as Array<{name: string; state?: {running?: object}}>), ...((current?.status?.initContainerStatuses ?? []) as Array<{name: string; state?: {running?: object}}>)]
     const rt = current && this.cluster.runtimes.get(current.metadata.uid!)
     if (!current || !rt || !statuses.find((s) => s.name === name)?.state?.running) {
