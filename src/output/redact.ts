@@ -52,24 +52,12 @@ export function redact(text: string): string {
   return out
 }
 
-/** Redacts every string inside a JSON-able value (for `--json` output and debug dumps). Plain loops: a 50-app
- * report holds about 3,000 strings, and this runs once, cold. */
+/** Redacts every string inside a JSON-able value (for `--json` output and debug dumps). */
 export function redactDeep<T>(value: T): T {
   if (typeof value === 'string') return redact(value) as T
-  if (Array.isArray(value)) {
-    const copy: unknown[] = new Array(value.length)
-    for (let index = 0; index < value.length; index++) copy[index] = redactDeep(value[index])
-    return copy as T
-  }
+  if (Array.isArray(value)) return value.map((item) => redactDeep(item)) as T
   if (value !== null && typeof value === 'object') {
-    const copy: Record<string, unknown> = {}
-    for (const key of Object.keys(value)) {
-      const item = redactDeep((value as Record<string, unknown>)[key])
-      // a "__proto__" key stays an own property, as Object.fromEntries would make it
-      if (key === '__proto__') Object.defineProperty(copy, key, {value: item, enumerable: true, writable: true, configurable: true})
-      else copy[key] = item
-    }
-    return copy as T
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactDeep(item)])) as T
   }
   return value
 }

@@ -285,7 +285,7 @@ const printers: Record<string, Printer> = {
       '<none>',
       ((o.spec?.ports ?? []) as Array<{port: number; protocol?: string}>).map((p) => `${p.port}/${p.protocol ?? 'TCP'}`).join(',') || '<none>',
       ageOf(o),
-      Object.entries((o.spec?.selector ?? {}) as Record<string, string>).map(([k, v]) => `${k}=${v}`).join(',') || '<none>',
+      formatLabels(o.spec?.selector),
     ],
   },
   // printJob / printCronJob
